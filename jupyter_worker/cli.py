@@ -1,0 +1,85 @@
+"""``jupyter worker``: build and serve the offline JupyterLite demo, or serve any built site."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from .constants import EMBEDDER_POLICIES
+from .lite.site import build_site
+from .static_server import make_server
+
+DEMO_CONTENTS = Path(__file__).parent / "demo"
+
+
+def _serve(root: Path, args: argparse.Namespace) -> None:
+    server = make_server(
+        root,
+        host=args.host,
+        port=args.port,
+        isolated=not args.no_isolation,
+        embedder_policy=args.embedder_policy,
+    )
+    host, port = server.server_address[:2]
+    state = "not isolated" if args.no_isolation else f"isolated, COEP {args.embedder_policy}"
+    print(f"Serving {root} ({state}) at http://{host!s}:{port}/lab/index.html", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def _demo(args: argparse.Namespace) -> None:
+    out = Path(args.output_dir) if args.output_dir else Path(tempfile.mkdtemp()) / "site"
+    print(f"Building the offline JupyterLite demo site in {out} ...", flush=True)
+    build_site(out, [DEMO_CONTENTS])
+    _serve(out, args)
+
+
+def _serve_cmd(args: argparse.Namespace) -> None:
+    _serve(Path(args.site), args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser of ``jupyter worker``."""
+    parser = argparse.ArgumentParser(prog="jupyter worker", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def server_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        p.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+        p.add_argument(
+            "--no-isolation",
+            action="store_true",
+            help="do not send cross-origin-isolation headers (the DOM proxy then fails)",
+        )
+        p.add_argument(
+            "--embedder-policy",
+            choices=EMBEDDER_POLICIES,
+            default="credentialless",
+            help="Cross-Origin-Embedder-Policy when isolated",
+        )
+
+    demo = sub.add_parser("demo", help="build the offline demo site and serve it")
+    demo.add_argument("--output-dir", help="where to build the site (default: a temp folder)")
+    server_options(demo)
+    demo.set_defaults(func=_demo)
+
+    serve = sub.add_parser("serve", help="serve a built JupyterLite site")
+    serve.add_argument("site", help="the folder `jupyter lite build` wrote")
+    server_options(serve)
+    serve.set_defaults(func=_serve_cmd)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run ``jupyter worker``."""
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (FileNotFoundError, RuntimeError, OSError) as error:
+        sys.exit(f"jupyter worker: {error}")

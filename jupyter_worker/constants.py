@@ -1,0 +1,38 @@
+"""Names and versions shared by every part of jupyter-worker, declared once.
+
+The TypeScript side has its own copies where it needs them (``package.json``
+pins ``pyodide``); ``tests/test_versions.py`` checks that they agree.
+"""
+
+from __future__ import annotations
+
+#: The Pyodide release the worker kernel runs; it must be the one
+#: ``jupyterlite_pyodide_kernel.constants.PYODIDE_VERSION`` expects.
+PYODIDE_VERSION = "314.0.6"
+
+#: The kernelspec name of the JupyterLite worker kernel.
+KERNEL_NAME = "python-worker"
+
+#: The name shown in the launcher for the worker kernel.
+KERNEL_DISPLAY_NAME = "Python (worker)"
+
+#: The npm (and labextension) name of the browser half of this package.
+LABEXTENSION_NAME = "jupyter-worker"
+
+#: The settings key the upstream Pyodide kernel reads in ``jupyter-lite.json``;
+#: the worker kernel reads the same key so both kernels of a site share one Pyodide.
+PYODIDE_KERNEL_PLUGIN_ID = "@jupyterlite/pyodide-kernel-extension:kernel"
+
+#: Packages the kernel loads from the Pyodide lock when it starts; the build ships
+#: them, and everything they depend on, as wheels next to the Pyodide core.
+KERNEL_START_PACKAGES = ("micropip", "ipython", "jedi")
+
+#: Packages the kernel installs at start that are not in the Pyodide lock:
+#: name -> pinned version. They are added to the shipped lock.
+EXTRA_START_PACKAGES = {"comm": "0.2.3"}
+
+#: Where the offline Pyodide lands inside a built JupyterLite site.
+LITE_PYODIDE_DIR = "static/jupyter-worker/pyodide"
+
+#: Embedder policies a page may be isolated with.
+EMBEDDER_POLICIES = ("credentialless", "require-corp")

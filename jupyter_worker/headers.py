@@ -1,0 +1,41 @@
+"""The HTTP headers that make a page cross-origin isolated.
+
+``SharedArrayBuffer`` (and so the synchronous DOM proxy and real interrupts)
+exists only on pages with ``crossOriginIsolated === true``, which needs these
+headers on the page and on every worker script it starts.
+"""
+
+from __future__ import annotations
+
+from .constants import EMBEDDER_POLICIES
+
+
+def isolation_headers(embedder_policy: str = "credentialless") -> dict[str, str]:
+    """Return the headers that make a page cross-origin isolated.
+
+    Parameters
+    ----------
+    embedder_policy
+        The ``Cross-Origin-Embedder-Policy`` value: ``"credentialless"`` keeps
+        third-party images without CORP headers working (they load without
+        cookies), ``"require-corp"`` blocks them.
+
+    Returns
+    -------
+    dict
+        Header name to value.
+
+    Raises
+    ------
+    ValueError
+        If ``embedder_policy`` is not one of :data:`~jupyter_worker.constants.EMBEDDER_POLICIES`.
+    """
+    if embedder_policy not in EMBEDDER_POLICIES:
+        choices = ", ".join(EMBEDDER_POLICIES)
+        msg = f"unknown embedder policy {embedder_policy!r}: choose one of {choices}"
+        raise ValueError(msg)
+    return {
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Cross-Origin-Embedder-Policy": embedder_policy,
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }

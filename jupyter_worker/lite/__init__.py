@@ -1,0 +1,1 @@
+"""Everything jupyter-worker adds to a JupyterLite site at build time."""

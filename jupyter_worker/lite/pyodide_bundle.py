@@ -1,0 +1,220 @@
+"""Assemble an offline Pyodide: the npm core plus the wheels the kernel needs at start.
+
+Runs when the Python package is built (see ``hatch_build.py``), never at run
+time. It uses only the standard library and ``pip download``, so it works in
+an isolated build environment.
+
+The npm ``pyodide`` package holds the core and a lock file whose wheels live
+on a CDN. The kernel loads a few of those wheels when it starts; this module
+takes the same versions from PyPI instead and rewrites the lock entries to
+point at them. PyPI's files differ byte for byte from Pyodide's rebuilt ones,
+so each entry gets the sha256 of the file actually shipped (browsers enforce
+the lock's integrity).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+#: The files of the npm ``pyodide`` package a module worker needs.
+CORE_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
+
+LOCK_FILE = "pyodide-lock.json"
+
+#: The Python version of the Pyodide runtime, for ``pip download``.
+_RE_REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def normalize(name: str) -> str:
+    """Return the PEP 503 normalized form of a distribution name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def lock_index(lock: Mapping[str, Any]) -> dict[str, str]:
+    """Map normalized distribution names to their keys in ``lock["packages"]``."""
+    return {normalize(key): key for key in lock["packages"]}
+
+
+def start_closure(lock: Mapping[str, Any], roots: Iterable[str]) -> list[str]:
+    """Return the lock keys of ``roots`` and everything they depend on, sorted.
+
+    Raises
+    ------
+    KeyError
+        If a root or a dependency is not in the lock.
+    """
+    index = lock_index(lock)
+    seen: set[str] = set()
+    todo = [normalize(root) for root in roots]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        if name not in index:
+            msg = f"{name!r} is not in the Pyodide lock"
+            raise KeyError(msg)
+        seen.add(name)
+        todo.extend(normalize(dep) for dep in lock["packages"][index[name]]["depends"])
+    return sorted(index[name] for name in seen)
+
+
+def sha256(path: Path) -> str:
+    """Return the hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def wheel_metadata(path: Path) -> tuple[list[str], list[str]]:
+    """Return (top-level import names, unconditional requirement names) of a wheel."""
+    with zipfile.ZipFile(path) as wheel:
+        names = wheel.namelist()
+        meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = wheel.read(meta_name).decode("utf-8")
+    tops = sorted(
+        {
+            name.split("/", 1)[0].removesuffix(".py")
+            for name in names
+            if ".dist-info/" not in name and (name.endswith(".py") or "/" in name)
+        }
+    )
+    requires = []
+    for line in metadata.splitlines():
+        if line.startswith("Requires-Dist:") and ";" not in line:
+            match = _RE_REQUIREMENT_NAME.match(line.removeprefix("Requires-Dist:"))
+            if match:
+                requires.append(normalize(match.group(1)))
+    return tops, requires
+
+
+def download_wheels(pins: Mapping[str, str], dest: Path, python_version: str) -> dict[str, Path]:
+    """Download pure-Python wheels for ``pins`` (name -> version) into ``dest``.
+
+    Returns a map from normalized name to the downloaded file.
+
+    Raises
+    ------
+    RuntimeError
+        If pip fails or a wheel is missing afterwards.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--python-version",
+        python_version,
+        "--dest",
+        str(dest),
+        *(f"{name}=={version}" for name, version in sorted(pins.items())),
+    ]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode:
+        msg = f"pip download failed ({result.returncode}):\n{result.stderr[-4000:]}"
+        raise RuntimeError(msg)
+    found: dict[str, Path] = {}
+    for wheel in dest.glob("*.whl"):
+        found[normalize(wheel.name.split("-", 1)[0])] = wheel
+    missing = sorted(set(map(normalize, pins)) - set(found))
+    if missing:
+        msg = f"pip download gave no wheel for {', '.join(missing)}"
+        raise RuntimeError(msg)
+    return found
+
+
+def rewrite_lock(
+    lock: dict[str, Any], wheels: Mapping[str, Path], extras: Mapping[str, str]
+) -> dict[str, Any]:
+    """Point lock entries at the shipped wheels; add entries for ``extras``.
+
+    Parameters
+    ----------
+    lock
+        The parsed ``pyodide-lock.json``; changed in place and returned.
+    wheels
+        Normalized name -> wheel file that will sit next to the lock.
+    extras
+        Name -> version of packages not in the lock that get a new entry.
+    """
+    index = lock_index(lock)
+    packages = lock["packages"]
+    for name, wheel in wheels.items():
+        if name in index:
+            entry = packages[index[name]]
+        else:
+            if name not in map(normalize, extras):
+                msg = f"{wheel.name} is neither in the Pyodide lock nor an extra package"
+                raise KeyError(msg)
+            imports, requires = wheel_metadata(wheel)
+            entry = packages[name] = {
+                "name": name,
+                "version": wheel.name.split("-")[1],
+                "imports": imports,
+                "depends": [dep for dep in requires if dep in index],
+                "install_dir": "site",
+                "package_type": "package",
+                "unvendored_tests": False,
+            }
+        entry["file_name"] = wheel.name
+        entry["sha256"] = sha256(wheel)
+    return lock
+
+
+def build_bundle(
+    npm_pyodide: Path,
+    dest: Path,
+    roots: Iterable[str],
+    extras: Mapping[str, str],
+) -> list[Path]:
+    """Write an offline Pyodide distribution into ``dest``.
+
+    Parameters
+    ----------
+    npm_pyodide
+        The installed npm ``pyodide`` package folder.
+    dest
+        The folder to (re)create: core files, wheels and the rewritten lock.
+    roots
+        Lock packages the kernel loads at start (their dependencies come too).
+    extras
+        Name -> version of start packages that are not in the lock.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    lock = json.loads((npm_pyodide / LOCK_FILE).read_text(encoding="utf-8"))
+    python = ".".join(lock["info"]["python"].split(".")[:2])
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for name in CORE_FILES:
+        if name != LOCK_FILE:
+            shutil.copy2(npm_pyodide / name, dest / name)
+    pins = {key: lock["packages"][key]["version"] for key in start_closure(lock, roots)}
+    pins.update(extras)
+    wheels = download_wheels(pins, dest, python)
+    rewrite_lock(lock, wheels, extras)
+    (dest / LOCK_FILE).write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
+    return sorted(dest.iterdir())

@@ -1,0 +1,43 @@
+"""Build a JupyterLite site with the worker kernel, the way a user would."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def build_site(output_dir: Path, contents: list[Path] | None = None) -> Path:
+    """Run ``jupyter lite build`` from a clean folder and return ``output_dir``.
+
+    The build runs in a new temporary folder so no ``.jupyterlite.doit.db`` from
+    an earlier build can make it skip steps; ``output_dir`` is replaced.
+
+    Parameters
+    ----------
+    output_dir
+        Where the site goes (deleted first if it exists).
+    contents
+        Files or folders to put in the site's file browser.
+
+    Raises
+    ------
+    RuntimeError
+        With the build's output, if the build fails.
+    """
+    output_dir = output_dir.resolve()
+    if output_dir.exists():
+        shutil.rmtree(output_dir)
+    cmd = [sys.executable, "-m", "jupyterlite_core", "build", "--output-dir", str(output_dir)]
+    for path in contents or []:
+        cmd += ["--contents", str(path.resolve())]
+    with tempfile.TemporaryDirectory(prefix="jupyter-worker-lite-") as lite_dir:
+        result = subprocess.run(  # noqa: S603
+            cmd, cwd=lite_dir, capture_output=True, text=True, check=False
+        )
+    if result.returncode:
+        msg = f"jupyter lite build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        raise RuntimeError(msg)
+    return output_dir

@@ -1,0 +1,75 @@
+/**
+ * The worker kernel: upstream's PyodideKernel running our worker.
+ */
+import type { PromiseDelegate } from '@lumino/coreutils';
+import { wrap } from 'comlink';
+
+import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
+import { PyodideKernel } from '@jupyterlite/pyodide-kernel/lib/kernel';
+
+import type { WorkerEnvelope } from '../tokens';
+
+/**
+ * The private members of PyodideKernel that `initRemote` must reach.
+ *
+ * Upstream's `initRemote` wires its bundled coincident when the page is
+ * cross-origin isolated; that copy fails intermittently there
+ * (`A(...).value.then is not a function`, 2 of 8 page loads). Our worker always
+ * speaks comlink, and the synchronous channel is our own, so we wire the
+ * remote ourselves and need these three members to do it.
+ */
+interface IPyodideKernelInternals {
+  _worker: Worker;
+  _ready: PromiseDelegate<void>;
+  _processWorkerMessage(msg: unknown): void;
+  _processLogMessage(payload: unknown): void;
+}
+
+/**
+ * A Pyodide kernel whose cells run in jupyter-worker's own web worker.
+ */
+export class WorkerKernel extends PyodideKernel {
+  /**
+   * Start our prebuilt module worker.
+   *
+   * The `createModuleWorker` indirection keeps the bundler from treating the
+   * file as a worker entry (it is prebuilt by esbuild and copied as an asset).
+   */
+  protected initWorker(): Worker {
+    const createModuleWorker = (url: URL): Worker => new Worker(url, { type: 'module' });
+    return createModuleWorker(new URL('../worker/pyodide.worker.js', import.meta.url));
+  }
+
+  /**
+   * Connect to the worker with comlink, isolated or not.
+   */
+  protected initRemote(options: PyodideKernel.IOptions): IPyodideWorkerKernel {
+    const internals = this as unknown as IPyodideKernelInternals;
+    const worker = internals._worker;
+    worker.addEventListener('message', (event: MessageEvent<WorkerEnvelope | undefined>) => {
+      const data = event.data;
+      if (data && '_kernelMessage' in data) {
+        internals._processWorkerMessage(data._kernelMessage);
+      } else if (data && '_logMessage' in data) {
+        internals._processLogMessage(data._logMessage);
+      }
+    });
+    worker.addEventListener('error', (event: ErrorEvent) => {
+      internals._processLogMessage({
+        type: 'text',
+        level: 'critical',
+        data: `The kernel worker failed: ${event.message || 'unknown error'}`,
+      });
+    });
+    const remote = wrap<IPyodideWorkerKernel>(worker);
+    remote
+      .initialize(this.initRemoteOptions(options))
+      .then(() => internals._ready.resolve())
+      .catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        internals._processLogMessage({ type: 'text', level: 'critical', data: message });
+        internals._ready.reject(message);
+      });
+    return remote as unknown as IPyodideWorkerKernel;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The JupyterLite plugin that registers the "Python (worker)" kernel.
+ */
+import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import type { ILogPayload } from '@jupyterlab/logconsole';
+import { ILoggerRegistry } from '@jupyterlab/logconsole';
+import { IServiceWorkerManager } from '@jupyterlite/apputils';
+import type { IKernel } from '@jupyterlite/services';
+import { IKernelSpecs } from '@jupyterlite/services';
+
+import { EXTENSION_ID, KERNEL_DISPLAY_NAME, KERNEL_NAME } from '../tokens';
+import { KERNEL_ICON_URL } from './icon';
+import { readPyodideSettings } from './settings';
+
+/**
+ * Register the `python-worker` kernel in JupyterLite.
+ *
+ * `IKernelSpecs` is optional so that the plugin loads quietly in JupyterLab,
+ * where there are no in-browser kernels to register.
+ */
+export const kernelPlugin: JupyterFrontEndPlugin<void> = {
+  id: `${EXTENSION_ID}:kernel`,
+  description: 'Registers the Python (worker) JupyterLite kernel.',
+  autoStart: true,
+  optional: [IKernelSpecs, IServiceWorkerManager, ILoggerRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    kernelspecs: IKernelSpecs | null,
+    serviceWorkerManager: IServiceWorkerManager | null,
+    loggerRegistry: ILoggerRegistry | null,
+  ): void => {
+    if (!kernelspecs) {
+      return;
+    }
+    const { contents: contentsManager, sessions } = app.serviceManager;
+
+    const logger = (options: { payload: ILogPayload; kernelId: string }): void => {
+      const session = [...sessions.running()].find(
+        (model) => model.kernel?.id === options.kernelId,
+      );
+      loggerRegistry?.getLogger(session?.path ?? '').log(options.payload);
+    };
+
+    kernelspecs.register({
+      spec: {
+        name: KERNEL_NAME,
+        display_name: KERNEL_DISPLAY_NAME,
+        language: 'python',
+        argv: [],
+        resources: { 'logo-32x32': KERNEL_ICON_URL, 'logo-64x64': KERNEL_ICON_URL },
+      },
+      create: async (options: IKernel.IOptions): Promise<IKernel> => {
+        const settings = readPyodideSettings();
+        const { WorkerKernel } = await import('./kernel');
+        // Our worker reaches the drive through JupyterLite's service worker
+        // (isolated or not), so the drive is mounted only when that is active.
+        await serviceWorkerManager?.ready;
+        const browsingContextId = serviceWorkerManager?.browsingContextId;
+        const mountDrive = !!(serviceWorkerManager?.enabled && browsingContextId);
+        console.info(`jupyter-worker: drive ${mountDrive ? 'mounted' : 'NOT mounted'} (${browsingContextId})`);
+        return new WorkerKernel({
+          ...options,
+          ...settings,
+          mountDrive,
+          contentsManager,
+          browsingContextId,
+          logger,
+        });
+      },
+    });
+  },
+};

@@ -1,0 +1,65 @@
+/**
+ * Read the Pyodide settings of a JupyterLite site.
+ */
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
+
+import { EXTENSION_ID, PYODIDE_KERNEL_PLUGIN_ID } from '../tokens';
+
+/** The settings the worker kernel takes from `jupyter-lite.json`. */
+export interface IPyodideSettings {
+  /** Absolute URL of `pyodide.mjs`. */
+  pyodideUrl: string;
+  /** Absolute URL of the piplite wheel, if overridden. */
+  pipliteWheelUrl?: string;
+  /** Absolute URLs of piplite indexes. */
+  pipliteUrls: string[];
+  /** Do not fall back to PyPI when a package is not in the local indexes. */
+  disablePyPIFallback: boolean;
+  /** Extra options for `loadPyodide`; keys ending in `URL` are absolute. */
+  loadPyodideOptions: Record<string, unknown> & { lockFileURL: string; packages: string[] };
+}
+
+type RawSettings = Partial<Record<keyof IPyodideSettings, unknown>>;
+
+/**
+ * The worker kernel's Pyodide settings: those of the upstream Pyodide kernel
+ * (`@jupyterlite/pyodide-kernel-extension:kernel`, written by our build addon),
+ * overridden by any given under `jupyter-worker:kernel`.
+ *
+ * @throws Error naming the fix when no Pyodide URL is configured (the site was
+ * not built with jupyter-worker installed).
+ */
+export function readPyodideSettings(): IPyodideSettings {
+  const all = JSON.parse(PageConfig.getOption('litePluginSettings') || '{}') as Record<
+    string,
+    RawSettings | undefined
+  >;
+  const raw: RawSettings = {
+    ...(all[PYODIDE_KERNEL_PLUGIN_ID] ?? {}),
+    ...(all[`${EXTENSION_ID}:kernel`] ?? {}),
+  };
+  const baseUrl = PageConfig.getBaseUrl();
+  const absolute = (url: string): string => new URL(url, baseUrl).href;
+  if (typeof raw.pyodideUrl !== 'string' || !raw.pyodideUrl) {
+    throw new Error(
+      'No pyodideUrl in jupyter-lite.json: build the site with `jupyter lite build` ' +
+        'in an environment where jupyter-worker is installed.',
+    );
+  }
+  const loadPyodideOptions: Record<string, unknown> = {
+    ...((raw.loadPyodideOptions as Record<string, unknown> | undefined) ?? {}),
+  };
+  for (const [key, value] of Object.entries(loadPyodideOptions)) {
+    if (key.endsWith('URL') && typeof value === 'string') {
+      loadPyodideOptions[key] = absolute(value);
+    }
+  }
+  return {
+    pyodideUrl: URLExt.parse(absolute(raw.pyodideUrl)).href,
+    pipliteWheelUrl:
+      typeof raw.pipliteWheelUrl === 'string' ? absolute(raw.pipliteWheelUrl) : undefined,
+    pipliteUrls: ((raw.pipliteUrls as string[] | undefined) ?? []).map(absolute),
+    disablePyPIFallback: !!raw.disablePyPIFallback,
+    loadPyodideOptions: loadPyodideOptions as IPyodideSettings['loadPyodideOptions'],
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The kernel as it runs inside the web worker.
+ */
+import { PyodideRemoteKernel } from '@jupyterlite/pyodide-kernel/lib/worker';
+
+import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
+
+import type { IKernelMessageEnvelope, ILogMessageEnvelope } from '../tokens';
+import { requestInputViaServiceWorker } from './stdin';
+
+/**
+ * Upstream's remote kernel, posting its kernel and log messages to the page.
+ */
+export class WorkerRemoteKernel extends PyodideRemoteKernel {
+  constructor() {
+    super();
+    this.registerWorkerMessageCallback((msg: IKernelMessageEnvelope['_kernelMessage']) => {
+      postMessage({ _kernelMessage: msg } satisfies IKernelMessageEnvelope);
+    });
+    this.registerLogMessageCallback((msg: ILogMessageEnvelope['_logMessage']) => {
+      postMessage({ _logMessage: msg } satisfies ILogMessageEnvelope);
+    });
+  }
+
+  /**
+   * Mount the JupyterLite drive at `/drive` (through the service worker).
+   *
+   * Upstream's base class reads `_browsingContextId` but never sets it (its own
+   * worker entries override this method), so set it before mounting.
+   */
+  protected async initFilesystem(options: IPyodideWorkerKernel.IOptions): Promise<void> {
+    this._browsingContextId = options.browsingContextId;
+    await super.initFilesystem(options);
+  }
+
+  /**
+   * Answer `input()` / `getpass()`: ask the page and block until it replies.
+   */
+  protected sendInputRequest(prompt: string, password: boolean): string | undefined {
+    const parent = this.formatResult(this._kernel._parent_header) as {
+      header?: Record<string, unknown>;
+    };
+    if (!this._options) {
+      throw new Error('The kernel is not initialized');
+    }
+    return requestInputViaServiceWorker({
+      prompt,
+      password,
+      parentHeader: parent.header ?? {},
+      baseUrl: this._options.baseUrl,
+      browsingContextId: this._options.browsingContextId,
+    });
+  }
+}

@@ -1,0 +1,34 @@
+// @ts-check
+// Extra rules for bundling @jupyterlite/pyodide-kernel inside our labextension;
+// they mirror the rules of its own extension (pyodide-kernel-extension/webpack.config.js).
+
+module.exports = /** @type { import('@rspack/core').Configuration } */ ({
+  devtool: 'source-map',
+  optimization: {
+    // The worker bundles contain hash-like strings: a real content hash of them
+    // is circular (https://github.com/jupyterlab/jupyterlab/issues/18245).
+    realContentHash: false,
+  },
+  module: {
+    rules: [
+      {
+        // Prebuilt, self-contained module workers (ours and upstream's): copy them
+        // as files; the kernel starts them with new Worker(url, { type: 'module' }).
+        test: /\.worker\.js$/,
+        type: 'asset/resource',
+        generator: { filename: '[name].[contenthash][ext]' },
+      },
+      {
+        // The kernel's own wheels (piplite, pyodide-kernel, ipykernel shim).
+        test: /pypi\/.*/,
+        type: 'asset/resource',
+        generator: { filename: 'pypi/[name][ext][query]' },
+      },
+      {
+        test: /schema\/.*/,
+        type: 'asset/resource',
+        generator: { filename: 'schema/[name][ext][query]' },
+      },
+    ],
+  },
+});
