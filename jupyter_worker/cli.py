@@ -44,6 +44,16 @@ def _serve_cmd(args: argparse.Namespace) -> None:
     _serve(Path(args.site), args)
 
 
+def _options(_args: argparse.Namespace) -> None:
+    # `jupyter server --help-all` lists only the server's own classes (no
+    # extension's options appear there, JupyterLab's neither), so list ours here.
+    from .lite.addon import JupyterWorkerAddon
+    from .serverext import WorkerServerApp
+
+    for cls in (WorkerServerApp, JupyterWorkerAddon):
+        print(cls.class_get_help())
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the command-line parser of ``jupyter worker``."""
     parser = argparse.ArgumentParser(prog="jupyter worker", description=__doc__)
@@ -73,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("site", help="the folder `jupyter lite build` wrote")
     server_options(serve)
     serve.set_defaults(func=_serve_cmd)
+    options = sub.add_parser(
+        "options",
+        help="list the configurable options (server extension and Lite build addon)",
+    )
+    options.set_defaults(func=_options)
     return parser
 
 
@@ -83,3 +98,6 @@ def main(argv: list[str] | None = None) -> None:
         args.func(args)
     except (FileNotFoundError, RuntimeError, OSError) as error:
         sys.exit(f"jupyter worker: {error}")
+
+if __name__ == "__main__":
+    main()

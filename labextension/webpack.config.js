@@ -1,4 +1,5 @@
 // @ts-check
+const { CopyRspackPlugin } = require('@rspack/core');
 // Extra rules for bundling @jupyterlite/pyodide-kernel inside our labextension;
 // they mirror the rules of its own extension (pyodide-kernel-extension/webpack.config.js).
 
@@ -9,6 +10,18 @@ module.exports = /** @type { import('@rspack/core').Configuration } */ ({
     // is circular (https://github.com/jupyterlab/jupyterlab/issues/18245).
     realContentHash: false,
   },
+  plugins: [
+    // The kernel's bundled index (pypi/all.json) names wheels that no module
+    // imports; copy them so the index is complete on its own.
+    new CopyRspackPlugin({
+      patterns: [
+        {
+          from: 'node_modules/@jupyterlite/pyodide-kernel/pypi/*.whl',
+          to: 'pypi/[name][ext]',
+        },
+      ],
+    }),
+  ],
   module: {
     rules: [
       {

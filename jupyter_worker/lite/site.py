@@ -9,7 +9,9 @@ import tempfile
 from pathlib import Path
 
 
-def build_site(output_dir: Path, contents: list[Path] | None = None) -> Path:
+def build_site(
+    output_dir: Path, contents: list[Path] | None = None, options: list[str] | None = None
+) -> Path:
     """Run ``jupyter lite build`` from a clean folder and return ``output_dir``.
 
     The build runs in a new temporary folder so no ``.jupyterlite.doit.db`` from
@@ -21,6 +23,8 @@ def build_site(output_dir: Path, contents: list[Path] | None = None) -> Path:
         Where the site goes (deleted first if it exists).
     contents
         Files or folders to put in the site's file browser.
+    options
+        More command-line options for ``jupyter lite build``.
 
     Raises
     ------
@@ -33,6 +37,7 @@ def build_site(output_dir: Path, contents: list[Path] | None = None) -> Path:
     cmd = [sys.executable, "-m", "jupyterlite_core", "build", "--output-dir", str(output_dir)]
     for path in contents or []:
         cmd += ["--contents", str(path.resolve())]
+    cmd += options or []
     with tempfile.TemporaryDirectory(prefix="jupyter-worker-lite-") as lite_dir:
         result = subprocess.run(  # noqa: S603
             cmd, cwd=lite_dir, capture_output=True, text=True, check=False

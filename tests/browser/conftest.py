@@ -1,0 +1,99 @@
+"""Headless Chromium (Debian's, never a downloaded one) driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+
+CHROMIUM = Path(os.environ.get("JUPYTER_WORKER_CHROMIUM", "/usr/bin/chromium"))
+
+#: Keep Chromium off the network: every host but 127.0.0.1 fails to resolve, so a
+#: request that would leave the machine fails visibly even where Playwright's
+#: request events do not show it (some worker requests).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+
+LOCAL_HOSTS = {"127.0.0.1"}
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in this folder as a browser test."""
+    for item in items:
+        if "/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """The Playwright driver (the PyPI package's own; it downloads nothing)."""
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium; its absence fails the run (it is never a skip)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (tests/run.sh does)")
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@dataclass
+class PageLog:
+    """What a page did: requests, uncaught errors, console errors."""
+
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def foreign_requests(self) -> list[str]:
+        """Requests that went anywhere but 127.0.0.1."""
+        foreign = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme not in LOCAL_SCHEMES and parts.hostname not in LOCAL_HOSTS:
+                foreign.append(url)
+        return foreign
+
+
+@pytest.fixture
+def page_log() -> PageLog:
+    """The log the ``page`` fixture fills."""
+    return PageLog()
+
+
+@pytest.fixture
+def page(browser: Browser, page_log: PageLog) -> Iterator[Page]:
+    """A fresh page in a fresh context; fails the test on foreign requests or page errors."""
+    context = browser.new_context()
+    context.on("request", lambda request: page_log.requests.append(request.url))
+    page = context.new_page()
+    page.on("pageerror", lambda error: page_log.errors.append(f"{error.name}: {error.message}"))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            page_log.console_errors.append(f"{message.text} @ {message.location.get('url')}")
+
+    page.on("console", on_console)
+    page.on("worker", lambda worker: page_log.requests.append(worker.url))
+    yield page
+    context.close()
+    assert page_log.foreign_requests() == []
+    assert page_log.errors == []

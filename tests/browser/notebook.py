@@ -1,0 +1,39 @@
+"""Drive a real notebook in JupyterLab / JupyterLite the way a person does."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+#: Kernel start (Pyodide + packages + IPython) takes 6-10 s here; allow for slow CI.
+KERNEL_START_TIMEOUT = 120_000
+CELL_TIMEOUT = 60_000
+
+
+def open_notebook(page: Page, url: str) -> None:
+    """Open a notebook page and wait until its cells are shown."""
+    page.goto(url)
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+
+
+def code_cell(page: Page, index: int) -> Locator:
+    """The ``index``-th code cell of the current notebook."""
+    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").nth(index)
+
+
+def run_cell(page: Page, index: int, timeout: int = CELL_TIMEOUT) -> Locator:
+    """Run a code cell with Shift+Enter; wait until it has finished; return its output area."""
+    cell = code_cell(page, index)
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]:"), timeout=timeout)
+    return cell.locator(".jp-OutputArea")
+
+
+def set_cell_source(page: Page, index: int, source: str) -> None:
+    """Replace the text of a code cell."""
+    editor = code_cell(page, index).locator(".jp-InputArea-editor .cm-content")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(source)

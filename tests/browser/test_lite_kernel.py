@@ -1,0 +1,48 @@
+"""The Python (worker) kernel in a real JupyterLite notebook, isolated and not."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from site_server import serve
+from notebook import KERNEL_START_TIMEOUT, open_notebook, run_cell
+
+
+@pytest.fixture(params=[True, False], ids=["isolated", "not-isolated"])
+def site_url(request, lite_site):
+    with serve(lite_site, isolated=request.param) as base:
+        yield base, request.param
+
+
+def test_cells_run_in_the_worker_kernel(page, page_log, site_url):
+    base, isolated = site_url
+    open_notebook(page, f"{base}lab/index.html?path=outputs.ipynb")
+    assert page.evaluate("crossOriginIsolated") is isolated
+    expect(page.locator(".jp-KernelName").first).to_have_text("Python (worker)", timeout=30_000)
+
+    version = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    assert version.inner_text().startswith("3.14")
+
+    result = run_cell(page, 1)
+    assert result.locator(".jp-OutputArea-executeResult .jp-OutputArea-output").inner_text().strip() == "2"
+
+    scope = run_cell(page, 2)
+    assert "DedicatedWorkerGlobalScope" in scope.inner_text()
+    assert any("/extensions/jupyter-worker/static/pyodide.worker." in w.url for w in page.workers)
+
+    stderr = run_cell(page, 3)
+    assert stderr.locator("[data-mime-type='application/vnd.jupyter.stderr']").inner_text() == (
+        "to stderr\n"
+    )
+
+    rich = run_cell(page, 4)
+    assert rich.locator("b.jw-html").inner_text() == "rich"
+
+    error = run_cell(page, 5)
+    text = error.locator("[data-mime-type='application/vnd.jupyter.stderr']").inner_text()
+    assert "ValueError" in text
+    assert "boom" in text
+    assert "Traceback" in text or "Cell In[" in text
+
+    assert page_log.foreign_requests() == []
+    assert [e for e in page_log.console_errors if "jupyter-worker" in e] == []

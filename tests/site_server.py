@@ -1,0 +1,23 @@
+"""Serve a built JupyterLite site on 127.0.0.1 from a thread, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from jupyter_worker.static_server import make_server
+
+
+@contextmanager
+def serve(root: Path, *, isolated: bool) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 in a thread; yield its base URL."""
+    server = make_server(root, port=0, isolated=isolated, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,71 @@
+"""What `jupyter lite build` puts in a site when jupyter-worker is installed."""
+
+import hashlib
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+from site_server import serve
+
+from jupyter_worker.constants import LITE_PYODIDE_DIR, PYODIDE_KERNEL_PLUGIN_ID
+from jupyter_worker.lite.pyodide_bundle import CORE_FILES
+from jupyter_worker.lite.site import build_site
+
+START_WHEELS = {
+    "micropip", "ipython", "jedi", "parso", "comm", "traitlets", "pygments",
+    "prompt-toolkit", "wcwidth", "decorator", "asttokens", "executing",
+    "pure-eval", "stack-data", "matplotlib-inline", "six",
+}  # fmt: skip
+
+
+def _settings(site: Path) -> dict:
+    config = json.loads((site / "jupyter-lite.json").read_text(encoding="utf-8"))
+    return config["jupyter-config-data"]["litePluginSettings"][PYODIDE_KERNEL_PLUGIN_ID]
+
+
+def test_core_files_are_in_the_site(lite_site):
+    for name in CORE_FILES:
+        assert (lite_site / LITE_PYODIDE_DIR / name).stat().st_size > 0
+
+
+def test_settings_point_at_the_local_pyodide(lite_site):
+    settings = _settings(lite_site)
+    assert settings["pyodideUrl"] == f"./{LITE_PYODIDE_DIR}/pyodide.mjs"
+    assert settings["disablePyPIFallback"] is True
+    assert "http" not in json.dumps(settings)
+
+
+def test_lock_names_each_shipped_wheel_with_its_real_sha256(lite_site):
+    folder = lite_site / LITE_PYODIDE_DIR
+    lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
+    by_file = {entry["file_name"]: entry for entry in lock["packages"].values()}
+    shipped = sorted(folder.glob("*.whl"))
+    names = {by_file[wheel.name]["name"].lower().replace("_", "-") for wheel in shipped}
+    assert names == START_WHEELS
+    for wheel in shipped:
+        assert by_file[wheel.name]["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
+
+
+def test_labextension_and_kernel_wheels_are_in_the_site(lite_site):
+    static = lite_site / "extensions" / "jupyter-worker" / "static"
+    assert list(static.glob("pyodide.worker.*.js"))
+    assert list((static / "pypi").glob("pyodide_kernel-*.whl"))
+
+
+@pytest.mark.parametrize("isolated", [True, False])
+def test_served_with_or_without_isolation_headers(lite_site, isolated):
+    with serve(lite_site, isolated=isolated) as base:
+        with urllib.request.urlopen(f"{base}{LITE_PYODIDE_DIR}/pyodide.asm.wasm") as response:
+            assert response.headers["Content-Type"] == "application/wasm"
+            assert (response.headers["Cross-Origin-Opener-Policy"] == "same-origin") is isolated
+            assert (response.headers["Cross-Origin-Embedder-Policy"] is not None) is isolated
+
+
+def test_cdn_option_writes_the_url_and_ships_nothing(tmp_path):
+    url = "https://example.invalid/pyodide/v314.0.6/full/pyodide.mjs"
+    site = build_site(tmp_path / "site", options=[f"--JupyterWorkerAddon.pyodide_url={url}"])
+    settings = _settings(site)
+    assert settings["pyodideUrl"] == url
+    assert "disablePyPIFallback" not in settings
+    assert not (site / LITE_PYODIDE_DIR).exists()
