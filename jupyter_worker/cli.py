@@ -99,5 +99,6 @@ def main(argv: list[str] | None = None) -> None:
     except (FileNotFoundError, RuntimeError, OSError) as error:
         sys.exit(f"jupyter worker: {error}")
 
+
 if __name__ == "__main__":
     main()

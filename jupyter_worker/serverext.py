@@ -48,6 +48,9 @@ class WorkerServerApp(ExtensionApp):
         if not self.isolation_headers:
             self.log.info("jupyter_worker: cross-origin isolation headers are off")
             return
+        if self.serverapp is None:  # only when misused outside a server
+            msg = "WorkerServerApp must be loaded by a Jupyter server"
+            raise RuntimeError(msg)
         headers = self.serverapp.web_app.settings.setdefault("headers", {})
         for name, value in isolation_headers(self.embedder_policy).items():
             if headers.get(name, value) != value:

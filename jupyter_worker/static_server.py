@@ -6,7 +6,7 @@ import functools
 import mimetypes
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from .headers import isolation_headers
 
@@ -24,10 +24,13 @@ _TYPES = {
 class SiteHandler(SimpleHTTPRequestHandler):
     """Serve one folder; add the configured extra headers to every response."""
 
-    extra_headers: dict[str, str] = {}  # noqa: RUF012 - set per server by make_server
+    extra_headers: ClassVar[dict[str, str]] = {}
     quiet = False
 
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **_TYPES}
+    extensions_map: ClassVar[dict[str, str]] = {  # type: ignore[misc]
+        **SimpleHTTPRequestHandler.extensions_map,
+        **_TYPES,
+    }
 
     def end_headers(self) -> None:
         """Add the extra headers, and forbid caching so rebuilt sites are seen at once."""
@@ -36,7 +39,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Log requests unless the server is quiet."""
         if not self.quiet:
             super().log_message(format, *args)

@@ -19,5 +19,5 @@ def test_default_policy_is_credentialless():
 
 
 def test_unknown_policy_is_named():
-    with pytest.raises(ValueError, match="unsafe-none.*credentialless, require-corp"):
+    with pytest.raises(ValueError, match=r"unsafe-none.*credentialless, require-corp"):
         isolation_headers("unsafe-none")

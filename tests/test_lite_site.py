@@ -56,10 +56,12 @@ def test_labextension_and_kernel_wheels_are_in_the_site(lite_site):
 @pytest.mark.parametrize("isolated", [True, False])
 def test_served_with_or_without_isolation_headers(lite_site, isolated):
     with serve(lite_site, isolated=isolated) as base:
-        with urllib.request.urlopen(f"{base}{LITE_PYODIDE_DIR}/pyodide.asm.wasm") as response:
-            assert response.headers["Content-Type"] == "application/wasm"
-            assert (response.headers["Cross-Origin-Opener-Policy"] == "same-origin") is isolated
-            assert (response.headers["Cross-Origin-Embedder-Policy"] is not None) is isolated
+        url = f"{base}{LITE_PYODIDE_DIR}/pyodide.asm.wasm"
+        with urllib.request.urlopen(url) as response:
+            headers = response.headers
+    assert headers["Content-Type"] == "application/wasm"
+    assert (headers["Cross-Origin-Opener-Policy"] == "same-origin") is isolated
+    assert (headers["Cross-Origin-Embedder-Policy"] is not None) is isolated
 
 
 def test_cdn_option_writes_the_url_and_ships_nothing(tmp_path):

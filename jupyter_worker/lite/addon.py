@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from jupyterlite_core.addons.base import BaseAddon
 from jupyterlite_core.constants import JUPYTERLITE_JSON
@@ -25,9 +25,9 @@ BUNDLED_PYODIDE = Path(__file__).parent.parent / "pyodide_dist"
 class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
     """Put the offline Pyodide into the site and point the Pyodide kernels at it."""
 
-    __all__ = ["build", "post_build", "check"]
+    __all__: ClassVar[list[str]] = ["build", "post_build", "check"]
 
-    aliases = {"worker-pyodide-url": "JupyterWorkerAddon.pyodide_url"}
+    aliases: ClassVar[dict[str, str]] = {"worker-pyodide-url": "JupyterWorkerAddon.pyodide_url"}
 
     pyodide_url = Unicode(
         "",

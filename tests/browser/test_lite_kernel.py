@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from notebook import KERNEL_START_TIMEOUT, open_notebook, run_cell
 from playwright.sync_api import expect
 from site_server import serve
-from notebook import KERNEL_START_TIMEOUT, open_notebook, run_cell
 
 
 @pytest.fixture(params=[True, False], ids=["isolated", "not-isolated"])
@@ -24,7 +24,10 @@ def test_cells_run_in_the_worker_kernel(page, page_log, site_url):
     assert version.inner_text().startswith("3.14")
 
     result = run_cell(page, 1)
-    assert result.locator(".jp-OutputArea-executeResult .jp-OutputArea-output").inner_text().strip() == "2"
+    assert (
+        result.locator(".jp-OutputArea-executeResult .jp-OutputArea-output").inner_text().strip()
+        == "2"
+    )
 
     scope = run_cell(page, 2)
     assert "DedicatedWorkerGlobalScope" in scope.inner_text()

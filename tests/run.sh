@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install everything on a fresh machine (Debian, Python 3.11, Node 20, npm) and
+# run the whole test suite: linters, unit, server and browser tests.
+# The README's test command; .ci/run calls it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Playwright's PyPI package drives Debian's Chromium; it must never download one.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+if [ ! -x /usr/bin/chromium ]; then
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium > /dev/null
+fi
+
+python3 -m venv .venv
+# shellcheck disable=SC1091
+. .venv/bin/activate
+
+# The same install step mybinder runs (binder/postBuild), then the test tools.
+bash binder/postBuild
+python -m pip install --quiet ".[test]"
+
+echo "== lint"
+ruff check .
+ruff format --check .
+mypy
+(cd labextension && npm run --silent lint)
+
+echo "== tests"
+python -m pytest "$@"
