@@ -11,6 +11,18 @@ from jupyter_worker.lite.site import build_site
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests under browser/ and run them after all others.
+
+    Playwright's sync API runs an asyncio loop in the main thread while a
+    browser is open; async server tests must not come after it.
+    """
+    browser = [item for item in items if "browser" in item.path.parts]
+    for item in browser:
+        item.add_marker(pytest.mark.browser)
+    items[:] = [item for item in items if item not in browser] + browser
+
+
 @pytest.fixture(scope="session")
 def lite_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A JupyterLite site built the way a user builds one, with the fixture notebooks."""

@@ -30,22 +30,20 @@ LOCAL_HOSTS = {"127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test in this folder as a browser test."""
-    for item in items:
-        if "/browser/" in str(item.path):
-            item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
-    """The Playwright driver (the PyPI package's own; it downloads nothing)."""
+    """The Playwright driver (the PyPI package's own; it downloads nothing).
+
+    Module-scoped: the sync API keeps an asyncio loop running in this thread
+    while it is open, which async tests (pytest-jupyter's) cannot share; the
+    root conftest runs browser tests last.
+    """
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's Chromium; its absence fails the run (it is never a skip)."""
     if not CHROMIUM.exists():

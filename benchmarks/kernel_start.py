@@ -1,0 +1,119 @@
+"""Kernel start: page load to first cell output, python-worker vs upstream python.
+
+Builds one offline JupyterLite site, serves it on 127.0.0.1 and, in one headless
+Chromium session, opens a one-cell notebook per kernel in alternation (fresh
+browser context each time, so no cache is shared), runs the cell and times from
+navigation start to its output. Prints each run, the medians and their ratio
+(python-worker / python; <= 1.05 means the wrapper costs nothing noticeable).
+
+    python benchmarks/kernel_start.py [--runs 5] [--no-isolation]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from playwright.sync_api import Browser, sync_playwright
+
+from jupyter_worker.lite.site import build_site
+from jupyter_worker.static_server import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+KERNELS = {"python-worker": "Python (worker)", "python": "Python (Pyodide)"}
+
+
+def _notebooks(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    for name, display in KERNELS.items():
+        notebook = {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "metadata": {},
+                    "outputs": [],
+                    "source": "print('ready')",
+                }
+            ],
+            "metadata": {"kernelspec": {"name": name, "display_name": display}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+        (folder / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+
+
+def _one_run(browser: Browser, url: str) -> float:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url)
+    cell = page.locator(".jp-CodeCell").first
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    cell.locator(".jp-OutputArea-output", has_text="ready").wait_for(timeout=180_000)
+    elapsed = page.evaluate("performance.now()") / 1000
+    context.close()
+    return float(elapsed)
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per kernel")
+    parser.add_argument("--no-isolation", action="store_true", help="serve without headers")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        contents = Path(tmp) / "notebooks"
+        _notebooks(contents)
+        site = build_site(Path(tmp) / "site", [contents])
+        server = make_server(site, port=0, isolated=not args.no_isolation, quiet=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/lab/index.html?path="
+        times: dict[str, list[float]] = {name: [] for name in KERNELS}
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            _one_run(browser, f"{base}python-worker.ipynb")  # warm the OS file cache
+            for run in range(args.runs):
+                for name in KERNELS:
+                    started = time.monotonic()
+                    try:
+                        seconds = _one_run(browser, f"{base}{name}.ipynb")
+                    except Exception as error:  # report the failure and go on
+                        print(
+                            f"run {run + 1} {name}: failed after "
+                            f"{time.monotonic() - started:.1f} s: {error}".splitlines()[0]
+                        )
+                        continue
+                    times[name].append(seconds)
+                    print(f"run {run + 1} {name:14} {seconds:6.2f} s")
+            browser.close()
+        server.shutdown()
+
+    isolation = "not isolated" if args.no_isolation else "isolated"
+    print(f"\nPage load to first output ({isolation}, {args.runs} runs, medians):")
+    medians = {name: statistics.median(values) for name, values in times.items() if values}
+    for name, value in medians.items():
+        print(
+            f"  {name:14} {value:6.2f} s  (min {min(times[name]):.2f}, max {max(times[name]):.2f})"
+        )
+    if len(medians) == len(KERNELS):
+        print(f"  ratio python-worker / python: {medians['python-worker'] / medians['python']:.3f}")
+
+
+if __name__ == "__main__":
+    main()
