@@ -23,11 +23,27 @@ def code_cell(page: Page, index: int) -> Locator:
 
 
 def run_cell(page: Page, index: int, timeout: int = CELL_TIMEOUT) -> Locator:
-    """Run a code cell with Shift+Enter; wait until it has finished; return its output area."""
+    """Run a code cell as a person does; wait until it has finished; return its output area.
+
+    Selects the cell and presses the toolbar's run button. A click that lands
+    while the notebook is still settling (busy CI machine) can be lost, so it
+    is repeated until the cell is queued (its prompt leaves ``[ ]:``).
+    """
     cell = code_cell(page, index)
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
-    expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]:"), timeout=timeout)
+    prompt = cell.locator(".jp-InputPrompt")
+    run = page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) "
+        "jp-button[data-command='notebook:run-cell-and-select-next']"
+    )
+    for _attempt in range(5):
+        prompt.click()
+        run.click()
+        try:
+            expect(prompt).not_to_have_text("[ ]:", timeout=3_000)
+            break
+        except AssertionError:
+            continue
+    expect(prompt).to_have_text(re.compile(r"\[\d+\]:"), timeout=timeout)
     return cell.locator(".jp-OutputArea")
 
 

@@ -32,6 +32,7 @@ def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "cells": [
             {
                 "cell_type": "code",
+                "id": "print-42",
                 "execution_count": None,
                 "metadata": {},
                 "outputs": [],
