@@ -12,6 +12,27 @@ from .constants import LABEXTENSION_NAME
 
 __all__ = ["__version__"]
 
+#: Names that exist only inside a jupyter-worker Pyodide worker.
+_BROWSER_NAMES = frozenset(
+    {
+        "IsolationError", "JsError", "callback", "display", "document", "release",
+        "run_sync", "wait_for", "window",
+    }
+)  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    """Give worker code ``document``, ``window``, ``display``... lazily."""
+    if name not in _BROWSER_NAMES:
+        msg = f"module 'jupyter_worker' has no attribute {name!r}"
+        raise AttributeError(msg)
+    from . import browser
+    from .browser.connection import session
+
+    if name in ("document", "window"):
+        return session().root(name)
+    return getattr(browser, name)
+
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
     """Tell JupyterLab where the prebuilt labextension lives."""

@@ -3,8 +3,9 @@
  */
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { displayPlugin } from './display/plugin';
 import { kernelPlugin } from './kernel/plugin';
 
-const plugins: JupyterFrontEndPlugin<unknown>[] = [kernelPlugin];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [kernelPlugin, displayPlugin];
 
 export default plugins;

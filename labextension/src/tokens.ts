@@ -35,3 +35,90 @@ export interface ILogMessageEnvelope {
 
 /** Everything the worker posts besides comlink replies. */
 export type WorkerEnvelope = IKernelMessageEnvelope | ILogMessageEnvelope;
+
+/** Operations worker Python asks the page for, over the synchronous channel. */
+export type ChannelOp =
+  | 'root'
+  | 'get'
+  | 'set'
+  | 'del'
+  | 'has'
+  | 'call'
+  | 'apply'
+  | 'new'
+  | 'len'
+  | 'iter'
+  | 'keys'
+  | 'str'
+  | 'bytes'
+  | 'await'
+  | 'wait_event'
+  | 'release'
+  | 'display'
+  | 'cbdone'
+  | 'stats';
+
+/**
+ * One request from worker Python (`jupyter_worker/protocol.py` `Request`).
+ * Values are in the wire format of `channel/values.ts`.
+ */
+export interface IChannelRequest {
+  op: ChannelOp;
+  /** Heap id of the target object. */
+  id?: number;
+  /** Property name or index. */
+  key?: string | number;
+  /** Call arguments. */
+  args?: unknown[];
+  /** Value to set. */
+  value?: unknown;
+  /** `root`: "window" or "document". */
+  name?: 'window' | 'document';
+  /** `wait_event`: the event type. */
+  type?: string;
+  /** `wait_event`: seconds before a TimeoutError (none: wait forever). */
+  timeout?: number | null;
+  /** `release`: [heap id, count] pairs the worker gives back. */
+  ids?: [number, number][];
+  /** `release`: callback ids the worker forgets. */
+  cbs?: number[];
+}
+
+/** A successful answer: `{"v": value}`. */
+export interface IChannelResult {
+  v: unknown;
+}
+
+/** A failed answer: the page-side exception. */
+export interface IChannelError {
+  name: string;
+  message: string;
+  stack: string;
+}
+
+/** A page event for a Python callback: `{"cb": id, "args": [...]}`. */
+export interface ICallbackEvent {
+  cb: number;
+  args: unknown[];
+}
+
+/** Messages on the channel's MessagePort (besides shared memory). */
+export interface IPortMessage {
+  /** Worker to page: a request was written (message mode). */
+  _jwRequest?: number;
+  /** Worker to page: use this data buffer from generation `gen` on. */
+  _jwData?: { buffer: SharedArrayBuffer; gen: number };
+  /** Page to worker: a callback event while the worker is idle (JSON). */
+  _jwCallback?: string;
+}
+
+/** How the page learns that the worker wrote a request. */
+export type NotifyMode = 'waitAsync' | 'message';
+
+/** What the worker gets to set up its side of the channel. */
+export interface IChannelOptions {
+  control: SharedArrayBuffer;
+  data: SharedArrayBuffer;
+  port: MessagePort;
+  mode: NotifyMode;
+}

@@ -2,12 +2,14 @@
  * The worker kernel: upstream's PyodideKernel running our worker.
  */
 import type { PromiseDelegate } from '@lumino/coreutils';
-import { wrap } from 'comlink';
+import { transfer, wrap } from 'comlink';
 
 import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
 import { PyodideKernel } from '@jupyterlite/pyodide-kernel/lib/kernel';
 
-import type { WorkerEnvelope } from '../tokens';
+import { createChannelBuffers } from '../channel/layout';
+import { ChannelServer } from '../channel/server';
+import type { NotifyMode, WorkerEnvelope } from '../tokens';
 
 /**
  * The private members of PyodideKernel that `initRemote` must reach.
@@ -25,10 +27,29 @@ interface IPyodideKernelInternals {
   _processLogMessage(payload: unknown): void;
 }
 
+/** Options of the worker kernel. */
+export interface IWorkerKernelOptions extends PyodideKernel.IOptions {
+  /** How the page learns of worker requests (see `NotifyMode`). */
+  notifyMode: NotifyMode;
+}
+
 /**
- * A Pyodide kernel whose cells run in jupyter-worker's own web worker.
+ * A Pyodide kernel whose cells run in jupyter-worker's own web worker, with a
+ * synchronous channel to the page when the page is cross-origin isolated.
  */
 export class WorkerKernel extends PyodideKernel {
+  /** The page side of the channel; null when the page is not isolated. */
+  get channel(): ChannelServer | null {
+    return channels.get(this) ?? null;
+  }
+
+  /** Stop the worker and drop the page objects it held. */
+  dispose(): void {
+    channels.get(this)?.dispose();
+    channels.delete(this);
+    super.dispose();
+  }
+
   /**
    * Start our prebuilt module worker.
    *
@@ -62,8 +83,19 @@ export class WorkerKernel extends PyodideKernel {
       });
     });
     const remote = wrap<IPyodideWorkerKernel>(worker);
+    const remoteOptions: Record<string, unknown> = { ...this.initRemoteOptions(options) };
+    const transfers: Transferable[] = [];
+    if (crossOriginIsolated) {
+      const mode = (options as IWorkerKernelOptions).notifyMode ?? 'waitAsync';
+      const server = new ChannelServer(createChannelBuffers(), mode);
+      channels.set(this, server);
+      const channelOptions = server.workerOptions();
+      remoteOptions.jupyterWorker = channelOptions;
+      transfers.push(channelOptions.port);
+      server.start();
+    }
     remote
-      .initialize(this.initRemoteOptions(options))
+      .initialize(transfer(remoteOptions, transfers) as never)
       .then(() => internals._ready.resolve())
       .catch((error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
@@ -73,3 +105,9 @@ export class WorkerKernel extends PyodideKernel {
     return remote as unknown as IPyodideWorkerKernel;
   }
 }
+
+/**
+ * Channel servers by kernel. A WeakMap, not a field: `initRemote` runs inside
+ * the base constructor, before subclass fields exist.
+ */
+const channels = new WeakMap<WorkerKernel, ChannelServer>();

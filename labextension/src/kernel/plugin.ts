@@ -10,7 +10,7 @@ import { IKernelSpecs } from '@jupyterlite/services';
 
 import { EXTENSION_ID, KERNEL_DISPLAY_NAME, KERNEL_NAME } from '../tokens';
 import { KERNEL_ICON_URL } from './icon';
-import { readPyodideSettings } from './settings';
+import { readPyodideSettings, readWorkerSettings } from './settings';
 
 /**
  * Register the `python-worker` kernel in JupyterLite.
@@ -57,10 +57,10 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
         await serviceWorkerManager?.ready;
         const browsingContextId = serviceWorkerManager?.browsingContextId;
         const mountDrive = !!(serviceWorkerManager?.enabled && browsingContextId);
-        console.info(`jupyter-worker: drive ${mountDrive ? 'mounted' : 'NOT mounted'} (${browsingContextId})`);
         return new WorkerKernel({
           ...options,
           ...settings,
+          ...readWorkerSettings(),
           mountDrive,
           contentsManager,
           browsingContextId,

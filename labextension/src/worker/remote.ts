@@ -5,8 +5,15 @@ import { PyodideRemoteKernel } from '@jupyterlite/pyodide-kernel/lib/worker';
 
 import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
 
-import type { IKernelMessageEnvelope, ILogMessageEnvelope } from '../tokens';
+import type { IChannelOptions, IKernelMessageEnvelope, ILogMessageEnvelope } from '../tokens';
+import { installBridge } from './bridge';
+import type { WorkerChannel } from './channel';
 import { requestInputViaServiceWorker } from './stdin';
+
+/** The kernel options, plus the page channel when the page is isolated. */
+export interface IWorkerKernelOptions extends IPyodideWorkerKernel.IOptions {
+  jupyterWorker?: IChannelOptions;
+}
 
 /**
  * Upstream's remote kernel, posting its kernel and log messages to the page.
@@ -20,6 +27,14 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     this.registerLogMessageCallback((msg: ILogMessageEnvelope['_logMessage']) => {
       postMessage({ _logMessage: msg } satisfies ILogMessageEnvelope);
     });
+  }
+
+  /**
+   * Start Pyodide and the kernel (upstream), then connect Python to the page.
+   */
+  async initialize(options: IWorkerKernelOptions): Promise<void> {
+    await super.initialize(options);
+    this._channel = installBridge(this._pyodide as never, options.jupyterWorker);
   }
 
   /**
@@ -51,4 +66,6 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       browsingContextId: this._options.browsingContextId,
     });
   }
+
+  protected _channel: WorkerChannel | null = null;
 }

@@ -1,0 +1,85 @@
+"""Python values to the channel's wire format and back (``channel/values.ts``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .proxy import Callback, JsMethod, JsRef
+
+if TYPE_CHECKING:
+    from .connection import Session
+
+_MAX_SAFE_INT = 2**53 - 1
+
+try:  # Pyodide's distinct JavaScript null
+    from pyodide.ffi import jsnull  # type: ignore[import-not-found]
+except ImportError:  # CPython (unit tests)
+    jsnull = None
+
+
+def encode(value: Any, session: Session, segments: list[bytes | memoryview]) -> Any:
+    """Encode ``value`` for the page; bytes-like values go to ``segments``."""
+    if value is None or isinstance(value, str | bool):
+        return value
+    if jsnull is not None and value is jsnull:
+        return {"$null": 1}
+    if isinstance(value, int):
+        return value if abs(value) <= _MAX_SAFE_INT else {"$bigint": str(value)}
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"$num": repr(value).replace("inf", "Infinity")}
+    if isinstance(value, JsRef):
+        return {"$ref": value._id}
+    if isinstance(value, JsMethod):
+        return {"$ref": value._resolve()._id}
+    if isinstance(value, bytes | bytearray | memoryview):
+        data = memoryview(value).cast("B")
+        offset = sum((len(s) + 7) & ~7 for s in segments)
+        segments.append(data)
+        return {"$b": [offset, len(data), "Uint8Array"]}
+    if isinstance(value, list | tuple):
+        return [encode(item, session, segments) for item in value]
+    if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str):
+                msg = f"dict keys sent to the page must be str, not {type(key).__name__}"
+                raise TypeError(msg)
+        return {"$obj": {k: encode(v, session, segments) for k, v in value.items()}}
+    if isinstance(value, Callback):
+        return session.callback_wire(value)
+    if callable(value):
+        return session.callback_wire(Callback(value))
+    msg = f"cannot send a {type(value).__name__} to the page"
+    raise TypeError(msg)
+
+
+def decode(wire: Any, session: Session, binary: bytes | None) -> Any:
+    """Decode a page value; ``binary`` holds the answer's binary area."""
+    if wire is None or not isinstance(wire, dict | list):
+        return wire
+    if isinstance(wire, list):
+        return [decode(item, session, binary) for item in wire]
+    if "$ref" in wire:
+        return session.proxy(wire)
+    if "$null" in wire:
+        return jsnull
+    if "$b" in wire:
+        offset, length, _type = wire["$b"]
+        if binary is None:
+            msg = "jupyter-worker: binary value without binary data"
+            raise RuntimeError(msg)
+        return binary[offset : offset + length]
+    if "$num" in wire:
+        return float(wire["$num"].replace("Infinity", "inf"))
+    if "$bigint" in wire:
+        return int(wire["$bigint"])
+    if "$symbol" in wire:
+        return wire["$symbol"]
+    if "uuid" in wire:  # display(): an element reference, plain data
+        return wire
+    msg = f"jupyter-worker: unknown value from the page: {wire!r}"
+    raise RuntimeError(msg)
+
+
+CallbackFunction = Callable[..., Any]

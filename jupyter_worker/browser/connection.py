@@ -1,0 +1,270 @@
+"""One worker's connection to the page: requests, proxies, releases, callbacks."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+import weakref
+from typing import Any
+
+from ..protocol import ELEMENT_MIME, R_OK, CallbackEvent, Request
+from . import codec
+from .errors import IsolationError, JsError
+from .proxy import Callback, JsRef
+
+#: Released ids are sent in batches of this many (on the next request).
+RELEASE_BATCH = 1000
+
+
+class Session:
+    """Requests to the page through the worker's blocking channel.
+
+    Parameters
+    ----------
+    bridge
+        The worker's JavaScript side: ``request(json, segments?)`` returns
+        ``"<kind><json>"``; ``take_binary()`` returns the answer's binary area.
+    """
+
+    def __init__(self, bridge: Any) -> None:
+        self._bridge = bridge
+        self._proxies: weakref.WeakValueDictionary[int, JsRef] = weakref.WeakValueDictionary()
+        self._received: dict[int, int] = {}
+        self._released: list[tuple[int, int]] = []
+        self._methods: dict[int, frozenset[str]] = {}
+        self._callbacks: dict[int, Callback] = {}
+        self._callback_ids: dict[tuple[int, bool, bool], int] = {}
+        self._callback_parents: dict[int, Any] = {}
+        self._next_callback = 1
+        self._roots: dict[str, JsRef] = {}
+
+    # -- requests -------------------------------------------------------------
+
+    def request(self, message: Request, *, value: Any = None, args: Any = None) -> Any:
+        """Send one request; return the decoded answer or raise :class:`JsError`."""
+        if len(self._released) >= RELEASE_BATCH:
+            self.flush_releases()
+        segments: list[bytes | memoryview] = []
+        if args is not None:
+            message["args"] = [codec.encode(arg, self, segments) for arg in args]
+        if message["op"] in ("set", "has"):
+            message["value"] = codec.encode(value, self, segments)
+        text = json.dumps(message, separators=(",", ":"))
+        answer = self._bridge.request(text, segments) if segments else self._bridge.request(text)
+        kind = int(answer[0])
+        if kind != R_OK:
+            error = json.loads(answer[1:])
+            raise JsError(error["name"], error["message"], error.get("stack", ""))
+        body = json.loads(answer[1:])
+        binary = None
+        if '"$b"' in answer:
+            binary = self._bridge.take_binary().to_bytes()
+        return codec.decode(body["v"], self, binary)
+
+    # -- proxies --------------------------------------------------------------
+
+    def proxy(self, wire: dict[str, Any]) -> JsRef:
+        """The one proxy of a referenced page object (counting this receipt)."""
+        ref_id: int = wire["$ref"]
+        self._received[ref_id] = self._received.get(ref_id, 0) + 1
+        proxy = self._proxies.get(ref_id)
+        if proxy is not None:
+            return proxy
+        proto = wire.get("p", 0)
+        if "m" in wire:
+            self._methods[proto] = frozenset(wire["m"])
+        methods = self._methods.get(proto, frozenset())
+        if "om" in wire:
+            methods = methods | frozenset(wire["om"])
+        proxy = JsRef(self, ref_id, wire.get("f", 0), wire.get("c", "Object"), methods)
+        self._proxies[ref_id] = proxy
+        weakref.finalize(proxy, self._forget, ref_id)
+        return proxy
+
+    def _forget(self, ref_id: int) -> None:
+        # Runs from garbage collection: never send from here, only queue.
+        count = self._received.pop(ref_id, 0)
+        if count:
+            self._released.append((ref_id, count))
+
+    def flush_releases(self) -> None:
+        """Give the page back every page object no proxy uses any more."""
+        released, self._released = self._released, []
+        if released:
+            self.request({"op": "release", "ids": released})
+
+    def root(self, name: str) -> JsRef:
+        """``window`` or ``document`` (kept for the session's life)."""
+        proxy = self._roots.get(name)
+        if proxy is None:
+            proxy = self.request({"op": "root", "name": name})  # type: ignore[typeddict-item]
+            self._roots[name] = proxy
+        return proxy
+
+    def heap_size(self) -> int:
+        """How many page objects the page keeps for this worker."""
+        return int(self.request({"op": "stats"})["heap"])
+
+    # -- callbacks ------------------------------------------------------------
+
+    def callback_wire(self, callback: Callback) -> dict[str, Any]:
+        """The wire form of a Python callable; one page function per callable."""
+        key = (id(callback.function), callback.prevent_default, callback.stop_propagation)
+        cb_id = self._callback_ids.get(key)
+        if cb_id is None:
+            cb_id = self._next_callback
+            self._next_callback += 1
+            self._callback_ids[key] = cb_id
+            self._callbacks[cb_id] = callback
+            self._callback_parents[cb_id] = _current_parent()
+        wire: dict[str, Any] = {"$cb": cb_id}
+        if callback.prevent_default:
+            wire["pd"] = True
+        if callback.stop_propagation:
+            wire["sp"] = True
+        return wire
+
+    def release_callback(self, function: Any) -> int:
+        """Forget every page function made for ``function``; return how many."""
+        target = function.function if isinstance(function, Callback) else function
+        gone = [key for key in self._callback_ids if key[0] == id(target)]
+        ids = [self._callback_ids.pop(key) for key in gone]
+        for cb_id in ids:
+            self._callbacks.pop(cb_id, None)
+            self._callback_parents.pop(cb_id, None)
+        if ids:
+            self.request({"op": "release", "ids": [], "cbs": ids})
+        return len(ids)
+
+    def dispatch(self, event_json: str) -> None:
+        """Run a page event's Python callback; report its errors in its cell."""
+        event: CallbackEvent = json.loads(event_json)
+        callback = self._callbacks.get(event["cb"])
+        if callback is None:
+            return  # released meanwhile
+        with _parent(self._callback_parents.get(event["cb"])):
+            try:
+                args = codec.decode(event["args"], self, None)
+                callback.function(*args)
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
+
+    # -- display --------------------------------------------------------------
+
+    def element_bundle(self, element: JsRef) -> dict[str, Any]:
+        """A display bundle that shows the live ``element`` (and its snapshot)."""
+        ref = self.request({"op": "display", "id": element._id})
+        return {ELEMENT_MIME: ref, "text/html": ref["html"]}
+
+
+def _current_parent() -> Any:
+    kernel = _kernel()
+    return None if kernel is None else kernel._parent_header
+
+
+class _parent:  # noqa: N801 - used like a function
+    """Make output go to the cell whose parent header is given, for a while."""
+
+    def __init__(self, header: Any) -> None:
+        self._header = header
+        self._saved: Any = None
+
+    def __enter__(self) -> None:
+        kernel = _kernel()
+        if kernel is not None and self._header is not None:
+            self._saved = kernel._parent_header
+            kernel._parent_header = self._header
+
+    def __exit__(self, *exc: object) -> None:
+        kernel = _kernel()
+        if kernel is not None and self._saved is not None:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            kernel._parent_header = self._saved
+
+
+def _kernel() -> Any:
+    module = sys.modules.get("pyodide_kernel")
+    return None if module is None else getattr(module, "kernel_instance", None)
+
+
+# -- the installed session ------------------------------------------------------
+
+_SESSION: Session | None = None
+
+
+def install(bridge: Any) -> Session:
+    """Connect this interpreter to the page (called by the worker at start)."""
+    global _SESSION  # noqa: PLW0603 - one session per interpreter
+    _SESSION = Session(bridge)
+    bridge.set_dispatcher(_SESSION.dispatch)
+    return _SESSION
+
+
+def session() -> Session:
+    """The interpreter's session. Raises :class:`IsolationError` if there is none."""
+    if _SESSION is None:
+        raise IsolationError
+    return _SESSION
+
+
+def display(element: JsRef) -> None:
+    """Show a live page element in the current cell's output.
+
+    The saved notebook keeps a static HTML snapshot of the element as it was
+    when displayed; opening the notebook again runs no code.
+    """
+    from IPython.display import display as ipython_display
+
+    if not isinstance(element, JsRef):
+        msg = f"display() takes a page element, not {type(element).__name__}"
+        raise TypeError(msg)
+    ipython_display(session().element_bundle(element), raw=True)  # type: ignore[no-untyped-call]
+
+
+def callback(
+    function: Any, *, prevent_default: bool = False, stop_propagation: bool = False
+) -> Callback:
+    """Wrap ``function`` for the page, with declarative event options.
+
+    ``btn.addEventListener("submit", callback(f, prevent_default=True))``
+    cancels the event on the page at once (a late Python callback could not).
+    """
+    return Callback(function, prevent_default=prevent_default, stop_propagation=stop_propagation)
+
+
+def wait_for(target: JsRef, event_type: str, timeout: float | None = None) -> Any:
+    """Block until ``target`` fires ``event_type``; return the event.
+
+    Other Python callbacks keep running while this waits. Raises
+    :class:`JsError` (``TimeoutError``) after ``timeout`` seconds.
+    """
+    return session().request(
+        {"op": "wait_event", "id": target._id, "type": event_type, "timeout": timeout}
+    )
+
+
+def run_sync(awaitable: JsRef) -> Any:
+    """Block until a page Promise settles; return its value or raise its error."""
+    if not isinstance(awaitable, JsRef):
+        msg = f"run_sync() takes a page Promise, not {type(awaitable).__name__}"
+        raise TypeError(msg)
+    return session().request({"op": "await", "id": awaitable._id})
+
+
+def release(obj: Any = None) -> None:
+    """Release page references now.
+
+    With a callable: forget the page functions made for it (listeners using
+    them stop calling Python). Without arguments: send the page every
+    reference whose proxy was garbage collected (this happens by itself in
+    batches).
+    """
+    if obj is None:
+        session().flush_releases()
+    elif isinstance(obj, Callback) or (callable(obj) and not isinstance(obj, JsRef)):
+        session().release_callback(obj)
+    else:
+        msg = f"release() takes a Python callable or nothing, not {type(obj).__name__}"
+        raise TypeError(msg)

@@ -1,0 +1,220 @@
+"""Python proxies of page objects.
+
+A :class:`JsRef` stands for one page object (by heap id). What Pyodide's
+``JsProxy`` would find out by probing (callable? array-like? iterable?
+which methods?) arrives with the reference, so no extra round trips are
+needed: ``document.getElementById("x")`` is one request (``call``), not a
+``get`` followed by an ``apply``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..protocol import ELEMENT_MIME, F_ARRAYLIKE, F_BUFFER, F_CALLABLE, F_NODE
+
+if TYPE_CHECKING:
+    from .connection import Session
+
+_OWN = frozenset({"_id", "_flags", "_ctor", "_methods", "_session", "__weakref__"})
+
+
+class JsRef:
+    """A page object, reached synchronously from worker Python.
+
+    Attribute access, item access, calls, ``len``, ``in`` and iteration each
+    become one request to the page. Two proxies of the same page object are
+    the same Python object.
+    """
+
+    __slots__ = ("__weakref__", "_ctor", "_flags", "_id", "_methods", "_session")
+    _ctor: str
+    _flags: int
+    _id: int
+    _methods: frozenset[str]
+    _session: Session
+
+    def __init__(
+        self, session: Session, ref_id: int, flags: int, ctor: str, methods: frozenset[str]
+    ) -> None:
+        object.__setattr__(self, "_session", session)
+        object.__setattr__(self, "_id", ref_id)
+        object.__setattr__(self, "_flags", flags)
+        object.__setattr__(self, "_ctor", ctor)
+        object.__setattr__(self, "_methods", methods)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        if name in self._methods:
+            return JsMethod(self, name)
+        return self._session.request({"op": "get", "id": self._id, "key": name})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _OWN:
+            msg = f"{name} is read-only"
+            raise AttributeError(msg)
+        self._session.request({"op": "set", "id": self._id, "key": name}, value=value)
+
+    def __delattr__(self, name: str) -> None:
+        self._session.request({"op": "del", "id": self._id, "key": name})
+
+    def __getitem__(self, key: str | int) -> Any:
+        return self._session.request({"op": "get", "id": self._id, "key": key})
+
+    def __setitem__(self, key: str | int, value: Any) -> None:
+        self._session.request({"op": "set", "id": self._id, "key": key}, value=value)
+
+    def __delitem__(self, key: str | int) -> None:
+        self._session.request({"op": "del", "id": self._id, "key": key})
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the page function (``this`` is undefined); kwargs become a last object."""
+        return self._session.request({"op": "apply", "id": self._id}, args=_args(args, kwargs))
+
+    def new(self, *args: Any, **kwargs: Any) -> Any:
+        """Construct: ``window.Event.new("click")`` is ``new Event("click")``."""
+        return self._session.request({"op": "new", "id": self._id}, args=_args(args, kwargs))
+
+    def __len__(self) -> int:
+        return int(self._session.request({"op": "len", "id": self._id}))
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._session.request({"op": "iter", "id": self._id}))
+
+    def __contains__(self, item: Any) -> bool:
+        return bool(self._session.request({"op": "has", "id": self._id}, value=item))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, JsRef) and other._id == self._id
+
+    def __hash__(self) -> int:
+        return hash(("JsRef", self._id))
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return str(self._session.request({"op": "str", "id": self._id}))
+
+    def __repr__(self) -> str:
+        return f"<JsRef {self._ctor} #{self._id}>"
+
+    def __dir__(self) -> list[str]:
+        keys: list[str] = self._session.request({"op": "keys", "id": self._id})
+        return sorted({*keys, *self._methods, "new", "to_bytes", "to_py"})
+
+    @property
+    def js_type(self) -> str:
+        """The page object's constructor name (no round trip)."""
+        return self._ctor
+
+    @property
+    def callable(self) -> bool:
+        """Whether the page object is a function (no round trip)."""
+        return bool(self._flags & F_CALLABLE)
+
+    @property
+    def array_like(self) -> bool:
+        """Whether the page object has a numeric ``length`` (no round trip)."""
+        return bool(self._flags & F_ARRAYLIKE)
+
+    def to_bytes(self) -> bytes:
+        """Copy a typed array or ArrayBuffer's bytes (one round trip)."""
+        if not self._flags & F_BUFFER:
+            msg = f"{self._ctor} is not a typed array or ArrayBuffer"
+            raise TypeError(msg)
+        return bytes(self._session.request({"op": "bytes", "id": self._id}))
+
+    def to_py(self) -> Any:
+        """Copy the value into Python: bytes for buffers, list for array-likes."""
+        if self._flags & F_BUFFER:
+            return self.to_bytes()
+        if self._flags & F_ARRAYLIKE:
+            return list(self)
+        msg = f"to_py() copies buffers and array-likes, not {self._ctor}"
+        raise TypeError(msg)
+
+    def _repr_mimebundle_(
+        self,
+        include: Any = None,  # noqa: ARG002 - IPython's signature
+        exclude: Any = None,  # noqa: ARG002
+    ) -> dict[str, Any]:
+        if self._flags & F_NODE and "Element" in self._ctor:
+            return self._session.element_bundle(self)
+        return {"text/plain": repr(self)}
+
+
+class JsMethod:
+    """A method of a page object, bound lazily: calling it is one ``call`` request."""
+
+    __slots__ = ("_name", "_target")
+
+    def __init__(self, target: JsRef, name: str) -> None:
+        self._target = target
+        self._name = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the method on its object: one ``call`` request."""
+        target = self._target
+        return target._session.request(
+            {"op": "call", "id": target._id, "key": self._name},
+            args=_args(args, kwargs),
+        )
+
+    def new(self, *args: Any, **kwargs: Any) -> Any:
+        """Construct with this property as the constructor (``window.Event.new(...)``)."""
+        target = self._target
+        return target._session.request(
+            {"op": "new", "id": target._id, "key": self._name},
+            args=_args(args, kwargs),
+        )
+
+    def _resolve(self) -> JsRef:
+        value = self._target._session.request(
+            {"op": "get", "id": self._target._id, "key": self._name}
+        )
+        if not isinstance(value, JsRef):
+            msg = f"{self._name} is not an object"
+            raise TypeError(msg)
+        return value
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return getattr(self._resolve(), name)
+
+    def __repr__(self) -> str:
+        return f"<JsMethod {self._target.js_type}.{self._name}>"
+
+
+class Callback:
+    """A Python callable as the page sees it, with declarative event options.
+
+    The page calls it asynchronously: the call is queued and runs in the worker
+    when it is idle or blocked in a wait. Since it runs late, it cannot cancel
+    an event; ``prevent_default`` and ``stop_propagation`` do that on the page
+    at once, before queueing.
+    """
+
+    __slots__ = ("function", "prevent_default", "stop_propagation")
+
+    def __init__(
+        self,
+        function: Callable[..., Any],
+        *,
+        prevent_default: bool = False,
+        stop_propagation: bool = False,
+    ) -> None:
+        self.function = function
+        self.prevent_default = prevent_default
+        self.stop_propagation = stop_propagation
+
+
+def _args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    # Pyodide's convention: keyword arguments become a trailing object.
+    return [*args, kwargs] if kwargs else list(args)
+
+
+__all__ = ["ELEMENT_MIME", "Callback", "JsMethod", "JsRef"]

@@ -1,0 +1,86 @@
+"""The synchronous channel's wire protocol, Python side.
+
+Mirrors the TypeScript interfaces in ``labextension/src/tokens.ts``
+(``IChannelRequest``, ``IChannelResult``, ``IChannelError``,
+``ICallbackEvent``) and the constants of ``labextension/src/channel``.
+Pure data: importable anywhere (tests run it in CPython).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+#: Answer kinds (``channel/layout.ts``).
+R_OK = 0
+R_ERROR = 1
+
+#: Reference flags (``channel/heap.ts``).
+F_CALLABLE = 1
+F_ARRAYLIKE = 2
+F_ITERABLE = 4
+F_THENABLE = 8
+F_NODE = 16
+F_BUFFER = 32
+
+Op = Literal[
+    "root", "get", "set", "del", "has", "call", "apply", "new", "len", "iter",
+    "keys", "str", "bytes", "await", "wait_event", "release", "display", "stats",
+]  # fmt: skip
+
+
+class Request(TypedDict):
+    """One request to the page (``IChannelRequest``)."""
+
+    op: Op
+    id: NotRequired[int]
+    key: NotRequired[str | int]
+    args: NotRequired[list[Any]]
+    value: NotRequired[Any]
+    name: NotRequired[Literal["window", "document"]]
+    type: NotRequired[str]
+    timeout: NotRequired[float | None]
+    ids: NotRequired[list[tuple[int, int]]]
+    cbs: NotRequired[list[int]]
+
+
+class Ref(TypedDict):
+    """A page object as it arrives (``IRef``)."""
+
+    # "$ref" is not a Python identifier; see ``codec.decode``.
+    f: int
+    c: str
+    p: int
+    m: NotRequired[list[str]]
+    om: NotRequired[list[str]]
+
+
+class Result(TypedDict):
+    """A successful answer (``IChannelResult``)."""
+
+    v: Any
+
+
+class Error(TypedDict):
+    """A failed answer (``IChannelError``)."""
+
+    name: str
+    message: str
+    stack: str
+
+
+class CallbackEvent(TypedDict):
+    """A page event for a Python callback (``ICallbackEvent``)."""
+
+    cb: int
+    args: list[Any]
+
+
+class ElementRef(TypedDict):
+    """A displayed element (``IElementRef``): registry key and static snapshot."""
+
+    uuid: str
+    html: str
+
+
+#: The MIME type of a displayed worker element (``display/registry.ts``).
+ELEMENT_MIME = "application/vnd.jupyter-worker.element+json"

@@ -1,0 +1,173 @@
+/**
+ * The operations the page performs for worker Python, one per request.
+ */
+import type { IChannelRequest } from '../tokens';
+import { registerElement } from '../display/registry';
+import type { ObjectHeap } from './heap';
+import type { CallbackFactory, Wire } from './values';
+import { fromWire, toWire } from './values';
+
+/** The result of a synchronous operation: a wire value and binary segments. */
+export interface IOpResult {
+  value: Wire;
+  segments: Uint8Array[];
+}
+
+/** An operation that settles later (the worker keeps waiting, callbacks flow). */
+export class AsyncOp {
+  constructor(readonly promise: Promise<IOpResult>) {}
+}
+
+type Indexable = Record<string | number, unknown>;
+
+function describe(target: unknown): string {
+  const ctor = (target as { constructor?: { name?: string } } | null)?.constructor?.name;
+  return ctor ?? typeof target;
+}
+
+/** Performs requests against one heap. */
+export class Operations {
+  constructor(
+    private readonly _heap: ObjectHeap,
+    private readonly _callbacks: CallbackFactory,
+    private readonly _forgetCallbacks: (ids: number[]) => void,
+  ) {}
+
+  /** Perform `request`; throws the page-side exception on failure. */
+  run(request: IChannelRequest, binary: Uint8Array | null): IOpResult | AsyncOp {
+    const heap = this._heap;
+    const decode = (wire: unknown): unknown =>
+      fromWire(wire as Wire, heap, this._callbacks, binary);
+    const ok = (value: unknown): IOpResult => ({ value: toWire(value, heap), segments: [] });
+    const target = (): Indexable => heap.get(request.id as number) as Indexable;
+    const args = (): unknown[] => (request.args ?? []).map(decode);
+    const key = request.key as string | number;
+
+    switch (request.op) {
+      case 'root':
+        return ok(request.name === 'document' ? document : globalThis);
+      case 'get':
+        return ok(target()[key]);
+      case 'set':
+        target()[key] = decode(request.value);
+        return ok(undefined);
+      case 'del':
+        if (!Reflect.deleteProperty(target(), key)) {
+          throw new TypeError(`cannot delete property ${String(key)} of ${describe(target())}`);
+        }
+        return ok(undefined);
+      case 'has':
+        return ok(this._has(target(), decode(request.value)));
+      case 'call': {
+        const object = target();
+        const method = object[key];
+        if (typeof method !== 'function') {
+          throw new TypeError(`${describe(object)}.${String(key)} is not a function`);
+        }
+        return ok(Reflect.apply(method, object, args()));
+      }
+      case 'apply': {
+        const fn = target() as unknown;
+        if (typeof fn !== 'function') {
+          throw new TypeError(`${describe(fn)} is not a function`);
+        }
+        return ok(Reflect.apply(fn, undefined, args()));
+      }
+      case 'new': {
+        const ctor = (request.key === undefined ? target() : target()[key]) as unknown;
+        if (typeof ctor !== 'function') {
+          throw new TypeError(`${describe(ctor)} is not a constructor`);
+        }
+        return ok(Reflect.construct(ctor, args()));
+      }
+      case 'len': {
+        const object = target() as { length?: unknown; size?: unknown };
+        const length = typeof object.length === 'number' ? object.length : object.size;
+        if (typeof length !== 'number') {
+          throw new TypeError(`object of type ${describe(object)} has no len()`);
+        }
+        return ok(length);
+      }
+      case 'iter': {
+        const items = Array.from(target() as unknown as Iterable<unknown>);
+        return { value: items.map((item) => toWire(item, heap)), segments: [] };
+      }
+      case 'keys':
+        return { value: Object.keys(target()), segments: [] };
+      case 'str':
+        return ok(String(target()));
+      case 'bytes':
+        return this._bytes(target());
+      case 'await':
+        return new AsyncOp(Promise.resolve(target() as unknown).then(ok));
+      case 'wait_event':
+        return new AsyncOp(this._waitEvent(target(), request).then(ok));
+      case 'release':
+        for (const [id, count] of request.ids ?? []) {
+          heap.release(id, count);
+        }
+        this._forgetCallbacks(request.cbs ?? []);
+        return ok(undefined);
+      case 'display': {
+        const element = target() as unknown;
+        if (!(element instanceof Element)) {
+          throw new TypeError(`display() takes a DOM element, not ${describe(element)}`);
+        }
+        return { value: registerElement(element), segments: [] };
+      }
+      case 'stats':
+        return { value: { heap: heap.size }, segments: [] };
+      default:
+        throw new TypeError(`jupyter-worker: unknown channel operation ${String(request.op)}`);
+    }
+  }
+
+  private _has(object: Indexable, item: unknown): boolean {
+    if (object instanceof Map || object instanceof Set) {
+      return object.has(item);
+    }
+    if (typeof (object as { length?: unknown }).length === 'number') {
+      return Array.prototype.includes.call(object, item);
+    }
+    return (item as string) in object;
+  }
+
+  private _bytes(object: unknown): IOpResult {
+    let view: Uint8Array;
+    let type: string;
+    if (object instanceof ArrayBuffer) {
+      view = new Uint8Array(object);
+      type = 'ArrayBuffer';
+    } else if (ArrayBuffer.isView(object)) {
+      view = new Uint8Array(object.buffer, object.byteOffset, object.byteLength);
+      type = object.constructor.name;
+    } else {
+      throw new TypeError(`${describe(object)} is not a typed array or ArrayBuffer`);
+    }
+    return { value: { $b: [0, view.byteLength, type] }, segments: [view] };
+  }
+
+  private _waitEvent(object: Indexable, request: IChannelRequest): Promise<unknown> {
+    const target = object as unknown as EventTarget;
+    if (typeof target.addEventListener !== 'function') {
+      throw new TypeError(`${describe(object)} is not an EventTarget`);
+    }
+    const type = request.type as string;
+    return new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const listener = (event: Event): void => {
+        clearTimeout(timer);
+        resolve(event);
+      };
+      target.addEventListener(type, listener, { once: true });
+      if (typeof request.timeout === 'number') {
+        timer = setTimeout(() => {
+          target.removeEventListener(type, listener);
+          const error = new Error(`no "${type}" event within ${request.timeout} s`);
+          error.name = 'TimeoutError';
+          reject(error);
+        }, request.timeout * 1000);
+      }
+    });
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * The page side of one worker's synchronous channel.
+ *
+ * The worker writes a request into shared memory and blocks; the page learns
+ * of it (parked on `Atomics.waitAsync`, or from a port message: see
+ * `NotifyMode`), performs it on the heap and writes the answer. The page never
+ * waits synchronously on the worker.
+ *
+ * Asynchronous operations (awaiting a promise, waiting for an event) open a
+ * frame: while it is pending, page events for Python callbacks are handed to
+ * the blocked worker as `R_CALLBACK` answers; the worker runs the callback and
+ * continues the frame with `cbdone`. With no frame open, callback events are
+ * posted and run when the worker is idle.
+ */
+import type {
+  ICallbackEvent,
+  IChannelError,
+  IChannelOptions,
+  IChannelRequest,
+  IPortMessage,
+  NotifyMode,
+} from '../tokens';
+import { readMessage, writeMessage } from './codec';
+import { ObjectHeap } from './heap';
+import type { IChannelBuffers } from './layout';
+import { C_DATA_GEN, C_KIND, C_LENGTH, C_REQUEST, C_RESPONSE, R_CALLBACK, R_ERROR, R_OK } from './layout';
+import type { IOpResult } from './ops';
+import { AsyncOp, Operations } from './ops';
+import type { ICallbackSpec } from './values';
+import { toWire } from './values';
+
+interface IAnswer {
+  kind: number;
+  json: string;
+  segments: Uint8Array[];
+}
+
+interface IFrame {
+  /** The request number the worker waits on for this frame. */
+  seq: number;
+  /** Whether the worker is waiting on `seq` (not running a callback). */
+  waiting: boolean;
+  /** Callback events to hand over while the frame is pending (JSON). */
+  queue: string[];
+  /** The answer, once the operation settled. */
+  answer?: IAnswer;
+}
+
+function errorAnswer(error: unknown): IAnswer {
+  const payload: IChannelError =
+    error instanceof Error
+      ? { name: error.name, message: error.message, stack: error.stack ?? '' }
+      : { name: 'Error', message: String(error), stack: '' };
+  return { kind: R_ERROR, json: JSON.stringify(payload), segments: [] };
+}
+
+function okAnswer(result: IOpResult): IAnswer {
+  return { kind: R_OK, json: JSON.stringify({ v: result.value }), segments: result.segments };
+}
+
+/** Serves one worker's requests. */
+export class ChannelServer {
+  /**
+   * @param buffers - the shared memory, created with `createChannelBuffers`.
+   * @param mode - how the page learns of requests.
+   */
+  constructor(buffers: IChannelBuffers, mode: NotifyMode) {
+    this._control = new Int32Array(buffers.control);
+    this._data = buffers.data;
+    this._mode = mode;
+    const channel = new MessageChannel();
+    this._port = channel.port1;
+    this._workerPort = channel.port2;
+    this._ops = new Operations(
+      this.heap,
+      (spec) => this._callback(spec),
+      (ids) => this.forgetCallbacks(ids),
+    );
+    this._port.onmessage = (event: MessageEvent<IPortMessage>) => this._onPortMessage(event.data);
+  }
+
+  /** The page objects this worker holds. */
+  readonly heap = new ObjectHeap();
+
+  /** Number of requests answered (for benchmarks: round trips per operation). */
+  get answered(): number {
+    return this._answered;
+  }
+
+  /** What the worker needs; send it with its port in the transfer list. */
+  workerOptions(): IChannelOptions {
+    return {
+      control: this._control.buffer as SharedArrayBuffer,
+      data: this._data,
+      port: this._workerPort,
+      mode: this._mode,
+    };
+  }
+
+  /** Start serving. */
+  start(): void {
+    if (this._mode === 'waitAsync') {
+      void this._park();
+    }
+  }
+
+  /** Stop serving and drop every page object of this worker. */
+  dispose(): void {
+    this._disposed = true;
+    this._port.close();
+    Atomics.notify(this._control, C_REQUEST);
+    this.heap.clear();
+    this._callbacks.clear();
+  }
+
+  private async _park(): Promise<void> {
+    while (!this._disposed) {
+      const waited = Atomics.waitAsync(this._control, C_REQUEST, this._lastRequest);
+      if (waited.async) {
+        await waited.value;
+      }
+      await this._poll();
+    }
+  }
+
+  private _onPortMessage(message: IPortMessage): void {
+    if (message._jwData) {
+      const { buffer, gen } = message._jwData;
+      this._dataByGen.set(gen, buffer);
+      this._dataWaiters.get(gen)?.();
+    }
+    if (message._jwRequest !== undefined) {
+      void this._poll();
+    }
+  }
+
+  /** Handle the newest request, if the worker wrote one we have not seen. */
+  private async _poll(): Promise<void> {
+    const seq = Atomics.load(this._control, C_REQUEST);
+    if (seq === this._lastRequest || this._disposed) {
+      return;
+    }
+    this._lastRequest = seq;
+    await this._adoptDataBuffer();
+    const raw = readMessage(this._data, Atomics.load(this._control, C_LENGTH));
+    let request: IChannelRequest;
+    try {
+      request = JSON.parse(raw.json) as IChannelRequest;
+    } catch (error) {
+      this._answer(seq, errorAnswer(error));
+      return;
+    }
+    if (request.op === 'cbdone') {
+      const frame = this._frames.at(-1);
+      if (!frame) {
+        this._answer(seq, errorAnswer(new Error('jupyter-worker: cbdone without a frame')));
+        return;
+      }
+      frame.seq = seq;
+      frame.waiting = true;
+      this._pump(frame);
+      return;
+    }
+    let result: IOpResult | AsyncOp;
+    try {
+      result = this._ops.run(request, raw.binary);
+    } catch (error) {
+      this._answer(seq, errorAnswer(error));
+      return;
+    }
+    if (!(result instanceof AsyncOp)) {
+      this._answer(seq, okAnswer(result));
+      return;
+    }
+    const frame: IFrame = { seq, waiting: true, queue: [] };
+    this._frames.push(frame);
+    result.promise.then(
+      (value) => {
+        frame.answer = okAnswer(value);
+        this._pump(frame);
+      },
+      (error: unknown) => {
+        frame.answer = errorAnswer(error);
+        this._pump(frame);
+      },
+    );
+  }
+
+  /** Give the worker what `frame` has for it, if the worker waits on it. */
+  private _pump(frame: IFrame): void {
+    if (frame !== this._frames.at(-1) || !frame.waiting) {
+      return;
+    }
+    const event = frame.queue.shift();
+    if (event !== undefined) {
+      frame.waiting = false;
+      this._answer(frame.seq, { kind: R_CALLBACK, json: event, segments: [] });
+      return;
+    }
+    if (frame.answer) {
+      this._frames.pop();
+      this._answer(frame.seq, frame.answer);
+    }
+  }
+
+  private _answer(seq: number, answer: IAnswer): void {
+    if (this._disposed) {
+      return;
+    }
+    let length: number;
+    try {
+      length = writeMessage(this._data, answer.json, answer.segments);
+    } catch (error) {
+      answer = errorAnswer(error);
+      length = writeMessage(this._data, answer.json);
+    }
+    Atomics.store(this._control, C_LENGTH, length);
+    Atomics.store(this._control, C_KIND, answer.kind);
+    Atomics.store(this._control, C_RESPONSE, seq);
+    Atomics.notify(this._control, C_RESPONSE);
+    this._answered++;
+  }
+
+  /** Wait until the worker's current data buffer has arrived. */
+  private async _adoptDataBuffer(): Promise<void> {
+    const gen = Atomics.load(this._control, C_DATA_GEN);
+    if (gen === this._dataGen) {
+      return;
+    }
+    if (!this._dataByGen.has(gen)) {
+      await new Promise<void>((resolve) => this._dataWaiters.set(gen, resolve));
+    }
+    this._data = this._dataByGen.get(gen) as SharedArrayBuffer;
+    for (const old of [...this._dataByGen.keys()].filter((g) => g <= gen)) {
+      this._dataByGen.delete(old);
+      this._dataWaiters.delete(old);
+    }
+    this._dataGen = gen;
+  }
+
+  /** The page function standing for a Python callable (one per callback id). */
+  private _callback(spec: ICallbackSpec): (...args: unknown[]) => void {
+    let fn = this._callbacks.get(spec.$cb);
+    if (!fn) {
+      const id = spec.$cb;
+      fn = (...args: unknown[]): void => {
+        const first = args[0] as Partial<Event> | undefined;
+        if (spec.pd) {
+          first?.preventDefault?.();
+        }
+        if (spec.sp) {
+          first?.stopPropagation?.();
+        }
+        this._deliver({ cb: id, args: args.map((arg) => toWire(arg, this.heap)) });
+      };
+      this._callbacks.set(id, fn);
+    }
+    return fn;
+  }
+
+  /** Forget page functions of callbacks the worker released. */
+  forgetCallbacks(ids: number[]): void {
+    for (const id of ids) {
+      this._callbacks.delete(id);
+    }
+  }
+
+  private _deliver(event: ICallbackEvent): void {
+    if (this._disposed) {
+      return;
+    }
+    const json = JSON.stringify(event);
+    const frame = this._frames.at(-1);
+    if (frame) {
+      frame.queue.push(json);
+      this._pump(frame);
+    } else {
+      this._port.postMessage({ _jwCallback: json } satisfies IPortMessage);
+    }
+  }
+
+  private readonly _control: Int32Array;
+  private _data: SharedArrayBuffer;
+  private _dataGen = 0;
+  private readonly _dataByGen = new Map<number, SharedArrayBuffer>();
+  private readonly _dataWaiters = new Map<number, () => void>();
+  private readonly _mode: NotifyMode;
+  private readonly _port: MessagePort;
+  private readonly _workerPort: MessagePort;
+  private readonly _ops: Operations;
+  private readonly _frames: IFrame[] = [];
+  private readonly _callbacks = new Map<number, (...args: unknown[]) => void>();
+  private _lastRequest = 0;
+  private _answered = 0;
+  private _disposed = false;
+}

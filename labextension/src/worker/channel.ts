@@ -1,0 +1,129 @@
+/**
+ * The worker side of the synchronous channel: write a request, block until
+ * the page answers.
+ *
+ * The wait is `Atomics.wait` in bounded slices (`WAIT_SLICE_MS`): the worker
+ * sleeps (no CPU) and checks the interrupt word between slices. Page events
+ * for Python callbacks can arrive as answers while it waits; they run right
+ * there, then the wait goes on (`cbdone`).
+ */
+import type { IChannelOptions, IPortMessage } from '../tokens';
+import { readMessage, writeMessage } from '../channel/codec';
+import {
+  C_DATA_GEN,
+  C_INTERRUPT,
+  C_KIND,
+  C_LENGTH,
+  C_REQUEST,
+  C_RESPONSE,
+  DATA_INITIAL_BYTES,
+  DATA_SHRINK_ABOVE,
+  R_CALLBACK,
+  WAIT_SLICE_MS,
+  createDataBuffer,
+} from '../channel/layout';
+
+/** An answer as the worker reads it. */
+export interface IAnswer {
+  kind: number;
+  json: string;
+  binary: Uint8Array | null;
+}
+
+/** Spins before sleeping: most answers take a few microseconds. */
+const SPIN_ITERATIONS = 200;
+
+const pause: () => void =
+  typeof (Atomics as { pause?: () => void }).pause === 'function'
+    ? (): void => (Atomics as unknown as { pause: () => void }).pause()
+    : (): void => undefined;
+
+/** The worker end of one channel. */
+export class WorkerChannel {
+  constructor(options: IChannelOptions) {
+    this._control = new Int32Array(options.control);
+    this._data = options.data;
+    this._mode = options.mode;
+    this._port = options.port;
+    this._port.onmessage = (event: MessageEvent<IPortMessage>) => {
+      if (event.data._jwCallback !== undefined) {
+        this.onCallback(event.data._jwCallback);
+      }
+    };
+  }
+
+  /** Runs a page event for a Python callback (set by the Python side). */
+  onCallback: (json: string) => void = () => undefined;
+
+  /** Called between wait slices when the interrupt word is set. */
+  onInterrupt: () => void = () => undefined;
+
+  /** Send a request and block until its answer; runs callback events meanwhile. */
+  request(json: string, segments: readonly Uint8Array[] = []): IAnswer {
+    let seq = this._send(json, segments);
+    for (;;) {
+      this._wait(seq);
+      const answer = readMessage(this._data, Atomics.load(this._control, C_LENGTH));
+      const kind = Atomics.load(this._control, C_KIND);
+      this._maybeShrink();
+      if (kind !== R_CALLBACK) {
+        return { kind, json: answer.json, binary: answer.binary };
+      }
+      try {
+        this.onCallback(answer.json);
+      } finally {
+        seq = this._send('{"op":"cbdone"}', []);
+      }
+    }
+  }
+
+  private _send(json: string, segments: readonly Uint8Array[]): number {
+    const length = writeMessage(this._data, json, segments);
+    Atomics.store(this._control, C_LENGTH, length);
+    const seq = ++this._seq;
+    Atomics.store(this._control, C_REQUEST, seq);
+    if (this._mode === 'waitAsync') {
+      Atomics.notify(this._control, C_REQUEST);
+    } else {
+      this._port.postMessage({ _jwRequest: seq } satisfies IPortMessage);
+    }
+    return seq;
+  }
+
+  private _wait(seq: number): void {
+    const control = this._control;
+    for (let i = 0; i < SPIN_ITERATIONS; i++) {
+      if (Atomics.load(control, C_RESPONSE) === seq) {
+        return;
+      }
+      pause();
+    }
+    for (;;) {
+      const seen = Atomics.load(control, C_RESPONSE);
+      if (seen === seq) {
+        return;
+      }
+      Atomics.wait(control, C_RESPONSE, seen, WAIT_SLICE_MS);
+      if (Atomics.load(control, C_INTERRUPT)) {
+        this.onInterrupt();
+      }
+    }
+  }
+
+  /** After a large message, hand the page a small buffer again. */
+  private _maybeShrink(): void {
+    if (this._data.byteLength <= DATA_SHRINK_ABOVE) {
+      return;
+    }
+    this._data = createDataBuffer(DATA_INITIAL_BYTES);
+    const gen = Atomics.load(this._control, C_DATA_GEN) + 1;
+    this._port.postMessage({ _jwData: { buffer: this._data, gen } } satisfies IPortMessage);
+    Atomics.store(this._control, C_DATA_GEN, gen);
+  }
+
+  private readonly _control: Int32Array;
+  private _data: SharedArrayBuffer;
+  private readonly _mode: IChannelOptions['mode'];
+  private readonly _port: MessagePort;
+  private _seq = 0;
+}
