@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shutil
+
 import pytest
+from lite_notebooks import write_notebooks
 
 from jupyter_worker.lite.site import build_site
 
@@ -25,5 +28,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def lite_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A JupyterLite site built the way a user builds one, with the fixture notebooks."""
-    return build_site(tmp_path_factory.mktemp("lite") / "site", [FIXTURES / "lite"])
+    """A JupyterLite site built the way a user builds one, with the test notebooks."""
+    root = tmp_path_factory.mktemp("lite")
+    contents = root / "contents"
+    shutil.copytree(FIXTURES / "lite", contents)
+    write_notebooks(contents)
+    return build_site(root / "site", [contents])

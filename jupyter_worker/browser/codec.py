@@ -76,8 +76,8 @@ def decode(wire: Any, session: Session, binary: bytes | None) -> Any:
         return int(wire["$bigint"])
     if "$symbol" in wire:
         return wire["$symbol"]
-    if "uuid" in wire:  # display(): an element reference, plain data
-        return wire
+    if "$obj" in wire:
+        return {key: decode(item, session, binary) for key, item in wire["$obj"].items()}
     msg = f"jupyter-worker: unknown value from the page: {wire!r}"
     raise RuntimeError(msg)
 

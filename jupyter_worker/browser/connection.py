@@ -102,9 +102,10 @@ class Session:
             self._roots[name] = proxy
         return proxy
 
-    def heap_size(self) -> int:
-        """How many page objects the page keeps for this worker."""
-        return int(self.request({"op": "stats"})["heap"])
+    def stats(self) -> dict[str, int]:
+        """Page-side figures: ``heap`` (objects kept for this worker), ``data`` (buffer bytes)."""
+        figures: dict[str, int] = self.request({"op": "stats"})
+        return figures
 
     # -- callbacks ------------------------------------------------------------
 

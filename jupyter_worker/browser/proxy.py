@@ -49,7 +49,11 @@ class JsRef:
             raise AttributeError(name)
         if name in self._methods:
             return JsMethod(self, name)
-        return self._session.request({"op": "get", "id": self._id, "key": name})
+        value = self._session.request({"op": "get", "id": self._id, "key": name})
+        if isinstance(value, JsRef) and value._flags & F_CALLABLE:
+            # a function found on the object: calling it keeps `this`, as in JS
+            return JsMethod(self, name, value)
+        return value
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in _OWN:
@@ -149,11 +153,12 @@ class JsRef:
 class JsMethod:
     """A method of a page object, bound lazily: calling it is one ``call`` request."""
 
-    __slots__ = ("_name", "_target")
+    __slots__ = ("_function", "_name", "_target")
 
-    def __init__(self, target: JsRef, name: str) -> None:
+    def __init__(self, target: JsRef, name: str, function: JsRef | None = None) -> None:
         self._target = target
         self._name = name
+        self._function = function
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the method on its object: one ``call`` request."""
@@ -172,6 +177,8 @@ class JsMethod:
         )
 
     def _resolve(self) -> JsRef:
+        if self._function is not None:
+            return self._function
         value = self._target._session.request(
             {"op": "get", "id": self._target._id, "key": self._name}
         )

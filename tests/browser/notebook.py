@@ -22,8 +22,8 @@ def code_cell(page: Page, index: int) -> Locator:
     return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").nth(index)
 
 
-def run_cell(page: Page, index: int, timeout: int = CELL_TIMEOUT) -> Locator:
-    """Run a code cell as a person does; wait until it has finished; return its output area.
+def start_cell(page: Page, index: int) -> None:
+    """Start a code cell as a person does, without waiting for it to finish.
 
     Selects the cell and presses the toolbar's run button. A click that lands
     while the notebook is still settling (busy CI machine) can be lost, so it
@@ -43,8 +43,24 @@ def run_cell(page: Page, index: int, timeout: int = CELL_TIMEOUT) -> Locator:
             break
         except AssertionError:
             continue
-    expect(prompt).to_have_text(re.compile(r"\[\d+\]:"), timeout=timeout)
+
+
+def finish_cell(page: Page, index: int, timeout: int = CELL_TIMEOUT) -> Locator:
+    """Wait until a started cell has finished; return its output area."""
+    cell = code_cell(page, index)
+    expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]:"), timeout=timeout)
     return cell.locator(".jp-OutputArea")
+
+
+def run_cell(page: Page, index: int, timeout: int = CELL_TIMEOUT) -> Locator:
+    """Run a code cell and wait until it has finished; return its output area."""
+    start_cell(page, index)
+    return finish_cell(page, index, timeout)
+
+
+def result_text(output: Locator) -> str:
+    """The text of a cell's ``execute_result`` (its last expression's value)."""
+    return output.locator(".jp-OutputArea-executeResult .jp-OutputArea-output").inner_text().strip()
 
 
 def set_cell_source(page: Page, index: int, source: str) -> None:

@@ -19,6 +19,36 @@ const decoder = new TextDecoder();
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
+interface IViews {
+  bytes: Uint8Array;
+  view: DataView;
+}
+
+/**
+ * Length-tracking views of each growable buffer, made once: creating views
+ * costs more than encoding a small message.
+ */
+const views = new WeakMap<SharedArrayBuffer, IViews>();
+
+function viewsOf(data: SharedArrayBuffer): IViews {
+  let found = views.get(data);
+  if (!found) {
+    found = { bytes: new Uint8Array(data), view: new DataView(data) };
+    views.set(data, found);
+  }
+  return found;
+}
+
+/** Non-shared scratch space: TextEncoder/TextDecoder refuse views of shared memory. */
+let scratch = new Uint8Array(4096);
+
+function scratchOf(bytes: number): Uint8Array {
+  if (scratch.length < bytes) {
+    scratch = new Uint8Array(Math.max(bytes, scratch.length * 2));
+  }
+  return scratch;
+}
+
 /**
  * Write `json` and `segments` into `data` (growing it if needed).
  *
@@ -29,16 +59,19 @@ export function writeMessage(
   json: string,
   segments: readonly Uint8Array[] = [],
 ): number {
-  const text = encoder.encode(json);
-  const binaryStart = align8(4 + text.length);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit.
+  const text = scratchOf(json.length * 3);
+  const textLength = encoder.encodeInto(json, text).written;
+  ensureCapacity(data, 4 + textLength);
+  const { bytes, view } = viewsOf(data);
+  view.setUint32(0, textLength, true);
+  bytes.set(text.subarray(0, textLength), 4);
+  const binaryStart = align8(4 + textLength);
   let total = binaryStart;
   for (const segment of segments) {
     total = align8(total + segment.byteLength);
   }
   ensureCapacity(data, total);
-  const bytes = new Uint8Array(data);
-  new DataView(data).setUint32(0, text.length, true);
-  bytes.set(text, 4);
   let offset = binaryStart;
   for (const segment of segments) {
     bytes.set(segment, offset);
@@ -56,14 +89,13 @@ export interface IRawMessage {
 
 /** Read a message of `length` bytes from `data`. */
 export function readMessage(data: SharedArrayBuffer, length: number): IRawMessage {
-  const textLength = new DataView(data).getUint32(0, true);
-  // TextDecoder refuses views of shared memory: copy first.
-  const text = new Uint8Array(textLength);
-  text.set(new Uint8Array(data, 4, textLength));
+  const { bytes, view } = viewsOf(data);
+  const textLength = view.getUint32(0, true);
+  const text = scratchOf(textLength);
+  text.set(bytes.subarray(4, 4 + textLength));
   const binaryStart = align8(4 + textLength);
-  const binary =
-    length > binaryStart ? new Uint8Array(data, binaryStart, length - binaryStart).slice() : null;
-  return { json: decoder.decode(text), binary };
+  const binary = length > binaryStart ? bytes.slice(binaryStart, length) : null;
+  return { json: decoder.decode(text.subarray(0, textLength)), binary };
 }
 
 /** Offsets of segments laid out one after another, each 8-aligned. */

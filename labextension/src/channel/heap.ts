@@ -27,7 +27,11 @@ export interface IRef {
   p: number;
   /** Method names of that prototype chain; sent the first time `p` is. */
   m?: string[];
-  /** Own function-valued properties (only for the global object). */
+  /**
+   * Own function-valued properties, for objects whose methods are their own:
+   * the global object, functions (statics such as `Promise.resolve`) and
+   * plain objects (namespaces such as `JSON`, `console`).
+   */
   om?: string[];
 }
 
@@ -102,8 +106,15 @@ export class ObjectHeap {
         ref.m = info.methods;
       }
     }
-    if (value === globalThis) {
-      ref.om = ownMethodNames(value);
+    if (value === globalThis || typeof value === 'function' || proto === Object.prototype || !proto) {
+      let own = this._ownMethods.get(value);
+      if (!own) {
+        own = ownMethodNames(value);
+        this._ownMethods.set(value, own);
+      }
+      if (own.length) {
+        ref.om = own;
+      }
     }
     return ref;
   }
@@ -172,6 +183,7 @@ export class ObjectHeap {
   private _ids = new Map<object, number>();
   private _counts = new Map<number, number>();
   private _protos = new WeakMap<object, IProtoInfo>();
+  private _ownMethods = new WeakMap<object, string[]>();
   private _sentProtos = new Set<number>();
   private _nextId = 1;
   private _nextProto = 1;

@@ -31,6 +31,7 @@ export class Operations {
     private readonly _heap: ObjectHeap,
     private readonly _callbacks: CallbackFactory,
     private readonly _forgetCallbacks: (ids: number[]) => void,
+    private readonly _dataBytes: () => number,
   ) {}
 
   /** Perform `request`; throws the page-side exception on failure. */
@@ -113,10 +114,13 @@ export class Operations {
         if (!(element instanceof Element)) {
           throw new TypeError(`display() takes a DOM element, not ${describe(element)}`);
         }
-        return { value: registerElement(element), segments: [] };
+        return { value: { $obj: registerElement(element) }, segments: [] };
       }
       case 'stats':
-        return { value: { heap: heap.size }, segments: [] };
+        return {
+          value: { $obj: { heap: heap.size, data: this._dataBytes() } },
+          segments: [],
+        };
       default:
         throw new TypeError(`jupyter-worker: unknown channel operation ${String(request.op)}`);
     }

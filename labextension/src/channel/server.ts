@@ -75,6 +75,7 @@ export class ChannelServer {
       this.heap,
       (spec) => this._callback(spec),
       (ids) => this.forgetCallbacks(ids),
+      () => this._data.byteLength,
     );
     this._port.onmessage = (event: MessageEvent<IPortMessage>) => this._onPortMessage(event.data);
   }
@@ -119,7 +120,10 @@ export class ChannelServer {
       if (waited.async) {
         await waited.value;
       }
-      await this._poll();
+      const pending = this._poll();
+      if (pending) {
+        await pending;
+      }
     }
   }
 
@@ -134,14 +138,24 @@ export class ChannelServer {
     }
   }
 
-  /** Handle the newest request, if the worker wrote one we have not seen. */
-  private async _poll(): Promise<void> {
+  /**
+   * Handle the newest request, if the worker wrote one we have not seen.
+   * Synchronous unless the worker swapped its data buffer (rare).
+   */
+  private _poll(): Promise<void> | undefined {
     const seq = Atomics.load(this._control, C_REQUEST);
     if (seq === this._lastRequest || this._disposed) {
-      return;
+      return undefined;
     }
     this._lastRequest = seq;
-    await this._adoptDataBuffer();
+    if (Atomics.load(this._control, C_DATA_GEN) !== this._dataGen) {
+      return this._adoptDataBuffer().then(() => this._handle(seq));
+    }
+    this._handle(seq);
+    return undefined;
+  }
+
+  private _handle(seq: number): void {
     const raw = readMessage(this._data, Atomics.load(this._control, C_LENGTH));
     let request: IChannelRequest;
     try {

@@ -23,6 +23,7 @@ class ElementRenderer extends Widget implements IRenderMime.IRenderer {
     const ref = model.data[ELEMENT_MIME] as unknown as IElementRef | undefined;
     const element = ref ? liveElement(ref.uuid) : undefined;
     this.node.replaceChildren();
+    this.toggleClass('jp-WorkerElement-snapshot', !element);
     if (element) {
       this.node.appendChild(element);
     } else if (ref) {

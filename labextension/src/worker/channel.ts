@@ -30,8 +30,12 @@ export interface IAnswer {
   binary: Uint8Array | null;
 }
 
-/** Spins before sleeping: most answers take a few microseconds. */
-const SPIN_ITERATIONS = 200;
+/**
+ * How long the worker spins before sleeping. Most answers come within tens of
+ * microseconds, and waking a sleeping thread costs about that much again; past
+ * this the worker sleeps (no CPU) in `WAIT_SLICE_MS` slices.
+ */
+const SPIN_MS = 0.1;
 
 const pause: () => void =
   typeof (Atomics as { pause?: () => void }).pause === 'function'
@@ -92,12 +96,13 @@ export class WorkerChannel {
 
   private _wait(seq: number): void {
     const control = this._control;
-    for (let i = 0; i < SPIN_ITERATIONS; i++) {
+    const start = performance.now();
+    do {
       if (Atomics.load(control, C_RESPONSE) === seq) {
         return;
       }
       pause();
-    }
+    } while (performance.now() - start < SPIN_MS);
     for (;;) {
       const seen = Atomics.load(control, C_RESPONSE);
       if (seen === seq) {

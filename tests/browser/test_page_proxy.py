@@ -1,0 +1,130 @@
+"""Worker Python reaches the real page: a real JupyterLite notebook in Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from notebook import (
+    KERNEL_START_TIMEOUT,
+    code_cell,
+    finish_cell,
+    open_notebook,
+    result_text,
+    run_cell,
+    start_cell,
+)
+from playwright.sync_api import expect
+from site_server import serve
+
+#: A million round trips take minutes on a shared 2-core machine.
+MILLION_TIMEOUT = 900_000
+
+
+@pytest.fixture
+def isolated_url(lite_site):
+    with serve(lite_site, isolated=True) as base:
+        yield base
+
+
+@pytest.fixture
+def plain_url(lite_site):
+    with serve(lite_site, isolated=False) as base:
+        yield base
+
+
+def _open(page, base, name):
+    open_notebook(page, f"{base}lab/index.html?path={name}.ipynb")
+    assert page.evaluate("crossOriginIsolated") is True
+
+
+def test_ui_built_from_python_reacts_to_clicks_and_typing(page, isolated_url):
+    _open(page, isolated_url, "ui")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    ui = code_cell(page, 0).locator(".jp-WorkerElement #jw-ui")
+    expect(ui).to_be_visible()
+    page.click("#jw-inc")
+    page.click("#jw-inc")
+    page.fill("#jw-field", "hello")
+    expect(page.locator("#jw-count")).to_have_text("2")
+    expect(page.locator("#jw-echo")).to_have_text("HELLO")
+    assert result_text(run_cell(page, 1)) == "{'clicks': 2, 'typed': 'hello'}"
+
+
+def test_proxy_semantics(page, isolated_url):
+    _open(page, isolated_url, "semantics")
+    title = result_text(run_cell(page, 0, timeout=KERNEL_START_TIMEOUT))
+    assert title == repr(page.title())
+    expected = {
+        1: "(True, True, True)",
+        2: "(3, ['item 0', 'item 1', 'item 2'], 'item 1', True, 3)",
+        3: "('SyntaxError', True)",
+        4: "(1, 2.5, 'x', True, None, True, None, "
+        '\'{"a":[1,2.5,"x",true,null],"b":{"c":null}}\', \'jw\', True, 9)',
+        5: "(10, 9, b'\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\t', True, 'café')",
+        6: "(200, True, 42)",
+        7: "('RangeError', 'nope')",
+    }
+    for index, value in expected.items():
+        # IPython wraps long reprs over lines
+        assert " ".join(result_text(run_cell(page, index)).split()) == value, f"cell {index}"
+
+
+def test_callbacks_run_during_a_blocking_wait(page, isolated_url):
+    _open(page, isolated_url, "callbacks")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    start_cell(page, 1)
+    expect(code_cell(page, 1).locator(".jp-InputPrompt")).to_have_text("[*]:")
+    page.click("#jw-tick")
+    page.click("#jw-tick")
+    page.click("#jw-link")
+    page.click("#jw-bad")
+    # the cell is still blocked, the page still answers
+    expect(code_cell(page, 1).locator(".jp-InputPrompt")).to_have_text("[*]:")
+    page.click("#jw-go")
+    assert result_text(finish_cell(page, 1)) == "('click', ['click', 'click', 'link'])"
+    # preventDefault happened on the page: the link did not navigate
+    assert result_text(run_cell(page, 2)) == "('', 'link')"
+    # the failing callback reported in the cell that registered it; the page lives on
+    errors = code_cell(page, 0).locator("[data-mime-type='application/vnd.jupyter.stderr']")
+    expect(errors).to_contain_text("ValueError: broken callback")
+    assert result_text(run_cell(page, 3)) == "'TimeoutError'"
+
+
+def test_large_values_and_released_references(page, isolated_url):
+    _open(page, isolated_url, "memory")
+    small = 64 * 1024
+    big = 64 * 1024 * 1024
+    first = result_text(run_cell(page, 0, timeout=KERNEL_START_TIMEOUT))
+    assert first == f"({big}, 7, 7, True, {small})"  # crossed, and the buffer shrank back
+    assert result_text(run_cell(page, 1)) == f"({big}, {small})"
+    run_cell(page, 2)
+    leaked = int(result_text(run_cell(page, 3, timeout=MILLION_TIMEOUT)))
+    assert 0 <= leaked <= 2
+
+
+def test_saved_element_output_runs_no_code_when_reopened(page, isolated_url):
+    _open(page, isolated_url, "saved")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    expect(code_cell(page, 0).locator(".jp-WorkerElement #jw-saved")).to_be_visible()
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='docmanager:save']"
+    ).click()
+    expect(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty")).to_have_count(0)
+    page.reload()
+    # a sanitized static copy, not the live element (which this page never had)
+    snapshot = code_cell(page, 0).locator(".jp-OutputArea-output button")
+    expect(snapshot).to_have_text("live button")
+    assert page.locator("#jw-saved").count() == 0
+    assert snapshot.get_attribute("onclick") is None
+    snapshot.click()
+    assert page.evaluate("window.jwRan") is None
+    assert code_cell(page, 0).locator(".jp-InputPrompt").inner_text() == "[1]:"
+
+
+def test_not_isolated_cells_run_and_the_proxy_says_why(page, plain_url):
+    open_notebook(page, f"{plain_url}lab/index.html?path=not_isolated.ipynb")
+    assert page.evaluate("crossOriginIsolated") is False
+    assert result_text(run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)) == "42"
+    message = result_text(run_cell(page, 1))
+    assert "not cross-origin isolated" in message
+    assert "Cross-Origin-Opener-Policy: same-origin" in message
+    assert "jupyter worker serve" in message

@@ -1,0 +1,204 @@
+"""Notebooks the browser tests open, written into the test site's contents.
+
+Each is a list of code cells; the tests run them by index and read outputs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+# A small UI built from Python: button + counter + text input.
+UI = [
+    # 0
+    """from js import document, window
+from jupyter_worker import display
+box = document.createElement("div")
+box.id = "jw-ui"
+btn = document.createElement("button"); btn.id = "jw-inc"; btn.textContent = "+1"
+count = document.createElement("span"); count.id = "jw-count"; count.textContent = "0"
+field = document.createElement("input"); field.id = "jw-field"
+echo = document.createElement("span"); echo.id = "jw-echo"
+for child in (btn, count, field, echo):
+    box.appendChild(child)
+state = {"clicks": 0, "typed": ""}
+def on_click(event):
+    state["clicks"] += 1
+    count.textContent = str(state["clicks"])
+def on_input(event):
+    state["typed"] = event.target.value
+    echo.textContent = state["typed"].upper()
+btn.addEventListener("click", on_click)
+field.addEventListener("input", on_input)
+display(box)""",
+    # 1
+    "state",
+]
+
+# Proxy semantics: identity, iteration, errors both ways, conversions.
+SEMANTICS = [
+    # 0
+    """from js import document, window
+import jupyter_worker
+assert jupyter_worker.document is document and jupyter_worker.window is window
+document.title""",
+    # 1: identity
+    """holder = document.createElement("div"); holder.id = "jw-holder"
+document.body.appendChild(holder)
+(document.body is document.body, document.getElementById("jw-holder") == holder,
+ document.querySelector("#jw-holder") is holder)""",
+    # 2: iteration over NodeList / HTMLCollection, len, index, in
+    """for i in range(3):
+    item = document.createElement("p"); item.textContent = f"item {i}"; holder.appendChild(item)
+nodes = document.querySelectorAll("#jw-holder p")
+kids = holder.children
+(len(nodes), [n.textContent for n in nodes], kids[1].textContent, kids[0] in nodes, len(kids))""",
+    # 3: a page exception becomes a Python exception with its name and message
+    """try:
+    document.querySelector("!!! not a selector")
+except jupyter_worker.JsError as error:
+    caught = (error.name, "not a valid selector" in error.message)
+caught""",
+    # 4: None / undefined / null, numbers, strings, bools, lists, dicts, new
+    """from pyodide.ffi import jsnull
+window.jwData = {"a": [1, 2.5, "x", True, None], "b": {"c": jsnull}}
+obj = window.jwData
+(obj.a[0], obj.a[1], obj.a[2], obj.a[3], obj.a[4], obj.b.c is jsnull,
+ window.jwMissing, window.JSON.stringify(obj), window.Event.new("jw").type,
+ window.Array.isArray(obj.a), window.Math.max(3, 9, 4))""",
+    # 5: bytes and typed arrays both ways
+    """arr = window.Uint8Array.new(bytes(range(10)))
+f32 = window.Float32Array.new([1.5, 2.5])
+(arr.length, arr[9], arr.to_bytes(), f32.to_bytes() == __import__("struct").pack("<2f", 1.5, 2.5),
+ window.TextDecoder.new().decode(b"caf\\xc3\\xa9"))""",
+    # 6: promises awaited synchronously
+    """from jupyter_worker import run_sync
+response = run_sync(window.fetch("jupyter-lite.json"))
+text = run_sync(response.text())
+(response.status, "jupyter-config-data" in text, run_sync(window.Promise.resolve(42)))""",
+    # 7: a rejected promise raises
+    """try:
+    run_sync(window.Promise.reject(window.RangeError.new("nope")))
+except jupyter_worker.JsError as error:
+    rejected = (error.name, error.message)
+rejected""",
+]
+
+# Callbacks during a blocking wait, declarative preventDefault, errors in callbacks.
+CALLBACKS = [
+    # 0
+    """from js import document
+from jupyter_worker import callback, display, wait_for
+area = document.createElement("div")
+go = document.createElement("button"); go.id = "jw-go"; go.textContent = "go"
+tick = document.createElement("button"); tick.id = "jw-tick"; tick.textContent = "tick"
+link = document.createElement("a"); link.id = "jw-link"; link.href = "#jw-jumped"; link.textContent = "link"
+bad = document.createElement("button"); bad.id = "jw-bad"; bad.textContent = "bad"
+for child in (go, tick, link, bad):
+    area.appendChild(child)
+ticks = []
+tick.addEventListener("click", lambda event: ticks.append(event.type))
+link.addEventListener("click", callback(lambda event: ticks.append("link"), prevent_default=True))
+def broken(event):
+    raise ValueError("broken callback")
+bad.addEventListener("click", broken)
+display(area)""",
+    # 1: blocks until #jw-go is clicked; #jw-tick callbacks run meanwhile
+    """event = wait_for(go, "click", timeout=60)
+(event.type, list(ticks))""",
+    # 2
+    """from js import window
+(window.location.hash, ticks[-1])""",
+    # 3: a timeout
+    """import jupyter_worker
+try:
+    wait_for(go, "dblclick", timeout=0.2)
+except jupyter_worker.JsError as error:
+    timed_out = error.name
+timed_out""",
+]
+
+# Large values and the release of page references.
+MEMORY = [
+    # 0
+    """from js import window
+from jupyter_worker.browser.connection import session
+big = window.Uint8Array.new(64 * 1024 * 1024)
+big.fill(7)
+data = big.to_bytes()
+after = session().stats()
+(len(data), data[0], data[-1], data.count(7) == len(data), after["data"])""",
+    # 1: 64 MiB from Python to the page
+    """sent = window.Uint8Array.new(bytes(64 * 1024 * 1024))
+(sent.length, session().stats()["data"])""",
+    # 2
+    """import gc
+del big, sent
+gc.collect(); session().flush_releases()
+baseline = session().stats()["heap"]
+baseline""",
+    # 3: a million proxies made and dropped
+    """for _ in range(1_000_000):
+    window.Object.new()
+gc.collect(); session().flush_releases()
+session().stats()["heap"] - baseline""",
+]
+
+# Outputs of a displayed element, saved and reopened.
+SAVED = [
+    """from js import document
+from jupyter_worker import display
+saved = document.createElement("button")
+saved.id = "jw-saved"
+saved.textContent = "live button"
+saved.setAttribute("onclick", "window.jwRan = true")
+display(saved)""",
+]
+
+# On a page without isolation: ordinary cells run; the page proxy says why not.
+NOT_ISOLATED = [
+    "21 * 2",
+    """try:
+    from js import document
+except RuntimeError as error:
+    message = str(error)
+message""",
+]
+
+NOTEBOOKS = {
+    "ui": UI,
+    "semantics": SEMANTICS,
+    "callbacks": CALLBACKS,
+    "memory": MEMORY,
+    "saved": SAVED,
+    "not_isolated": NOT_ISOLATED,
+}
+
+
+def write_notebooks(folder: Path) -> None:
+    """Write every notebook as ``<name>.ipynb`` with the worker kernel."""
+    for name, cells in NOTEBOOKS.items():
+        notebook = {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "id": f"{name}-{index}",
+                    "execution_count": None,
+                    "metadata": {},
+                    "outputs": [],
+                    "source": source,
+                }
+                for index, source in enumerate(cells)
+            ],
+            "metadata": {
+                "kernelspec": {
+                    "name": "python-worker",
+                    "display_name": "Python (worker)",
+                    "language": "python",
+                },
+                "language_info": {"name": "python"},
+            },
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+        (folder / f"{name}.ipynb").write_text(json.dumps(notebook, indent=1), encoding="utf-8")
