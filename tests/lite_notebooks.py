@@ -92,7 +92,8 @@ from jupyter_worker import callback, display, wait_for
 area = document.createElement("div")
 go = document.createElement("button"); go.id = "jw-go"; go.textContent = "go"
 tick = document.createElement("button"); tick.id = "jw-tick"; tick.textContent = "tick"
-link = document.createElement("a"); link.id = "jw-link"; link.href = "#jw-jumped"; link.textContent = "link"
+link = document.createElement("a"); link.id = "jw-link"; link.href = "#jw-jumped"
+link.textContent = "link"
 bad = document.createElement("button"); bad.id = "jw-bad"; bad.textContent = "bad"
 for child in (go, tick, link, bad):
     area.appendChild(child)
