@@ -103,7 +103,11 @@ class Session:
         return proxy
 
     def stats(self) -> dict[str, int]:
-        """Page-side figures: ``heap`` (objects kept for this worker), ``data`` (buffer bytes)."""
+        """Page-side figures of this channel.
+
+        ``heap``: page objects kept for this worker; ``data``: bytes of the
+        shared data buffer; ``answered``: requests answered so far (round trips).
+        """
         figures: dict[str, int] = self.request({"op": "stats"})
         return figures
 

@@ -31,7 +31,7 @@ export class Operations {
     private readonly _heap: ObjectHeap,
     private readonly _callbacks: CallbackFactory,
     private readonly _forgetCallbacks: (ids: number[]) => void,
-    private readonly _dataBytes: () => number,
+    private readonly _figures: () => { data: number; answered: number },
   ) {}
 
   /** Perform `request`; throws the page-side exception on failure. */
@@ -118,7 +118,7 @@ export class Operations {
       }
       case 'stats':
         return {
-          value: { $obj: { heap: heap.size, data: this._dataBytes() } },
+          value: { $obj: { heap: heap.size, ...this._figures() } },
           segments: [],
         };
       default:

@@ -75,7 +75,7 @@ export class ChannelServer {
       this.heap,
       (spec) => this._callback(spec),
       (ids) => this.forgetCallbacks(ids),
-      () => this._data.byteLength,
+      () => ({ data: this._data.byteLength, answered: this._answered }),
     );
     this._port.onmessage = (event: MessageEvent<IPortMessage>) => this._onPortMessage(event.data);
   }

@@ -1,0 +1,270 @@
+"""Synchronous page calls from worker Python: latency, round trips, CPU while blocked.
+
+In one headless Chromium session, on one offline JupyterLite site (isolated):
+
+- (a) our proxy, from a ``python-worker`` notebook cell: ``document.title``
+  (string), ``document.body`` (object), ``document.getElementById("x")``
+  (method call returning an object); N calls each after a warm-up; median,
+  p99, calls/s and round trips per operation (counted by the page side);
+  once with the page parked on ``Atomics.waitAsync`` and once learning of
+  requests from a port message (the two ``notifyMode`` settings);
+- (c) the floor: a raw JS Atomics ping-pong worker<->page in the same page,
+  no Python, answered from ``onmessage`` and from ``Atomics.waitAsync``;
+- CPU used while a cell blocks 5 s in ``wait_for`` (all Chromium processes,
+  from /proc), against an idle 5 s window;
+- (b) the peer, PyScript's worker (``benchmarks/peer_pyscript.py``), if its
+  npm package is installed (``cd benchmarks/peer && npm ci``).
+
+Prints figures and ratios; asserts nothing.
+
+    python benchmarks/sync_calls.py [--calls 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from jupyter_worker.lite.site import build_site
+from jupyter_worker.static_server import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+
+BENCH_CELL = """
+import json, time
+from js import document
+from jupyter_worker.browser.connection import session
+target = document.createElement("div"); target.id = "x"; document.body.appendChild(target)
+def measure(op, n):
+    for _ in range(200):
+        op()
+    before = session().stats()["answered"]
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        op()
+        times.append(time.perf_counter() - start)
+    trips = session().stats()["answered"] - before - 1
+    times.sort()
+    return {"median_us": times[n // 2] * 1e6, "p99_us": times[int(n * 0.99)] * 1e6,
+            "calls_per_s": n / sum(times), "round_trips": trips / n}
+N = __N__
+json.dumps({
+    "document.title": measure(lambda: document.title, N),
+    "document.body": measure(lambda: document.body, N),
+    'document.getElementById("x")': measure(lambda: document.getElementById("x"), N),
+})
+"""
+
+BLOCK_CELL = """
+from jupyter_worker import wait_for, JsError
+try:
+    wait_for(document.body, "jw-never", timeout=5)
+except JsError:
+    pass
+"""
+
+FLOOR_JS = r"""
+async ([mode, n]) => {
+  const src = `onmessage = ({data}) => {
+      const [ctrl, n, mode] = data; const times = [];
+      for (let i = 1; i <= n; i++) {
+        const t0 = performance.now();
+        Atomics.store(ctrl, 0, i);
+        if (mode === 'waitAsync') Atomics.notify(ctrl, 0); else postMessage(i);
+        const s = performance.now();
+        while (Atomics.load(ctrl, 1) !== i) {
+          if (performance.now() - s < 0.1) continue;
+          Atomics.wait(ctrl, 1, Atomics.load(ctrl, 1), 50);
+        }
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      postMessage({median_us: times[n >> 1] * 1000, p99_us: times[Math.floor(n * 0.99)] * 1000,
+                   calls_per_s: n / times.reduce((a, b) => a + b, 0) * 1000, round_trips: 1});
+    };`;
+  const worker = new Worker(URL.createObjectURL(new Blob([src], {type: 'text/javascript'})));
+  const ctrl = new Int32Array(new SharedArrayBuffer(16));
+  let last = 0, done = false;
+  const answer = () => { const v = Atomics.load(ctrl, 0);
+    if (v !== last) { last = v; Atomics.store(ctrl, 1, v); Atomics.notify(ctrl, 1); } };
+  const result = new Promise((resolve) => { worker.onmessage = (e) => {
+    if (typeof e.data === 'object') { done = true; resolve(e.data); } else { answer(); } }; });
+  if (mode === 'waitAsync') {
+    (async () => { while (!done) {
+      const r = Atomics.waitAsync(ctrl, 0, last, 1000);
+      if (r.async) await r.value;
+      answer();
+    } })();
+  }
+  worker.postMessage([ctrl, n, mode]);
+  const figures = await result; worker.terminate(); return figures;
+}
+"""
+
+
+def _notebook(cells: list[str]) -> dict[str, Any]:
+    return {
+        "cells": [
+            {"cell_type": "code", "id": f"c{i}", "execution_count": None, "metadata": {},
+             "outputs": [], "source": source}
+            for i, source in enumerate(cells)
+        ],
+        "metadata": {"kernelspec": {"name": "python-worker", "display_name": "Python (worker)"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+
+
+def _sites(tmp: Path, calls: int) -> dict[str, Path]:
+    """One site per notify mode (the setting differs in jupyter-lite.json)."""
+    contents = tmp / "contents"
+    contents.mkdir()
+    cells = [BENCH_CELL.replace("__N__", str(calls)), BLOCK_CELL]
+    (contents / "bench.ipynb").write_text(json.dumps(_notebook(cells)), encoding="utf-8")
+    base = build_site(tmp / "waitAsync", [contents])
+    sites = {"waitAsync": base}
+    message = tmp / "message"
+    shutil.copytree(base, message)
+    config_path = message / "jupyter-lite.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    settings = config["jupyter-config-data"].setdefault("litePluginSettings", {})
+    settings["jupyter-worker:kernel"] = {"notifyMode": "message"}
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    sites["message"] = message
+    return sites
+
+
+def _serve(root: Path) -> str:
+    server = make_server(root, port=0, isolated=True, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def _run_cell(page: Page, index: int, timeout: float = 600_000) -> str:
+    cell = page.locator(".jp-CodeCell").nth(index)
+    cell.locator(".jp-InputPrompt").click()
+    page.locator("jp-button[data-command='notebook:run-cell-and-select-next']").first.click()
+    result = cell.locator(".jp-OutputArea-executeResult .jp-OutputArea-output")
+    page.wait_for_function(
+        "(cell) => /\\[\\d+\\]:/.test(cell.querySelector('.jp-InputPrompt').textContent)",
+        arg=cell.element_handle(),
+        timeout=timeout,
+    )
+    return result.inner_text() if result.count() else ""
+
+
+def _chromium_cpu_seconds() -> float:
+    """User+system CPU seconds of every Chromium process (from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm = (entry / "comm").read_text().strip()
+            if "chrom" not in comm:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def _cores_during(action: Any) -> float:
+    cpu, wall = _chromium_cpu_seconds(), time.monotonic()
+    action()
+    return (_chromium_cpu_seconds() - cpu) / (time.monotonic() - wall)
+
+
+def _ours(browser: Browser, url: str) -> tuple[dict[str, Any], float, float]:
+    page = browser.new_page()
+    page.goto(f"{url}lab/index.html?path=bench.ipynb")
+    page.locator(".jp-CodeCell").first.wait_for(timeout=60_000)
+    figures = json.loads(json.loads(_run_cell(page, 0)))
+    idle = _cores_during(lambda: time.sleep(5))
+    blocked = _cores_during(lambda: _run_cell(page, 1))
+    page.close()
+    return figures, idle, blocked
+
+
+def _print(title: str, figures: dict[str, dict[str, float]]) -> None:
+    print(f"\n{title}")
+    print(f"  {'operation':32} {'median µs':>10} {'p99 µs':>10} {'calls/s':>10} {'trips/op':>9}")
+    for op, f in figures.items():
+        print(
+            f"  {op:32} {f['median_us']:10.1f} {f['p99_us']:10.1f} "
+            f"{f['calls_per_s']:10.0f} {f['round_trips']:9.2f}"
+        )
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=5000, help="calls per operation")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as driver:
+        sites = _sites(Path(tmp), args.calls)
+        urls = {mode: _serve(root) for mode, root in sites.items()}
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        results: dict[str, dict[str, dict[str, float]]] = {}
+        cpu: dict[str, tuple[float, float]] = {}
+        for mode, url in urls.items():
+            figures, idle, blocked = _ours(browser, url)
+            results[f"jupyter-worker ({mode})"] = figures
+            cpu[mode] = (idle, blocked)
+        floor_page = browser.new_page()
+        floor_page.goto(f"{urls['waitAsync']}lab/index.html")
+        floor = {
+            f"raw ping-pong ({mode})": floor_page.evaluate(FLOOR_JS, [mode, args.calls])
+            for mode in ("message", "waitAsync")
+        }
+        floor_page.close()
+        try:
+            from peer_pyscript import measure_peer  # type: ignore[import-not-found]
+
+            peer = measure_peer(browser, args.calls)
+        except Exception as error:  # the peer is optional: report and go on
+            peer = None
+            print(f"(PyScript peer not measured: {error})")
+        browser.close()
+
+    for title, figures in results.items():
+        _print(title, figures)
+    _print("floor", floor)
+    if peer:
+        _print("PyScript worker (peer)", peer["calls"])
+    for mode, (idle, blocked) in cpu.items():
+        print(
+            f"\nCPU ({mode}): idle 5 s {idle:.2f} cores; cell blocked 5 s in wait_for {blocked:.2f}"
+        )
+    best_floor = min(f["median_us"] for f in floor.values())
+    ours = min(results.values(), key=lambda f: f["document.title"]["median_us"])
+    title = ours["document.title"]["median_us"]
+    print(f"\ndocument.title: ours / best floor = {title / best_floor:.2f}")
+    if peer:
+        for op, f in ours.items():
+            print(f"{op}: PyScript / ours = {peer['calls'][op]['median_us'] / f['median_us']:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""The worker-side Python of the page proxy, against a scripted fake channel (no browser).
+
+The real channel is exercised by tests/browser; these pin the wire format and
+the bookkeeping (proxy identity, release counts, callbacks) in plain CPython.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+from typing import Any
+
+import pytest
+
+from jupyter_worker.browser import JsError, JsMethod, JsRef, callback
+from jupyter_worker.browser.codec import decode, encode
+from jupyter_worker.browser.connection import RELEASE_BATCH, Session
+
+
+class FakeBridge:
+    """Answers requests from a script; records what was sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.answers: list[str] = []
+        self.dispatcher = None
+
+    def answer(self, value: Any) -> None:
+        self.answers.append("0" + json.dumps({"v": value}))
+
+    def fail(self, name: str, message: str) -> None:
+        self.answers.append("1" + json.dumps({"name": name, "message": message, "stack": ""}))
+
+    def request(self, text: str, segments: Any = None) -> str:
+        self.sent.append(json.loads(text))
+        if self.sent[-1]["op"] == "release":
+            return '0{"v":null}'
+        return self.answers.pop(0)
+
+    def set_dispatcher(self, function: Any) -> None:
+        self.dispatcher = function
+
+
+def ref(ref_id: int, ctor: str = "HTMLElement", flags: int = 0, **extra: Any) -> dict[str, Any]:
+    return {"$ref": ref_id, "f": flags, "c": ctor, "p": 1, **extra}
+
+
+@pytest.fixture
+def bridge() -> FakeBridge:
+    return FakeBridge()
+
+
+@pytest.fixture
+def session(bridge: FakeBridge) -> Session:
+    return Session(bridge)
+
+
+def test_primitives_round_trip(session):
+    segments: list = []
+    values = [None, True, 3, 2.5, "é", [1, [2]], {"a": {"b": 1}}]
+    wires = [encode(v, session, segments) for v in values]
+    assert wires == [None, True, 3, 2.5, "é", [1, [2]], {"$obj": {"a": {"$obj": {"b": 1}}}}]
+    assert segments == []
+    assert decode({"$num": "NaN"}, session, None) != decode({"$num": "NaN"}, session, None)
+    assert decode({"$num": "-Infinity"}, session, None) == -math.inf
+    assert encode(2**60, session, segments) == {"$bigint": str(2**60)}
+    assert decode({"$bigint": "1152921504606846976"}, session, None) == 2**60
+
+
+def test_bytes_travel_as_aligned_segments(session):
+    segments: list = []
+    first = encode(b"abc", session, segments)
+    second = encode(bytearray(b"xy"), session, segments)
+    assert first == {"$b": [0, 3, "Uint8Array"]}
+    assert second == {"$b": [8, 2, "Uint8Array"]}
+    assert [bytes(s) for s in segments] == [b"abc", b"xy"]
+    assert decode({"$b": [8, 2, "Uint8Array"]}, session, b"abc\0\0\0\0\0xy") == b"xy"
+
+
+def test_unsendable_values_are_named(session):
+    with pytest.raises(TypeError, match="cannot send a set to the page"):
+        encode({1, 2}, session, [])
+    with pytest.raises(TypeError, match="dict keys sent to the page must be str, not int"):
+        encode({1: 2}, session, [])
+
+
+def test_one_proxy_per_page_object(session):
+    first = decode(ref(5, m=["click"]), session, None)
+    again = decode(ref(5), session, None)
+    assert first is again
+    assert first == again
+    assert hash(first) == hash(again)
+    assert first != decode(ref(6), session, None)
+    assert isinstance(first.click, JsMethod)  # a known method: no round trip
+
+
+def test_attribute_get_is_one_request(bridge, session):
+    element = decode(ref(7, m=["getAttribute"]), session, None)
+    bridge.answer("Hello")
+    assert element.textContent == "Hello"
+    assert bridge.sent == [{"op": "get", "id": 7, "key": "textContent"}]
+    bridge.answer(ref(8))
+    element.getAttribute("id", extra=1)
+    assert bridge.sent[-1] == {
+        "op": "call",
+        "id": 7,
+        "key": "getAttribute",
+        "args": ["id", {"$obj": {"extra": 1}}],
+    }
+
+
+def test_setting_and_deleting(bridge, session):
+    element = decode(ref(7), session, None)
+    bridge.answer(None)
+    element.textContent = "x"
+    bridge.answer(None)
+    del element["data-x"]
+    assert bridge.sent == [
+        {"op": "set", "id": 7, "key": "textContent", "value": "x"},
+        {"op": "del", "id": 7, "key": "data-x"},
+    ]
+
+
+def test_found_functions_keep_this(bridge, session):
+    namespace = decode(ref(3, "Object"), session, None)
+    bridge.answer(ref(4, "Function", flags=1))
+    method = namespace.helper
+    assert isinstance(method, JsMethod)
+    bridge.answer(1)
+    assert method(2) == 1
+    assert bridge.sent[-1] == {"op": "call", "id": 3, "key": "helper", "args": [2]}
+
+
+def test_page_errors_become_js_errors(bridge, session):
+    element = decode(ref(7), session, None)
+    bridge.fail("NotFoundError", "gone")
+    with pytest.raises(JsError, match="NotFoundError: gone") as caught:
+        _ = element.parentNode
+    assert caught.value.name == "NotFoundError"
+    assert caught.value.message == "gone"
+
+
+def test_released_proxies_are_counted_back_in_batches(bridge, session):
+    for ref_id in range(100, 100 + RELEASE_BATCH):
+        decode(ref(ref_id), session, None)  # made and dropped at once
+    gc.collect()
+    bridge.answer("t")
+    document = decode(ref(1), session, None)
+    _ = document.title
+    release = bridge.sent[0]
+    assert release["op"] == "release"
+    assert sorted(release["ids"]) == [[i, 1] for i in range(100, 100 + RELEASE_BATCH)]
+    assert bridge.sent[1] == {"op": "get", "id": 1, "key": "title"}
+
+
+def test_a_proxy_received_twice_gives_back_both_counts(bridge, session):
+    element = decode(ref(9), session, None)
+    assert decode(ref(9), session, None) is element
+    del element
+    gc.collect()
+    session.flush_releases()
+    assert bridge.sent[-1] == {"op": "release", "ids": [[9, 2]]}
+
+
+def test_callbacks_get_one_id_per_function_and_options(session):
+    def handler(event):
+        return event
+
+    plain = encode(handler, session, [])
+    again = encode(handler, session, [])
+    cancelling = encode(callback(handler, prevent_default=True), session, [])
+    assert plain == again == {"$cb": 1}
+    assert cancelling == {"$cb": 2, "pd": True}
+
+
+def test_dispatch_runs_the_callback_and_reports_its_errors(session, capsys):
+    seen = []
+    encode(seen.append, session, [])
+
+    def broken(event):
+        raise ValueError("broken callback")
+
+    encode(broken, session, [])
+    session.dispatch(json.dumps({"cb": 1, "args": [ref(3)]}))
+    assert isinstance(seen[0], JsRef)
+    session.dispatch(json.dumps({"cb": 2, "args": [1]}))
+    assert "ValueError: broken callback" in capsys.readouterr().err
+    session.dispatch(json.dumps({"cb": 99, "args": []}))  # released: ignored
+
+
+def test_release_of_a_callback(bridge, session):
+    def handler(event):
+        return event
+
+    encode(handler, session, [])
+    session.release_callback(handler)
+    assert bridge.sent[-1] == {"op": "release", "ids": [], "cbs": [1]}
+    assert encode(handler, session, []) == {"$cb": 2}
