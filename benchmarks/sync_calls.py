@@ -23,6 +23,7 @@ Prints figures and ratios; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import shutil
@@ -200,7 +201,13 @@ def _ours(browser: Browser, url: str) -> tuple[dict[str, Any], float, float]:
     page = browser.new_page()
     page.goto(f"{url}lab/index.html?path=bench.ipynb")
     page.locator(".jp-CodeCell").first.wait_for(timeout=60_000)
-    figures = json.loads(json.loads(_run_cell(page, 0)))
+    text = _run_cell(page, 0)
+    try:
+        figures = json.loads(ast.literal_eval(text))
+    except (ValueError, SyntaxError) as error:
+        output = page.locator(".jp-CodeCell").first.locator(".jp-OutputArea").inner_text()
+        msg = f"the benchmark cell failed:\n{output}"
+        raise RuntimeError(msg) from error
     idle = _cores_during(lambda: time.sleep(5))
     blocked = _cores_during(lambda: _run_cell(page, 1))
     page.close()

@@ -24,8 +24,17 @@ F_BUFFER = 32
 
 Op = Literal[
     "root", "get", "set", "del", "has", "call", "apply", "new", "len", "iter",
-    "keys", "str", "bytes", "await", "wait_event", "release", "display", "stats",
+    "keys", "str", "bytes", "await", "wait_event", "release", "display", "take",
+    "cbresult", "stats",
 ]  # fmt: skip
+
+
+class Error(TypedDict):
+    """A failed answer (``IChannelError``)."""
+
+    name: str
+    message: str
+    stack: str
 
 
 class Request(TypedDict):
@@ -41,6 +50,8 @@ class Request(TypedDict):
     timeout: NotRequired[float | None]
     ids: NotRequired[list[tuple[int, int]]]
     cbs: NotRequired[list[int]]
+    call: NotRequired[int]
+    error: NotRequired[Error]
 
 
 class Ref(TypedDict):
@@ -60,18 +71,11 @@ class Result(TypedDict):
     v: Any
 
 
-class Error(TypedDict):
-    """A failed answer (``IChannelError``)."""
-
-    name: str
-    message: str
-    stack: str
-
-
 class CallbackEvent(TypedDict):
-    """A page event for a Python callback (``ICallbackEvent``)."""
+    """A page call of a Python callback (``ICallbackEvent``)."""
 
     cb: int
+    call: int
     args: list[Any]
 
 

@@ -12,6 +12,9 @@ from jupyter_worker.lite.site import build_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+#: Seconds the test pages wait for a Python callback's result (setting).
+CALLBACK_TIMEOUT = 2
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the tests under browser/ and run them after all others.
@@ -32,4 +35,6 @@ def lite_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     contents = root / "contents"
     shutil.copytree(FIXTURES / "lite", contents)
     write_notebooks(contents)
-    return build_site(root / "site", [contents])
+    # a short wait for Python callbacks, so the deadlock test is quick
+    settings = {"jupyter-worker:kernel": {"callbackTimeout": CALLBACK_TIMEOUT}}
+    return build_site(root / "site", [contents], plugin_settings=settings)

@@ -145,6 +145,29 @@ gc.collect(); session().flush_releases()
 session().stats()["heap"] - baseline""",
 ]
 
+# The page waiting on Python callbacks: no deadlock, and a clear error when the worker is busy.
+DEADLOCK = [
+    # 0: a Promise executor is a Python callback the page calls during `new`
+    """from js import window
+import time
+import jupyter_worker
+from jupyter_worker import run_sync
+run_sync(window.Promise.new(lambda resolve, reject: resolve(7)))""",
+    # 1: a `then` callback runs while the worker waits on the promise
+    """run_sync(window.Promise.resolve(2).then(lambda value: value * 10))""",
+    # 2: the worker stays busy (no wait) longer than the callback timeout
+    """window.jwLate = window.Promise.resolve(1).then(lambda value: value)
+end = time.time() + 4
+while time.time() < end:
+    pass""",
+    # 3
+    """try:
+    run_sync(window.jwLate)
+except jupyter_worker.JsError as error:
+    late = error.message
+("did not run it" in late, "busy" in late)""",
+]
+
 # Outputs of a displayed element, saved and reopened.
 SAVED = [
     """from js import document
@@ -171,6 +194,7 @@ NOTEBOOKS = {
     "semantics": SEMANTICS,
     "callbacks": CALLBACKS,
     "memory": MEMORY,
+    "deadlock": DEADLOCK,
     "saved": SAVED,
     "not_isolated": NOT_ISOLATED,
 }

@@ -34,7 +34,7 @@ class FakeBridge:
 
     def request(self, text: str, segments: Any = None) -> str:
         self.sent.append(json.loads(text))
-        if self.sent[-1]["op"] == "release":
+        if self.sent[-1]["op"] in ("release", "cbresult"):
             return '0{"v":null}'
         return self.answers.pop(0)
 
@@ -174,19 +174,30 @@ def test_callbacks_get_one_id_per_function_and_options(session):
     assert cancelling == {"$cb": 2, "pd": True}
 
 
-def test_dispatch_runs_the_callback_and_reports_its_errors(session, capsys):
+def test_dispatch_runs_the_callback_and_sends_its_result(bridge, session, capsys):
     seen = []
-    encode(seen.append, session, [])
+
+    def record(event):
+        seen.append(event)
+        return len(seen)
 
     def broken(event):
         raise ValueError("broken callback")
 
+    encode(record, session, [])
     encode(broken, session, [])
-    session.dispatch(json.dumps({"cb": 1, "args": [ref(3)]}))
+    session.dispatch(json.dumps({"cb": 1, "call": 1, "args": [ref(3)]}))
     assert isinstance(seen[0], JsRef)
-    session.dispatch(json.dumps({"cb": 2, "args": [1]}))
+    assert bridge.sent[-1] == {"op": "cbresult", "call": 1, "value": 1}
+    session.dispatch(json.dumps({"cb": 2, "call": 2, "args": [1]}))
     assert "ValueError: broken callback" in capsys.readouterr().err
-    session.dispatch(json.dumps({"cb": 99, "args": []}))  # released: ignored
+    assert bridge.sent[-1]["error"] == {
+        "name": "ValueError",
+        "message": "broken callback",
+        "stack": "",
+    }
+    session.dispatch(json.dumps({"cb": 99, "call": 3, "args": []}))
+    assert bridge.sent[-1]["error"]["name"] == "ReferenceError"
 
 
 def test_release_of_a_callback(bridge, session):

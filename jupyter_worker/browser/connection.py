@@ -48,7 +48,7 @@ class Session:
         segments: list[bytes | memoryview] = []
         if args is not None:
             message["args"] = [codec.encode(arg, self, segments) for arg in args]
-        if message["op"] in ("set", "has"):
+        if message["op"] in ("set", "has", "cbresult"):
             message["value"] = codec.encode(value, self, segments)
         text = json.dumps(message, separators=(",", ":"))
         answer = self._bridge.request(text, segments) if segments else self._bridge.request(text)
@@ -143,17 +143,38 @@ class Session:
         return len(ids)
 
     def dispatch(self, event_json: str) -> None:
-        """Run a page event's Python callback; report its errors in its cell."""
+        """Run one page call of a Python callback; send its result back.
+
+        An exception is printed (with its traceback) in the output of the cell
+        that registered the callback, and rejects the page's Promise.
+        """
         event: CallbackEvent = json.loads(event_json)
+        call = event["call"]
         callback = self._callbacks.get(event["cb"])
         if callback is None:
-            return  # released meanwhile
+            self._report(call, error=ReferenceError("the Python callback was released"))
+            return
         with _parent(self._callback_parents.get(event["cb"])):
             try:
                 args = codec.decode(event["args"], self, None)
-                callback.function(*args)
-            except Exception:
+                value = callback.function(*args)
+            except Exception as error:  # any error: report it, never break the page
                 traceback.print_exc(file=sys.stderr)
+                self._report(call, error=error)
+                return
+        self._report(call, value=value)
+
+    def _report(self, call: int, value: Any = None, error: BaseException | None = None) -> None:
+        message: Request = {"op": "cbresult", "call": call}
+        if error is None:
+            try:
+                self.request(message, value=value)
+            except TypeError as unsendable:
+                error = unsendable
+            else:
+                return
+        message["error"] = {"name": type(error).__name__, "message": str(error), "stack": ""}
+        self.request(message)
 
     # -- display --------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -10,7 +11,10 @@ from pathlib import Path
 
 
 def build_site(
-    output_dir: Path, contents: list[Path] | None = None, options: list[str] | None = None
+    output_dir: Path,
+    contents: list[Path] | None = None,
+    options: list[str] | None = None,
+    plugin_settings: dict[str, dict[str, object]] | None = None,
 ) -> Path:
     """Run ``jupyter lite build`` from a clean folder and return ``output_dir``.
 
@@ -25,6 +29,9 @@ def build_site(
         Files or folders to put in the site's file browser.
     options
         More command-line options for ``jupyter lite build``.
+    plugin_settings
+        ``litePluginSettings`` for the site's ``jupyter-lite.json``, by plugin id
+        (e.g. ``{"jupyter-worker:kernel": {"callbackTimeout": 5}}``).
 
     Raises
     ------
@@ -39,6 +46,9 @@ def build_site(
         cmd += ["--contents", str(path.resolve())]
     cmd += options or []
     with tempfile.TemporaryDirectory(prefix="jupyter-worker-lite-") as lite_dir:
+        if plugin_settings:
+            config = {"jupyter-config-data": {"litePluginSettings": plugin_settings}}
+            (Path(lite_dir) / "jupyter-lite.json").write_text(json.dumps(config), encoding="utf-8")
         result = subprocess.run(  # noqa: S603
             cmd, cwd=lite_dir, capture_output=True, text=True, check=False
         )

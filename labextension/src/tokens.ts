@@ -56,6 +56,8 @@ export type ChannelOp =
   | 'release'
   | 'display'
   | 'cbdone'
+  | 'take'
+  | 'cbresult'
   | 'stats';
 
 /**
@@ -82,6 +84,10 @@ export interface IChannelRequest {
   ids?: [number, number][];
   /** `release`: callback ids the worker forgets. */
   cbs?: number[];
+  /** `cbresult`: which call finished. */
+  call?: number;
+  /** `cbresult`: the Python exception, if the callback raised. */
+  error?: IChannelError;
 }
 
 /** A successful answer: `{"v": value}`. */
@@ -96,9 +102,12 @@ export interface IChannelError {
   stack: string;
 }
 
-/** A page event for a Python callback: `{"cb": id, "args": [...]}`. */
+/** A page call of a Python callback: `{"cb": id, "call": n, "args": [...]}`. */
 export interface ICallbackEvent {
+  /** Which Python callable. */
   cb: number;
+  /** Which call (its result comes back as `cbresult`). */
+  call: number;
   args: unknown[];
 }
 
@@ -108,8 +117,8 @@ export interface IPortMessage {
   _jwRequest?: number;
   /** Worker to page: use this data buffer from generation `gen` on. */
   _jwData?: { buffer: SharedArrayBuffer; gen: number };
-  /** Page to worker: a callback event while the worker is idle (JSON). */
-  _jwCallback?: string;
+  /** Page to worker: callback calls are queued; fetch them (`take`) when idle. */
+  _jwPoll?: 1;
 }
 
 /** How the page learns that the worker wrote a request. */
@@ -121,4 +130,15 @@ export interface IChannelOptions {
   data: SharedArrayBuffer;
   port: MessagePort;
   mode: NotifyMode;
+}
+
+/** The worker kernel's own settings (`litePluginSettings["jupyter-worker:kernel"]`). */
+export interface IWorkerSettings {
+  /**
+   * How the page learns that worker Python wrote a request: parked on
+   * `Atomics.waitAsync` (default) or from a port message.
+   */
+  notifyMode: NotifyMode;
+  /** Seconds the page waits for a Python callback's result before rejecting. */
+  callbackTimeout: number;
 }

@@ -101,6 +101,20 @@ def test_large_values_and_released_references(page, isolated_url):
     assert 0 <= leaked <= 2
 
 
+def test_waiting_on_python_callbacks_never_hangs(page, page_log, isolated_url):
+    _open(page, isolated_url, "deadlock")
+    assert result_text(run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)) == "7"
+    assert result_text(run_cell(page, 1)) == "20"
+    start_cell(page, 2)
+    # the page stays responsive while the worker is busy
+    assert page.evaluate("1 + 1") == 2
+    finish_cell(page, 2)
+    assert result_text(run_cell(page, 3)) == "(True, True)"
+    # window.jwLate rejected before anyone awaited it: the page reported it, and only it
+    assert len(page_log.errors) == 1
+    assert "the page waited 2 s for a Python callback" in page_log.errors.pop()
+
+
 def test_saved_element_output_runs_no_code_when_reopened(page, isolated_url):
     _open(page, isolated_url, "saved")
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)

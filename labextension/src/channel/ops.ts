@@ -1,7 +1,7 @@
 /**
  * The operations the page performs for worker Python, one per request.
  */
-import type { IChannelRequest } from '../tokens';
+import type { ICallbackEvent, IChannelError, IChannelRequest } from '../tokens';
 import { registerElement } from '../display/registry';
 import type { ObjectHeap } from './heap';
 import type { CallbackFactory, Wire } from './values';
@@ -25,12 +25,23 @@ function describe(target: unknown): string {
   return ctor ?? typeof target;
 }
 
+/** What the operations need from the server about Python callbacks. */
+export interface ICallbackHooks {
+  /** The page function for a Python callable. */
+  make: CallbackFactory;
+  /** Forget released callbacks. */
+  forget(ids: number[]): void;
+  /** Hand over the queued callback calls. */
+  take(): ICallbackEvent[];
+  /** Settle the Promise of a finished call. */
+  settle(call: number, value: unknown, error: IChannelError | undefined): void;
+}
+
 /** Performs requests against one heap. */
 export class Operations {
   constructor(
     private readonly _heap: ObjectHeap,
-    private readonly _callbacks: CallbackFactory,
-    private readonly _forgetCallbacks: (ids: number[]) => void,
+    private readonly _callbacks: ICallbackHooks,
     private readonly _figures: () => { data: number; answered: number },
   ) {}
 
@@ -38,7 +49,7 @@ export class Operations {
   run(request: IChannelRequest, binary: Uint8Array | null): IOpResult | AsyncOp {
     const heap = this._heap;
     const decode = (wire: unknown): unknown =>
-      fromWire(wire as Wire, heap, this._callbacks, binary);
+      fromWire(wire as Wire, heap, this._callbacks.make, binary);
     const ok = (value: unknown): IOpResult => ({ value: toWire(value, heap), segments: [] });
     const target = (): Indexable => heap.get(request.id as number) as Indexable;
     const args = (): unknown[] => (request.args ?? []).map(decode);
@@ -107,7 +118,7 @@ export class Operations {
         for (const [id, count] of request.ids ?? []) {
           heap.release(id, count);
         }
-        this._forgetCallbacks(request.cbs ?? []);
+        this._callbacks.forget(request.cbs ?? []);
         return ok(undefined);
       case 'display': {
         const element = target() as unknown;
@@ -116,6 +127,11 @@ export class Operations {
         }
         return { value: { $obj: registerElement(element) }, segments: [] };
       }
+      case 'take':
+        return { value: this._callbacks.take() as unknown as Wire, segments: [] };
+      case 'cbresult':
+        this._callbacks.settle(request.call as number, decode(request.value), request.error);
+        return ok(undefined);
       case 'stats':
         return {
           value: { $obj: { heap: heap.size, ...this._figures() } },

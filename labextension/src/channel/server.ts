@@ -6,11 +6,17 @@
  * `NotifyMode`), performs it on the heap and writes the answer. The page never
  * waits synchronously on the worker.
  *
- * Asynchronous operations (awaiting a promise, waiting for an event) open a
- * frame: while it is pending, page events for Python callbacks are handed to
- * the blocked worker as `R_CALLBACK` answers; the worker runs the callback and
- * continues the frame with `cbdone`. With no frame open, callback events are
- * posted and run when the worker is idle.
+ * Page calls of Python callables are queued here, never posted blindly:
+ * - while an asynchronous operation (awaiting a promise, waiting for an
+ *   event) is pending, it opens a frame and queued calls are handed to the
+ *   blocked worker as `R_CALLBACK` answers; the worker runs the callback and
+ *   continues the frame with `cbdone`;
+ * - otherwise the worker is poked through its port and, once idle, fetches
+ *   the queue (`take`).
+ * So a call made while the worker waits on the page (a Promise executor, a
+ * `then` callback) runs during that wait instead of deadlocking. Each call
+ * returns a Promise of the Python result, rejected with a clear error if the
+ * worker does not run it within `callbackTimeout` (busy in a long cell).
  */
 import type {
   ICallbackEvent,
@@ -35,13 +41,17 @@ interface IAnswer {
   segments: Uint8Array[];
 }
 
+interface IPendingCall {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 interface IFrame {
   /** The request number the worker waits on for this frame. */
   seq: number;
   /** Whether the worker is waiting on `seq` (not running a callback). */
   waiting: boolean;
-  /** Callback events to hand over while the frame is pending (JSON). */
-  queue: string[];
   /** The answer, once the operation settled. */
   answer?: IAnswer;
 }
@@ -63,8 +73,10 @@ export class ChannelServer {
   /**
    * @param buffers - the shared memory, created with `createChannelBuffers`.
    * @param mode - how the page learns of requests.
+   * @param callbackTimeout - seconds the page waits for a Python callback's result.
    */
-  constructor(buffers: IChannelBuffers, mode: NotifyMode) {
+  constructor(buffers: IChannelBuffers, mode: NotifyMode, callbackTimeout: number) {
+    this._callbackTimeout = callbackTimeout;
     this._control = new Int32Array(buffers.control);
     this._data = buffers.data;
     this._mode = mode;
@@ -73,8 +85,12 @@ export class ChannelServer {
     this._workerPort = channel.port2;
     this._ops = new Operations(
       this.heap,
-      (spec) => this._callback(spec),
-      (ids) => this.forgetCallbacks(ids),
+      {
+        make: (spec) => this._callback(spec),
+        forget: (ids) => this.forgetCallbacks(ids),
+        take: () => this._take(),
+        settle: (call, value, error) => this._settle(call, value, error),
+      },
       () => ({ data: this._data.byteLength, answered: this._answered }),
     );
     this._port.onmessage = (event: MessageEvent<IPortMessage>) => this._onPortMessage(event.data);
@@ -186,8 +202,10 @@ export class ChannelServer {
       this._answer(seq, okAnswer(result));
       return;
     }
-    const frame: IFrame = { seq, waiting: true, queue: [] };
+    const frame: IFrame = { seq, waiting: true };
     this._frames.push(frame);
+    // calls queued before the wait began (a Promise executor) run during it
+    this._pump(frame);
     result.promise.then(
       (value) => {
         frame.answer = okAnswer(value);
@@ -205,15 +223,19 @@ export class ChannelServer {
     if (frame !== this._frames.at(-1) || !frame.waiting) {
       return;
     }
-    const event = frame.queue.shift();
+    const event = this._undelivered.shift();
     if (event !== undefined) {
       frame.waiting = false;
-      this._answer(frame.seq, { kind: R_CALLBACK, json: event, segments: [] });
+      this._answer(frame.seq, { kind: R_CALLBACK, json: JSON.stringify(event), segments: [] });
       return;
     }
     if (frame.answer) {
       this._frames.pop();
       this._answer(frame.seq, frame.answer);
+      if (!this._frames.length && this._undelivered.length && !this._poked) {
+        this._poked = true;
+        this._port.postMessage({ _jwPoll: 1 } satisfies IPortMessage);
+      }
     }
   }
 
@@ -253,11 +275,11 @@ export class ChannelServer {
   }
 
   /** The page function standing for a Python callable (one per callback id). */
-  private _callback(spec: ICallbackSpec): (...args: unknown[]) => void {
+  private _callback(spec: ICallbackSpec): (...args: unknown[]) => Promise<unknown> {
     let fn = this._callbacks.get(spec.$cb);
     if (!fn) {
       const id = spec.$cb;
-      fn = (...args: unknown[]): void => {
+      fn = (...args: unknown[]): Promise<unknown> => {
         const first = args[0] as Partial<Event> | undefined;
         if (spec.pd) {
           first?.preventDefault?.();
@@ -265,31 +287,70 @@ export class ChannelServer {
         if (spec.sp) {
           first?.stopPropagation?.();
         }
-        this._deliver({ cb: id, args: args.map((arg) => toWire(arg, this.heap)) });
+        return this._call(id, args);
       };
       this._callbacks.set(id, fn);
     }
     return fn;
   }
 
+  /** Queue one call of Python callback `cb`; its Promise settles with the result. */
+  private _call(cb: number, args: unknown[]): Promise<unknown> {
+    const call = ++this._lastCall;
+    const event: ICallbackEvent = { cb, call, args: args.map((arg) => toWire(arg, this.heap)) };
+    const result = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this._calls.delete(call);
+        reject(
+          new Error(
+            `jupyter-worker: the page waited ${this._callbackTimeout} s for a Python ` +
+              'callback, but the worker did not run it: it is busy (a long-running cell) ' +
+              'or blocked. The callback runs when the worker is free; its result is lost.',
+          ),
+        );
+      }, this._callbackTimeout * 1000);
+      this._calls.set(call, { resolve, reject, timer });
+    });
+    // Listeners ignore the Promise: keep a timeout from being an unhandled rejection.
+    result.catch(() => undefined);
+    this._undelivered.push(event);
+    const frame = this._frames.at(-1);
+    if (frame) {
+      this._pump(frame);
+    } else if (!this._poked) {
+      this._poked = true;
+      this._port.postMessage({ _jwPoll: 1 } satisfies IPortMessage);
+    }
+    return result;
+  }
+
+  /** The queued calls, for a worker that was poked (`take`). */
+  private _take(): ICallbackEvent[] {
+    this._poked = false;
+    return this._undelivered.splice(0);
+  }
+
+  /** Settle the Promise of a finished call (`cbresult`). */
+  private _settle(call: number, value: unknown, error: IChannelError | undefined): void {
+    const pending = this._calls.get(call);
+    if (!pending) {
+      return; // timed out already
+    }
+    this._calls.delete(call);
+    clearTimeout(pending.timer);
+    if (error) {
+      const failure = new Error(error.message);
+      failure.name = error.name;
+      pending.reject(failure);
+    } else {
+      pending.resolve(value);
+    }
+  }
+
   /** Forget page functions of callbacks the worker released. */
   forgetCallbacks(ids: number[]): void {
     for (const id of ids) {
       this._callbacks.delete(id);
-    }
-  }
-
-  private _deliver(event: ICallbackEvent): void {
-    if (this._disposed) {
-      return;
-    }
-    const json = JSON.stringify(event);
-    const frame = this._frames.at(-1);
-    if (frame) {
-      frame.queue.push(json);
-      this._pump(frame);
-    } else {
-      this._port.postMessage({ _jwCallback: json } satisfies IPortMessage);
     }
   }
 
@@ -303,7 +364,12 @@ export class ChannelServer {
   private readonly _workerPort: MessagePort;
   private readonly _ops: Operations;
   private readonly _frames: IFrame[] = [];
-  private readonly _callbacks = new Map<number, (...args: unknown[]) => void>();
+  private readonly _callbacks = new Map<number, (...args: unknown[]) => Promise<unknown>>();
+  private readonly _undelivered: ICallbackEvent[] = [];
+  private readonly _calls = new Map<number, IPendingCall>();
+  private _lastCall = 0;
+  private _poked = false;
+  private readonly _callbackTimeout: number;
   private _lastRequest = 0;
   private _answered = 0;
   private _disposed = false;

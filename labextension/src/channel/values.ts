@@ -23,7 +23,7 @@ export interface ICallbackSpec {
 }
 
 /** Turns a callback spec into a page function (kept by the server). */
-export type CallbackFactory = (spec: ICallbackSpec) => (...args: unknown[]) => void;
+export type CallbackFactory = (spec: ICallbackSpec) => (...args: unknown[]) => Promise<unknown>;
 
 /** Encode a page value for the worker; binary values go to `segments`. */
 export function toWire(value: unknown, heap: ObjectHeap): Wire {

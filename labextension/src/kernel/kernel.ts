@@ -9,7 +9,7 @@ import { PyodideKernel } from '@jupyterlite/pyodide-kernel/lib/kernel';
 
 import { createChannelBuffers } from '../channel/layout';
 import { ChannelServer } from '../channel/server';
-import type { NotifyMode, WorkerEnvelope } from '../tokens';
+import type { IWorkerSettings, WorkerEnvelope } from '../tokens';
 
 /**
  * The private members of PyodideKernel that `initRemote` must reach.
@@ -28,10 +28,7 @@ interface IPyodideKernelInternals {
 }
 
 /** Options of the worker kernel. */
-export interface IWorkerKernelOptions extends PyodideKernel.IOptions {
-  /** How the page learns of worker requests (see `NotifyMode`). */
-  notifyMode: NotifyMode;
-}
+export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSettings {}
 
 /**
  * A Pyodide kernel whose cells run in jupyter-worker's own web worker, with a
@@ -86,8 +83,8 @@ export class WorkerKernel extends PyodideKernel {
     const remoteOptions: Record<string, unknown> = { ...this.initRemoteOptions(options) };
     const transfers: Transferable[] = [];
     if (crossOriginIsolated) {
-      const mode = (options as IWorkerKernelOptions).notifyMode ?? 'waitAsync';
-      const server = new ChannelServer(createChannelBuffers(), mode);
+      const { notifyMode, callbackTimeout } = options as IWorkerKernelOptions;
+      const server = new ChannelServer(createChannelBuffers(), notifyMode, callbackTimeout);
       channels.set(this, server);
       const channelOptions = server.workerOptions();
       remoteOptions.jupyterWorker = channelOptions;

@@ -3,17 +3,8 @@
  */
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 
-import type { NotifyMode } from '../tokens';
+import type { IWorkerSettings } from '../tokens';
 import { EXTENSION_ID, PYODIDE_KERNEL_PLUGIN_ID } from '../tokens';
-
-/** The worker kernel's own settings (`litePluginSettings["jupyter-worker:kernel"]`). */
-export interface IWorkerSettings {
-  /**
-   * How the page learns that worker Python wrote a request: parked on
-   * `Atomics.waitAsync` (default, measured faster) or from a port message.
-   */
-  notifyMode: NotifyMode;
-}
 
 /** Read the worker kernel's own settings, with defaults. */
 export function readWorkerSettings(): IWorkerSettings {
@@ -22,7 +13,11 @@ export function readWorkerSettings(): IWorkerSettings {
     Record<string, unknown> | undefined
   >;
   const own = all[`${EXTENSION_ID}:kernel`] ?? {};
-  return { notifyMode: own.notifyMode === 'message' ? 'message' : 'waitAsync' };
+  const timeout = Number(own.callbackTimeout ?? 30);
+  return {
+    notifyMode: own.notifyMode === 'message' ? 'message' : 'waitAsync',
+    callbackTimeout: Number.isFinite(timeout) && timeout > 0 ? timeout : 30,
+  };
 }
 
 /** The settings the worker kernel takes from `jupyter-lite.json`. */

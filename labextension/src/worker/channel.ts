@@ -50,8 +50,8 @@ export class WorkerChannel {
     this._mode = options.mode;
     this._port = options.port;
     this._port.onmessage = (event: MessageEvent<IPortMessage>) => {
-      if (event.data._jwCallback !== undefined) {
-        this.onCallback(event.data._jwCallback);
+      if (event.data._jwPoll) {
+        this._runQueued();
       }
     };
   }
@@ -78,6 +78,15 @@ export class WorkerChannel {
       } finally {
         seq = this._send('{"op":"cbdone"}', []);
       }
+    }
+  }
+
+  /** The worker is idle: fetch the queued callback calls and run them. */
+  private _runQueued(): void {
+    const answer = this.request('{"op":"take"}');
+    const events = (JSON.parse(answer.json) as { v: unknown[] }).v;
+    for (const event of events) {
+      this.onCallback(JSON.stringify(event));
     }
   }
 
