@@ -259,7 +259,11 @@ def main() -> None:
         _print(title, figures)
     _print("floor", floor)
     if peer:
-        _print("PyScript worker (peer)", peer["calls"])
+        _print("PyScript worker (peer)", peer["operations"])
+        print(
+            f"\nCPU (PyScript): idle 5 s {peer['idle']['cores']:.2f} cores; "
+            f"worker blocked 5 s on the page {peer['blocked']['cores']:.2f}"
+        )
     for mode, (idle, blocked) in cpu.items():
         print(
             f"\nCPU ({mode}): idle 5 s {idle:.2f} cores; cell blocked 5 s in wait_for {blocked:.2f}"
@@ -270,7 +274,8 @@ def main() -> None:
     print(f"\ndocument.title: ours / best floor = {title / best_floor:.2f}")
     if peer:
         for op, f in ours.items():
-            print(f"{op}: PyScript / ours = {peer['calls'][op]['median_us'] / f['median_us']:.1f}")
+            ratio = peer["operations"][op]["median_us"] / f["median_us"]
+            print(f"{op}: PyScript / ours = {ratio:.1f}")
 
 
 if __name__ == "__main__":
