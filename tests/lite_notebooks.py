@@ -179,6 +179,14 @@ saved.setAttribute("onclick", "window.jwRan = true")
 display(saved)""",
 ]
 
+# The JupyterLite drive from the kernel (over the channel when isolated).
+DRIVE = [
+    """import os
+with open("written-by-kernel.txt", "w") as f:
+    f.write("hello drive")
+(os.getcwd(), sorted(n for n in os.listdir(".") if n.startswith("written")))""",
+]
+
 # On a page without isolation: ordinary cells run; the page proxy says why not.
 NOT_ISOLATED = [
     "21 * 2",
@@ -196,6 +204,7 @@ NOTEBOOKS = {
     "memory": MEMORY,
     "deadlock": DEADLOCK,
     "saved": SAVED,
+    "drive": DRIVE,
     "not_isolated": NOT_ISOLATED,
 }
 

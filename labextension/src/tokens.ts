@@ -58,6 +58,7 @@ export type ChannelOp =
   | 'cbdone'
   | 'take'
   | 'cbresult'
+  | 'drive'
   | 'stats';
 
 /**

@@ -49,3 +49,14 @@ def test_cells_run_in_the_worker_kernel(page, page_log, site_url):
 
     assert page_log.foreign_requests() == []
     assert [e for e in page_log.console_errors if "jupyter-worker" in e] == []
+
+
+def test_files_written_by_the_kernel_reach_the_file_browser(page, site_url):
+    base, isolated = site_url
+    open_notebook(page, f"{base}lab/index.html?path=drive.ipynb")
+    output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    assert output.inner_text().strip().endswith("('/drive', ['written-by-kernel.txt'])")
+    page.locator(".jp-DirListing-content").first.wait_for()
+    page.locator("jp-button[data-command='filebrowser:refresh']").first.click()
+    listing = page.locator(".jp-DirListing-item", has_text="written-by-kernel.txt")
+    expect(listing).to_have_count(1, timeout=10_000)

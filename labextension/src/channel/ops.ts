@@ -35,6 +35,8 @@ export interface ICallbackHooks {
   take(): ICallbackEvent[];
   /** Settle the Promise of a finished call. */
   settle(call: number, value: unknown, error: IChannelError | undefined): void;
+  /** Serve a JupyterLite drive request of the worker's `/drive` mount (plain JSON). */
+  drive?(request: unknown): Promise<unknown>;
 }
 
 /** Performs requests against one heap. */
@@ -132,6 +134,14 @@ export class Operations {
       case 'cbresult':
         this._callbacks.settle(request.call as number, decode(request.value), request.error);
         return ok(undefined);
+      case 'drive': {
+        const serve = this._callbacks.drive;
+        if (!serve) {
+          throw new Error('jupyter-worker: this page serves no drive');
+        }
+        // plain JSON both ways: the worker's DriveFS reads it, not Python
+        return new AsyncOp(serve(request.value).then((value) => ({ value: value as Wire, segments: [] })));
+      }
       case 'stats':
         return {
           value: { $obj: { heap: heap.size, ...this._figures() } },

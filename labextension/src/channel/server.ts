@@ -74,8 +74,14 @@ export class ChannelServer {
    * @param buffers - the shared memory, created with `createChannelBuffers`.
    * @param mode - how the page learns of requests.
    * @param callbackTimeout - seconds the page waits for a Python callback's result.
+   * @param drive - serves the worker's `/drive` requests (JupyterLite contents).
    */
-  constructor(buffers: IChannelBuffers, mode: NotifyMode, callbackTimeout: number) {
+  constructor(
+    buffers: IChannelBuffers,
+    mode: NotifyMode,
+    callbackTimeout: number,
+    drive?: (request: unknown) => Promise<unknown>,
+  ) {
     this._callbackTimeout = callbackTimeout;
     this._control = new Int32Array(buffers.control);
     this._data = buffers.data;
@@ -90,6 +96,7 @@ export class ChannelServer {
         forget: (ids) => this.forgetCallbacks(ids),
         take: () => this._take(),
         settle: (call, value, error) => this._settle(call, value, error),
+        drive,
       },
       () => ({ data: this._data.byteLength, answered: this._answered }),
     );

@@ -6,6 +6,8 @@ import { transfer, wrap } from 'comlink';
 
 import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
 import { PyodideKernel } from '@jupyterlite/pyodide-kernel/lib/kernel';
+import type { TDriveMethod, TDriveRequest } from '@jupyterlite/services';
+import { DriveContentsProcessor } from '@jupyterlite/services';
 
 import { createChannelBuffers } from '../channel/layout';
 import { ChannelServer } from '../channel/server';
@@ -84,7 +86,14 @@ export class WorkerKernel extends PyodideKernel {
     const transfers: Transferable[] = [];
     if (crossOriginIsolated) {
       const { notifyMode, callbackTimeout } = options as IWorkerKernelOptions;
-      const server = new ChannelServer(createChannelBuffers(), notifyMode, callbackTimeout);
+      // The worker's /drive goes over the channel too: no service worker needed.
+      const drive = new DriveContentsProcessor({ contentsManager: options.contentsManager });
+      const server = new ChannelServer(
+        createChannelBuffers(),
+        notifyMode,
+        callbackTimeout,
+        (request) => drive.processDriveRequest(request as TDriveRequest<TDriveMethod>),
+      );
       channels.set(this, server);
       const channelOptions = server.workerOptions();
       remoteOptions.jupyterWorker = channelOptions;

@@ -52,11 +52,15 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
       create: async (options: IKernel.IOptions): Promise<IKernel> => {
         const settings = readPyodideSettings();
         const { WorkerKernel } = await import('./kernel');
-        // Our worker reaches the drive through JupyterLite's service worker
-        // (isolated or not), so the drive is mounted only when that is active.
-        await serviceWorkerManager?.ready;
+        // Isolated, the worker reaches the drive over its channel; otherwise
+        // through JupyterLite's service worker, when that is active.
+        if (!crossOriginIsolated) {
+          // registration may still be under way (or fail: then no drive)
+          await serviceWorkerManager?.ready.catch(() => undefined);
+        }
         const browsingContextId = serviceWorkerManager?.browsingContextId;
-        const mountDrive = !!(serviceWorkerManager?.enabled && browsingContextId);
+        const mountDrive =
+          crossOriginIsolated || !!(serviceWorkerManager?.enabled && browsingContextId);
         return new WorkerKernel({
           ...options,
           ...settings,

@@ -2,8 +2,7 @@
  * Connect worker Python to the page: write the in-worker package, hand Python
  * the blocking channel, and make `js.document` / `js.window` the page's.
  */
-import type { IChannelOptions } from '../tokens';
-import { WorkerChannel } from './channel';
+import type { WorkerChannel } from './channel';
 import { PYTHON_FILES } from './pyfiles';
 
 /** The parts of a Pyodide instance the bridge uses. */
@@ -36,15 +35,13 @@ export function writePythonFiles(pyodide: IPyodide): void {
 }
 
 /**
- * Install the page proxy. Without channel options (page not isolated) the
- * `js` module is still patched, so `document`/`window` raise a clear error.
+ * Install the page proxy. Without a channel (page not isolated) the `js`
+ * module is still patched, so `document`/`window` raise a clear error.
  */
-export function installBridge(pyodide: IPyodide, options: IChannelOptions | undefined): WorkerChannel | null {
+export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null): void {
   writePythonFiles(pyodide);
-  let channel: WorkerChannel | null = null;
-  if (options) {
-    const worker = new WorkerChannel(options);
-    channel = worker;
+  if (channel) {
+    const worker = channel;
     let lastBinary: Uint8Array | null = null;
     let dispatcher: IPyProxy | null = null;
     worker.onCallback = (json: string): void => {
@@ -85,5 +82,4 @@ export function installBridge(pyodide: IPyodide, options: IChannelOptions | unde
   pyodide.runPython(
     'from jupyter_worker.browser.jsmodule import install_js_module\ninstall_js_module()',
   );
-  return channel;
 }

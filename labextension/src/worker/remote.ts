@@ -7,7 +7,8 @@ import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/token
 
 import type { IChannelOptions, IKernelMessageEnvelope, ILogMessageEnvelope } from '../tokens';
 import { installBridge } from './bridge';
-import type { WorkerChannel } from './channel';
+import { WorkerChannel } from './channel';
+import { channelDriveFS } from './drive';
 import { requestInputViaServiceWorker } from './stdin';
 
 /** The kernel options, plus the page channel when the page is isolated. */
@@ -33,19 +34,38 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
    * Start Pyodide and the kernel (upstream), then connect Python to the page.
    */
   async initialize(options: IWorkerKernelOptions): Promise<void> {
+    const channelOptions = options.jupyterWorker;
+    this._channel = channelOptions ? new WorkerChannel(channelOptions) : null;
     await super.initialize(options);
-    this._channel = installBridge(this._pyodide as never, options.jupyterWorker);
+    installBridge(this._pyodide as never, this._channel);
   }
 
   /**
-   * Mount the JupyterLite drive at `/drive` (through the service worker).
+   * Mount the JupyterLite drive at `/drive`: over the channel when the page is
+   * isolated, else through JupyterLite's service worker.
    *
    * Upstream's base class reads `_browsingContextId` but never sets it (its own
    * worker entries override this method), so set it before mounting.
    */
   protected async initFilesystem(options: IPyodideWorkerKernel.IOptions): Promise<void> {
-    this._browsingContextId = options.browsingContextId;
-    await super.initFilesystem(options);
+    if (!options.mountDrive) {
+      return;
+    }
+    if (!this._channel) {
+      this._browsingContextId = options.browsingContextId;
+      await super.initFilesystem(options);
+      return;
+    }
+    const mountpoint = '/drive';
+    const { FS, PATH, ERRNO_CODES } = this._pyodide;
+    const driveFS = channelDriveFS(
+      { FS, PATH, ERRNO_CODES, baseUrl: options.baseUrl, driveName: this._driveName, mountpoint },
+      this._channel,
+    );
+    FS.mkdirTree(mountpoint);
+    FS.mount(driveFS, {}, mountpoint);
+    FS.chdir(mountpoint);
+    this._driveFS = driveFS;
   }
 
   /**

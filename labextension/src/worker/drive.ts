@@ -1,0 +1,44 @@
+/**
+ * The JupyterLite drive (`/drive`) over the synchronous channel.
+ *
+ * Without isolation the drive goes through JupyterLite's service worker
+ * (a synchronous XMLHttpRequest per file-system call); with the channel it
+ * is one shared-memory round trip, and works where service workers do not.
+ */
+import type {
+  TDriveMethod,
+  TDriveRequest,
+  TDriveResponse,
+} from '@jupyterlite/services/lib/contents/drivefs';
+import { ContentsAPI, DriveFS } from '@jupyterlite/services/lib/contents/drivefs';
+
+import { R_OK } from '../channel/layout';
+import type { WorkerChannel } from './channel';
+
+/** Contents requests answered by the page over `channel`. */
+class ChannelContentsAPI extends ContentsAPI {
+  constructor(
+    options: ContentsAPI.IOptions,
+    private readonly _channel: WorkerChannel,
+  ) {
+    super(options);
+  }
+
+  request<T extends TDriveMethod>(data: TDriveRequest<T>): TDriveResponse<T> {
+    const answer = this._channel.request(JSON.stringify({ op: 'drive', value: data }));
+    if (answer.kind !== R_OK) {
+      throw new this.FS.ErrnoError(this.ERRNO_CODES.EINVAL);
+    }
+    return (JSON.parse(answer.json) as { v: TDriveResponse<T> }).v;
+  }
+}
+
+/** Make a DriveFS whose requests use `channel`. */
+export function channelDriveFS(options: DriveFS.IOptions, channel: WorkerChannel): DriveFS {
+  class ChannelDriveFS extends DriveFS {
+    createAPI(apiOptions: DriveFS.IOptions): ContentsAPI {
+      return new ChannelContentsAPI(apiOptions, channel);
+    }
+  }
+  return new ChannelDriveFS(options);
+}
