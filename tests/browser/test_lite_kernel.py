@@ -54,6 +54,7 @@ def test_cells_run_in_the_worker_kernel(page, page_log, site_url):
 def test_files_written_by_the_kernel_reach_the_file_browser(page, site_url):
     base, isolated = site_url
     open_notebook(page, f"{base}lab/index.html?path=drive.ipynb")
+    assert page.evaluate("crossOriginIsolated") is isolated
     output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
     assert output.inner_text().strip().endswith("('/drive', ['written-by-kernel.txt'])")
     page.locator(".jp-DirListing-content").first.wait_for()
