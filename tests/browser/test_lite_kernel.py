@@ -61,3 +61,13 @@ def test_files_written_by_the_kernel_reach_the_file_browser(page, site_url):
     page.locator("jp-button[data-command='filebrowser:refresh']").first.click()
     listing = page.locator(".jp-DirListing-item", has_text="written-by-kernel.txt")
     expect(listing).to_have_count(1, timeout=10_000)
+
+
+def test_the_upstream_kernel_runs_offline_from_the_same_site(page, lite_site):
+    # Not isolated: upstream's isolated transport (its bundled coincident) fails
+    # intermittently on its own, which is not ours to test.
+    with serve(lite_site, isolated=False) as base:
+        open_notebook(page, f"{base}lab/index.html?path=upstream.ipynb")
+        expect(page.locator(".jp-KernelName").first).to_have_text("Python (Pyodide)")
+        output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+        assert output.inner_text().startswith("3.14")
