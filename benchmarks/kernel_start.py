@@ -19,21 +19,12 @@ import threading
 import time
 from pathlib import Path
 
+from chromium import launch
 from playwright.sync_api import Browser, sync_playwright
 
 from jupyter_worker.lite.site import build_site
 from jupyter_worker.static_server import make_server
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 KERNELS = {"python-worker": "Python (worker)", "python": "Python (Pyodide)"}
 
 
@@ -86,7 +77,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{server.server_address[1]}/lab/index.html?path="
         times: dict[str, list[float]] = {name: [] for name in KERNELS}
         with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = launch(driver)
             _one_run(browser, f"{base}python-worker.ipynb")  # warm the OS file cache
             for run in range(args.runs):
                 for name in KERNELS:

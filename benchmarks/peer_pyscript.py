@@ -42,22 +42,13 @@ from string import Template
 from typing import Any
 from urllib.parse import urlsplit
 
+from chromium import launch
 from playwright.sync_api import Browser, Page, sync_playwright
 
 import jupyter_worker
 from jupyter_worker.constants import PYODIDE_VERSION
 from jupyter_worker.static_server import make_server
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 PEER = Path(__file__).resolve().parent / "peer"
 PYSCRIPT_DIST = PEER / "node_modules" / "@pyscript" / "core" / "dist"
 PYODIDE_DIST = Path(jupyter_worker.__file__).resolve().parent / "pyodide_dist"
@@ -326,7 +317,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=5000, help="timed calls per operation")
     args = parser.parse_args()
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(driver)
         try:
             result = measure_peer(browser, args.n)
         finally:

@@ -33,21 +33,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from chromium import launch
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from jupyter_worker.lite.site import build_site
 from jupyter_worker.static_server import make_server
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 
 BENCH_CELL = """
 import json, time
@@ -247,7 +237,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as driver:
         sites = _sites(Path(tmp), args.calls)
         urls = {mode: _serve(root) for mode, root in sites.items()}
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(driver)
         results: dict[str, dict[str, dict[str, float]]] = {}
         cpu: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {}
         for mode, url in urls.items():
