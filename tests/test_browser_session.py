@@ -208,3 +208,12 @@ def test_release_of_a_callback(bridge, session):
     session.release_callback(handler)
     assert bridge.sent[-1] == {"op": "release", "ids": [], "cbs": [1]}
     assert encode(handler, session, []) == {"$cb": 2}
+
+
+def test_page_names_that_start_with_underscores_reach_the_page(bridge, session):
+    element = decode(ref(7), session, None)
+    bridge.answer(1)
+    assert element.__jwState == 1
+    assert bridge.sent[-1] == {"op": "get", "id": 7, "key": "__jwState"}
+    with pytest.raises(AttributeError):
+        _ = element.__length_hint__

@@ -16,6 +16,9 @@ from .proxy import Callback, JsRef
 #: Released ids are sent in batches of this many (on the next request).
 RELEASE_BATCH = 1000
 
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+_OK = str(R_OK)
+
 
 class Session:
     """Requests to the page through the worker's blocking channel.
@@ -29,7 +32,8 @@ class Session:
 
     def __init__(self, bridge: Any) -> None:
         self._bridge = bridge
-        self._proxies: weakref.WeakValueDictionary[int, JsRef] = weakref.WeakValueDictionary()
+        # weak references by hand: cheaper than WeakValueDictionary + finalize
+        self._proxies: dict[int, weakref.ReferenceType[JsRef]] = {}
         self._received: dict[int, int] = {}
         self._released: list[tuple[int, int]] = []
         self._methods: dict[int, frozenset[str]] = {}
@@ -50,10 +54,9 @@ class Session:
             message["args"] = [codec.encode(arg, self, segments) for arg in args]
         if message["op"] in ("set", "has", "cbresult"):
             message["value"] = codec.encode(value, self, segments)
-        text = json.dumps(message, separators=(",", ":"))
+        text = _dumps(message)
         answer = self._bridge.request(text, segments) if segments else self._bridge.request(text)
-        kind = int(answer[0])
-        if kind != R_OK:
+        if answer[0] != _OK:
             error = json.loads(answer[1:])
             raise JsError(error["name"], error["message"], error.get("stack", ""))
         body = json.loads(answer[1:])
@@ -68,7 +71,8 @@ class Session:
         """The one proxy of a referenced page object (counting this receipt)."""
         ref_id: int = wire["$ref"]
         self._received[ref_id] = self._received.get(ref_id, 0) + 1
-        proxy = self._proxies.get(ref_id)
+        known = self._proxies.get(ref_id)
+        proxy = None if known is None else known()
         if proxy is not None:
             return proxy
         proto = wire.get("p", 0)
@@ -78,12 +82,15 @@ class Session:
         if "om" in wire:
             methods = methods | frozenset(wire["om"])
         proxy = JsRef(self, ref_id, wire.get("f", 0), wire.get("c", "Object"), methods)
-        self._proxies[ref_id] = proxy
-        weakref.finalize(proxy, self._forget, ref_id)
+        self._proxies[ref_id] = weakref.ref(proxy)
         return proxy
 
-    def _forget(self, ref_id: int) -> None:
-        # Runs from garbage collection: never send from here, only queue.
+    def forget(self, ref_id: int) -> None:
+        """Queue the release of a page object whose proxy is being collected.
+
+        Runs from ``JsRef.__del__``: never sends from here, only queues.
+        """
+        self._proxies.pop(ref_id, None)
         count = self._received.pop(ref_id, 0)
         if count:
             self._released.append((ref_id, count))

@@ -9,6 +9,7 @@ needed: ``document.getElementById("x")`` is one request (``call``), not a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -44,11 +45,18 @@ class JsRef:
         object.__setattr__(self, "_ctor", ctor)
         object.__setattr__(self, "_methods", methods)
 
+    def __del__(self) -> None:
+        # a half-built proxy has no session; at interpreter shutdown nothing matters
+        with contextlib.suppress(AttributeError):
+            self._session.forget(self._id)
+
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name.endswith("__"):
+        if name in _OWN:  # an unset slot: never ask the page
             raise AttributeError(name)
         if name in self._methods:
             return JsMethod(self, name)
+        if name[:2] == "__" and name[-2:] == "__":
+            raise AttributeError(name)
         value = self._session.request({"op": "get", "id": self._id, "key": name})
         if isinstance(value, JsRef) and value._flags & F_CALLABLE:
             # a function found on the object: calling it keeps `this`, as in JS
