@@ -12,7 +12,7 @@ import { channelDriveFS } from './drive';
 import { requestInputViaServiceWorker } from './stdin';
 
 /** The kernel options, plus the page channel when the page is isolated. */
-export interface IWorkerKernelOptions extends IPyodideWorkerKernel.IOptions {
+export interface IRemoteKernelOptions extends IPyodideWorkerKernel.IOptions {
   jupyterWorker?: IChannelOptions;
 }
 
@@ -33,7 +33,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   /**
    * Start Pyodide and the kernel (upstream), then connect Python to the page.
    */
-  async initialize(options: IWorkerKernelOptions): Promise<void> {
+  async initialize(options: IRemoteKernelOptions): Promise<void> {
     const channelOptions = options.jupyterWorker;
     this._channel = channelOptions ? new WorkerChannel(channelOptions) : null;
     await super.initialize(options);
