@@ -61,8 +61,9 @@ class Session:
             raise JsError(error["name"], error["message"], error.get("stack", ""))
         body = json.loads(answer[1:])
         binary = None
-        if '"$b"' in answer:
-            binary = self._bridge.take_binary().to_bytes()
+        if '"$b"' in answer:  # cheap pre-check; a string may contain it too
+            raw = self._bridge.take_binary()
+            binary = None if raw is None else raw.to_bytes()
         return codec.decode(body["v"], self, binary)
 
     # -- proxies --------------------------------------------------------------

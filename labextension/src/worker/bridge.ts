@@ -62,8 +62,9 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
         lastBinary = answer.binary;
         return `${answer.kind}${answer.json}`;
       },
-      take_binary(): Uint8Array | null {
-        const binary = lastBinary;
+      take_binary(): Uint8Array | undefined {
+        // undefined, not null: Python sees None (null would be jsnull)
+        const binary = lastBinary ?? undefined;
         lastBinary = null;
         return binary;
       },
