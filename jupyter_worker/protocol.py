@@ -13,6 +13,7 @@ from typing import Any, Literal, NotRequired, TypedDict
 #: Answer kinds (``channel/layout.ts``).
 R_OK = 0
 R_ERROR = 1
+R_INTERRUPT = 3
 
 #: Reference flags (``channel/heap.ts``).
 F_CALLABLE = 1

@@ -189,6 +189,17 @@ with open("written-by-kernel.txt", "w") as f:
 (os.getcwd(), sorted(n for n in os.listdir(".") if n.startswith("written")))""",
 ]
 
+# Interrupting a running cell keeps the kernel and its variables.
+INTERRUPT = [
+    "kept = 41",
+    "while True:\n    pass",
+    "kept + 1",
+    """from js import document
+from jupyter_worker import wait_for
+wait_for(document.body, "jw-never")""",
+    "kept + 2",
+]
+
 # On a page without isolation: ordinary cells run; the page proxy says why not.
 NOT_ISOLATED = [
     "21 * 2",
@@ -207,6 +218,7 @@ NOTEBOOKS = {
     "deadlock": DEADLOCK,
     "saved": SAVED,
     "drive": DRIVE,
+    "interrupt": INTERRUPT,
     "not_isolated": NOT_ISOLATED,
 }
 

@@ -8,7 +8,7 @@ import traceback
 import weakref
 from typing import Any
 
-from ..protocol import ELEMENT_MIME, R_OK, CallbackEvent, Request
+from ..protocol import ELEMENT_MIME, R_INTERRUPT, R_OK, CallbackEvent, Request
 from . import codec
 from .errors import IsolationError, JsError
 from .proxy import Callback, JsRef
@@ -18,6 +18,7 @@ RELEASE_BATCH = 1000
 
 _dumps = json.JSONEncoder(separators=(",", ":")).encode
 _OK = str(R_OK)
+_INTERRUPT = str(R_INTERRUPT)
 
 
 class Session:
@@ -57,6 +58,8 @@ class Session:
         text = _dumps(message)
         answer = self._bridge.request(text, segments) if segments else self._bridge.request(text)
         if answer[0] != _OK:
+            if answer[0] == _INTERRUPT:  # the user interrupted this wait
+                raise KeyboardInterrupt
             error = json.loads(answer[1:])
             raise JsError(error["name"], error["message"], error.get("stack", ""))
         body = json.loads(answer[1:])

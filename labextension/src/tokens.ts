@@ -129,6 +129,8 @@ export type NotifyMode = 'waitAsync' | 'message';
 export interface IChannelOptions {
   control: SharedArrayBuffer;
   data: SharedArrayBuffer;
+  /** Pyodide's interrupt buffer: the page writes SIGINT (2) to interrupt Python. */
+  interrupt: SharedArrayBuffer;
   port: MessagePort;
   mode: NotifyMode;
 }

@@ -115,6 +115,25 @@ def test_waiting_on_python_callbacks_never_hangs(page, page_log, isolated_url):
     assert "the page waited 2 s for a Python callback" in page_log.errors.pop()
 
 
+def _interrupt(page):
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:interrupt-kernel']"
+    ).click()
+
+
+def test_interrupt_stops_the_running_cell_and_keeps_state(page, isolated_url):
+    _open(page, isolated_url, "interrupt")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    for busy, after, value in ((1, 2, "42"), (3, 4, "43")):  # a Python loop, a page wait
+        start_cell(page, busy)
+        expect(code_cell(page, busy).locator(".jp-InputPrompt")).to_have_text("[*]:")
+        page.wait_for_timeout(500)
+        _interrupt(page)
+        output = finish_cell(page, busy, timeout=20_000)
+        expect(output).to_contain_text("KeyboardInterrupt")
+        assert result_text(run_cell(page, after)) == value
+
+
 def test_saved_element_output_runs_no_code_when_reopened(page, isolated_url):
     _open(page, isolated_url, "saved")
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)

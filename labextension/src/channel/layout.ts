@@ -16,10 +16,8 @@ export const C_RESPONSE = 1;
 export const C_KIND = 2;
 /** Byte length of the message in the data buffer. */
 export const C_LENGTH = 3;
-/** Non-zero when the page asks the worker to stop (interrupt). */
-export const C_INTERRUPT = 4;
 /** Generation of the data buffer; the worker bumps it when it swaps buffers. */
-export const C_DATA_GEN = 5;
+export const C_DATA_GEN = 4;
 /** Number of control words. */
 export const CONTROL_WORDS = 8;
 
@@ -28,6 +26,8 @@ export const R_OK = 0;
 export const R_ERROR = 1;
 /** Not an answer: a page event for a Python callback, delivered during a wait. */
 export const R_CALLBACK = 2;
+/** The user interrupted the wait: worker Python raises KeyboardInterrupt. */
+export const R_INTERRUPT = 3;
 
 /** Initial and "small" size of the data buffer. */
 export const DATA_INITIAL_BYTES = 64 * 1024;
@@ -39,10 +39,15 @@ export const DATA_SHRINK_ABOVE = 4 * 1024 * 1024;
 /** How long one Atomics.wait slice lasts before the worker checks for interrupts. */
 export const WAIT_SLICE_MS = 50;
 
+/** Pyodide's interrupt signal number (SIGINT) for its interrupt buffer. */
+export const SIGINT = 2;
+
 /** The buffers of one channel, created by the page and sent to the worker. */
 export interface IChannelBuffers {
   control: SharedArrayBuffer;
   data: SharedArrayBuffer;
+  /** Pyodide's interrupt buffer (one byte, see `pyodide.setInterruptBuffer`). */
+  interrupt: SharedArrayBuffer;
 }
 
 /** Create the buffers of a new channel. */
@@ -50,6 +55,7 @@ export function createChannelBuffers(): IChannelBuffers {
   return {
     control: new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT),
     data: createDataBuffer(DATA_INITIAL_BYTES),
+    interrupt: new SharedArrayBuffer(4),
   };
 }
 

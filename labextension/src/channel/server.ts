@@ -29,7 +29,18 @@ import type {
 import { readMessage, writeMessage } from './codec';
 import { ObjectHeap } from './heap';
 import type { IChannelBuffers } from './layout';
-import { C_DATA_GEN, C_KIND, C_LENGTH, C_REQUEST, C_RESPONSE, R_CALLBACK, R_ERROR, R_OK } from './layout';
+import {
+  C_DATA_GEN,
+  C_KIND,
+  C_LENGTH,
+  C_REQUEST,
+  C_RESPONSE,
+  R_CALLBACK,
+  R_ERROR,
+  R_INTERRUPT,
+  R_OK,
+  SIGINT,
+} from './layout';
 import type { IOpResult } from './ops';
 import { AsyncOp, Operations } from './ops';
 import type { ICallbackSpec } from './values';
@@ -85,6 +96,7 @@ export class ChannelServer {
     this._callbackTimeout = callbackTimeout;
     this._control = new Int32Array(buffers.control);
     this._data = buffers.data;
+    this._interrupt = buffers.interrupt;
     this._mode = mode;
     const channel = new MessageChannel();
     this._port = channel.port1;
@@ -116,9 +128,25 @@ export class ChannelServer {
     return {
       control: this._control.buffer as SharedArrayBuffer,
       data: this._data,
+      interrupt: this._interrupt,
       port: this._workerPort,
       mode: this._mode,
     };
+  }
+
+  /**
+   * Interrupt worker Python: running Python code gets KeyboardInterrupt at its
+   * next bytecode (Pyodide's interrupt buffer); a wait on the page (`wait_for`,
+   * `run_sync`) ends at once with KeyboardInterrupt, and its pending operation
+   * is dropped (its result, if it ever comes, is ignored).
+   */
+  interrupt(): void {
+    Atomics.store(new Uint8Array(this._interrupt), 0, SIGINT);
+    const waiting = this._frames.findLast((frame) => frame.waiting);
+    this._frames.length = 0;
+    if (waiting) {
+      this._answer(waiting.seq, { kind: R_INTERRUPT, json: '{}', segments: [] });
+    }
   }
 
   /** Start serving. */
@@ -227,6 +255,7 @@ export class ChannelServer {
 
   /** Give the worker what `frame` has for it, if the worker waits on it. */
   private _pump(frame: IFrame): void {
+    // (a frame dropped by an interrupt is no longer in _frames: it never answers)
     if (frame !== this._frames.at(-1) || !frame.waiting) {
       return;
     }
@@ -362,6 +391,7 @@ export class ChannelServer {
   }
 
   private readonly _control: Int32Array;
+  private readonly _interrupt: SharedArrayBuffer;
   private _data: SharedArrayBuffer;
   private _dataGen = 0;
   private readonly _dataByGen = new Map<number, SharedArrayBuffer>();

@@ -12,6 +12,7 @@ import { DriveContentsProcessor } from '@jupyterlite/services';
 import { createChannelBuffers } from '../channel/layout';
 import { ChannelServer } from '../channel/server';
 import type { IWorkerSettings, WorkerEnvelope } from '../tokens';
+import { registerInterrupt, unregisterInterrupt } from './interrupts';
 
 /**
  * The private members of PyodideKernel that `initRemote` must reach.
@@ -44,6 +45,7 @@ export class WorkerKernel extends PyodideKernel {
 
   /** Stop the worker and drop the page objects it held. */
   dispose(): void {
+    unregisterInterrupt(this.id);
     channels.get(this)?.dispose();
     channels.delete(this);
     super.dispose();
@@ -99,6 +101,7 @@ export class WorkerKernel extends PyodideKernel {
       remoteOptions.jupyterWorker = channelOptions;
       transfers.push(channelOptions.port);
       server.start();
+      registerInterrupt(this.id, () => server.interrupt());
     }
     remote
       .initialize(transfer(remoteOptions, transfers) as never)

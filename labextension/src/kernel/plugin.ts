@@ -6,10 +6,11 @@ import type { ILogPayload } from '@jupyterlab/logconsole';
 import { ILoggerRegistry } from '@jupyterlab/logconsole';
 import { IServiceWorkerManager } from '@jupyterlite/apputils';
 import type { IKernel } from '@jupyterlite/services';
-import { IKernelSpecs } from '@jupyterlite/services';
+import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
 
 import { EXTENSION_ID, KERNEL_DISPLAY_NAME, KERNEL_NAME } from '../tokens';
 import { KERNEL_ICON_URL } from './icon';
+import { interruptKernel } from './interrupts';
 import { readPyodideSettings, readWorkerSettings } from './settings';
 
 /**
@@ -22,15 +23,24 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
   id: `${EXTENSION_ID}:kernel`,
   description: 'Registers the Python (worker) JupyterLite kernel.',
   autoStart: true,
-  optional: [IKernelSpecs, IServiceWorkerManager, ILoggerRegistry],
+  optional: [IKernelSpecs, IServiceWorkerManager, ILoggerRegistry, IKernelClient],
   activate: (
     app: JupyterFrontEnd,
     kernelspecs: IKernelSpecs | null,
     serviceWorkerManager: IServiceWorkerManager | null,
     loggerRegistry: ILoggerRegistry | null,
+    kernelClient: IKernelClient | null,
   ): void => {
     if (!kernelspecs) {
       return;
+    }
+    if (kernelClient) {
+      // The client only cancels queued cells; stop the running one too.
+      const cancelQueued = kernelClient.interrupt.bind(kernelClient);
+      kernelClient.interrupt = async (kernelId: string): Promise<void> => {
+        interruptKernel(kernelId);
+        await cancelQueued(kernelId);
+      };
     }
     const { contents: contentsManager, sessions } = app.serviceManager;
 

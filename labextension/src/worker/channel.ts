@@ -3,7 +3,8 @@
  * the page answers.
  *
  * The wait is `Atomics.wait` in bounded slices (`WAIT_SLICE_MS`): the worker
- * sleeps (no CPU) and checks the interrupt word between slices. Page events
+ * sleeps (no CPU). An interrupt ends the wait with an `R_INTERRUPT` answer
+ * from the page (which drops the pending operation). Page events
  * for Python callbacks can arrive as answers while it waits; they run right
  * there, then the wait goes on (`cbdone`).
  */
@@ -11,7 +12,6 @@ import type { IChannelOptions, IPortMessage } from '../tokens';
 import { readMessage, writeMessage } from '../channel/codec';
 import {
   C_DATA_GEN,
-  C_INTERRUPT,
   C_KIND,
   C_LENGTH,
   C_REQUEST,
@@ -19,6 +19,7 @@ import {
   DATA_INITIAL_BYTES,
   DATA_SHRINK_ABOVE,
   R_CALLBACK,
+  R_INTERRUPT,
   WAIT_SLICE_MS,
   createDataBuffer,
 } from '../channel/layout';
@@ -47,6 +48,7 @@ export class WorkerChannel {
   constructor(options: IChannelOptions) {
     this._control = new Int32Array(options.control);
     this._data = options.data;
+    this.interruptBuffer = new Uint8Array(options.interrupt);
     this._mode = options.mode;
     this._port = options.port;
     this._port.onmessage = (event: MessageEvent<IPortMessage>) => {
@@ -56,11 +58,11 @@ export class WorkerChannel {
     };
   }
 
+  /** Pyodide's interrupt buffer (the page writes SIGINT into it). */
+  readonly interruptBuffer: Uint8Array;
+
   /** Runs a page event for a Python callback (set by the Python side). */
   onCallback: (json: string) => void = () => undefined;
-
-  /** Called between wait slices when the interrupt word is set. */
-  onInterrupt: () => void = () => undefined;
 
   /** Send a request and block until its answer; runs callback events meanwhile. */
   request(json: string, segments: readonly Uint8Array[] = []): IAnswer {
@@ -70,6 +72,10 @@ export class WorkerChannel {
       const answer = readMessage(this._data, Atomics.load(this._control, C_LENGTH));
       const kind = Atomics.load(this._control, C_KIND);
       this._maybeShrink();
+      if (kind === R_INTERRUPT) {
+        // Python raises KeyboardInterrupt itself: keep Pyodide from raising a second one
+        Atomics.store(this.interruptBuffer, 0, 0);
+      }
       if (kind !== R_CALLBACK) {
         return { kind, json: answer.json, binary: answer.binary };
       }
@@ -118,9 +124,6 @@ export class WorkerChannel {
         return;
       }
       Atomics.wait(control, C_RESPONSE, seen, WAIT_SLICE_MS);
-      if (Atomics.load(control, C_INTERRUPT)) {
-        this.onInterrupt();
-      }
     }
   }
 

@@ -37,6 +37,10 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     const channelOptions = options.jupyterWorker;
     this._channel = channelOptions ? new WorkerChannel(channelOptions) : null;
     await super.initialize(options);
+    if (this._channel) {
+      // real interrupts: the page writes SIGINT here (see ChannelServer.interrupt)
+      this._pyodide.setInterruptBuffer(this._channel.interruptBuffer);
+    }
     installBridge(this._pyodide as never, this._channel);
   }
 
