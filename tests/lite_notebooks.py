@@ -198,6 +198,12 @@ INTERRUPT = [
 from jupyter_worker import wait_for
 wait_for(document.body, "jw-never")""",
     "kept + 2",
+    # time.sleep sleeps (no busy wait), accurately
+    """import time
+start = time.perf_counter(); time.sleep(0.5); slept = time.perf_counter() - start
+abs(slept - 0.5) < 0.05""",
+    "time.sleep(1000)",
+    "kept + 3",
 ]
 
 # On a page without isolation: ordinary cells run; the page proxy says why not.

@@ -124,7 +124,9 @@ def _interrupt(page):
 def test_interrupt_stops_the_running_cell_and_keeps_state(page, isolated_url):
     _open(page, isolated_url, "interrupt")
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
-    for busy, after, value in ((1, 2, "42"), (3, 4, "43")):  # a Python loop, a page wait
+    assert result_text(run_cell(page, 5)) == "True"  # time.sleep(0.5) took 0.5 s ± 50 ms
+    # a Python loop, a wait on the page, a sleep
+    for busy, after, value in ((1, 2, "42"), (3, 4, "43"), (6, 7, "44")):
         start_cell(page, busy)
         expect(code_cell(page, busy).locator(".jp-InputPrompt")).to_have_text("[*]:")
         page.wait_for_timeout(500)

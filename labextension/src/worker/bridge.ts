@@ -68,6 +68,9 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
         lastBinary = null;
         return binary;
       },
+      sleep(seconds: number): void {
+        worker.sleep(seconds);
+      },
       set_dispatcher(fn: IPyProxy): void {
         dispatcher?.destroy();
         dispatcher = fn.copy();
@@ -77,7 +80,9 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
       'import _jupyter_worker_bridge\n' +
         'from jupyter_worker.browser import connection as _s\n' +
         '_s.install(_jupyter_worker_bridge)\n' +
-        'del _s, _jupyter_worker_bridge',
+        'from jupyter_worker.browser.sleep import install_sleep\n' +
+        'install_sleep(_jupyter_worker_bridge)\n' +
+        'del _s, _jupyter_worker_bridge, install_sleep',
     );
   }
   pyodide.runPython(

@@ -127,6 +127,22 @@ export class WorkerChannel {
     }
   }
 
+  /**
+   * Sleep `seconds` without using the CPU (`Atomics.wait` on a private word,
+   * in slices); return early when the page interrupts (Pyodide then raises
+   * KeyboardInterrupt at the next bytecode).
+   */
+  sleep(seconds: number): void {
+    const end = performance.now() + seconds * 1000;
+    for (;;) {
+      const left = end - performance.now();
+      if (left <= 0 || Atomics.load(this.interruptBuffer, 0) !== 0) {
+        return;
+      }
+      Atomics.wait(this._sleepWord, 0, 0, Math.min(left, WAIT_SLICE_MS));
+    }
+  }
+
   /** After a large message, hand the page a small buffer again. */
   private _maybeShrink(): void {
     if (this._data.byteLength <= DATA_SHRINK_ABOVE) {
@@ -142,5 +158,6 @@ export class WorkerChannel {
   private _data: SharedArrayBuffer;
   private readonly _mode: IChannelOptions['mode'];
   private readonly _port: MessagePort;
+  private readonly _sleepWord = new Int32Array(new SharedArrayBuffer(4));
   private _seq = 0;
 }

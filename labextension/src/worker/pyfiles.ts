@@ -12,6 +12,7 @@ import codec from '../../../jupyter_worker/browser/codec.py';
 import errors from '../../../jupyter_worker/browser/errors.py';
 import jsmodule from '../../../jupyter_worker/browser/jsmodule.py';
 import proxy from '../../../jupyter_worker/browser/proxy.py';
+import sleep from '../../../jupyter_worker/browser/sleep.py';
 import connection from '../../../jupyter_worker/browser/connection.py';
 
 /** Path below site-packages -> source. */
@@ -25,5 +26,6 @@ export const PYTHON_FILES: Record<string, string> = {
   'jupyter_worker/browser/errors.py': errors,
   'jupyter_worker/browser/jsmodule.py': jsmodule,
   'jupyter_worker/browser/proxy.py': proxy,
+  'jupyter_worker/browser/sleep.py': sleep,
   'jupyter_worker/browser/connection.py': connection,
 };

@@ -1,0 +1,26 @@
+"""``time.sleep`` that sleeps: Pyodide's busy-waits a core; ours waits on shared memory.
+
+Installed in isolated pages only (``Atomics.wait`` on a SharedArrayBuffer); the
+wait ends early on an interrupt, and Pyodide then raises KeyboardInterrupt.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any, SupportsIndex
+
+
+def install_sleep(bridge: Any) -> None:
+    """Replace ``time.sleep`` with one that waits in ``bridge.sleep`` (no CPU)."""
+
+    def sleep(seconds: float | SupportsIndex) -> None:
+        """Suspend execution for ``seconds`` (without using the CPU)."""
+        seconds = float(seconds)
+        if math.isnan(seconds) or seconds < 0:
+            msg = "sleep length must be non-negative"
+            raise ValueError(msg)
+        bridge.sleep(seconds)
+
+    sleep.__wrapped__ = time.sleep  # type: ignore[attr-defined]
+    time.sleep = sleep
