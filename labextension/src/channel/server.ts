@@ -141,12 +141,21 @@ export class ChannelServer {
    * is dropped (its result, if it ever comes, is ignored).
    */
   interrupt(): void {
-    Atomics.store(new Uint8Array(this._interrupt), 0, SIGINT);
+    this.interruptPython();
     const waiting = this._frames.findLast((frame) => frame.waiting);
     this._frames.length = 0;
     if (waiting) {
       this._answer(waiting.seq, { kind: R_INTERRUPT, json: '{}', segments: [] });
     }
+  }
+
+  /**
+   * Ask Pyodide to raise KeyboardInterrupt at its next bytecode, unless a
+   * request is still pending. Returns whether it was pending (not yet taken).
+   */
+  interruptPython(): boolean {
+    const buffer = new Uint8Array(this._interrupt);
+    return Atomics.compareExchange(buffer, 0, 0, SIGINT) !== 0;
   }
 
   /** Start serving. */

@@ -1,6 +1,7 @@
 /**
  * The worker kernel: upstream's PyodideKernel running our worker.
  */
+import type { KernelMessage } from '@jupyterlab/services';
 import type { PromiseDelegate } from '@lumino/coreutils';
 import { transfer, wrap } from 'comlink';
 
@@ -30,6 +31,10 @@ interface IPyodideKernelInternals {
   _processLogMessage(payload: unknown): void;
 }
 
+/** How often, and how many times, an interrupt is repeated while the cell runs. */
+const INTERRUPT_RETRY_MS = 1000;
+const INTERRUPT_RETRIES = 10;
+
 /** Options of the worker kernel. */
 export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSettings {}
 
@@ -41,6 +46,42 @@ export class WorkerKernel extends PyodideKernel {
   /** The page side of the channel; null when the page is not isolated. */
   get channel(): ChannelServer | null {
     return channels.get(this) ?? null;
+  }
+
+  /**
+   * Run a cell, counting it as running (interrupts only act while one runs).
+   */
+  async executeRequest(
+    content: KernelMessage.IExecuteRequestMsg['content'],
+  ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
+    this._running++;
+    try {
+      return await super.executeRequest(content);
+    } finally {
+      this._running--;
+    }
+  }
+
+  /**
+   * Interrupt the running cell. Python code that catches KeyboardInterrupt
+   * early (the kernel's own machinery, before the cell's code starts) can
+   * swallow one, so while the cell still runs the request is repeated a few
+   * times, never while an earlier one is still pending.
+   */
+  interruptWorker(): void {
+    const server = channels.get(this);
+    if (!server || !this._running) {
+      return;
+    }
+    server.interrupt();
+    let tries = 0;
+    const timer = setInterval(() => {
+      if (!this._running || ++tries > INTERRUPT_RETRIES || this.isDisposed) {
+        clearInterval(timer);
+        return;
+      }
+      server.interruptPython();
+    }, INTERRUPT_RETRY_MS);
   }
 
   /** Stop the worker and drop the page objects it held. */
@@ -101,7 +142,7 @@ export class WorkerKernel extends PyodideKernel {
       remoteOptions.jupyterWorker = channelOptions;
       transfers.push(channelOptions.port);
       server.start();
-      registerInterrupt(this.id, () => server.interrupt());
+      registerInterrupt(this.id, () => this.interruptWorker());
     }
     remote
       .initialize(transfer(remoteOptions, transfers) as never)
@@ -113,6 +154,8 @@ export class WorkerKernel extends PyodideKernel {
       });
     return remote as unknown as IPyodideWorkerKernel;
   }
+
+  private _running = 0;
 }
 
 /**
