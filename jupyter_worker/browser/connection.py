@@ -232,10 +232,20 @@ _SESSION: Session | None = None
 
 
 def install(bridge: Any) -> Session:
-    """Connect this interpreter to the page (called by the worker at start)."""
+    """Connect this interpreter to the page (called by the worker at start).
+
+    Also tells the page when a cell's own code runs, so that an interrupt
+    raises KeyboardInterrupt there and not in the kernel's machinery.
+    """
     global _SESSION  # noqa: PLW0603 - one session per interpreter
     _SESSION = Session(bridge)
     bridge.set_dispatcher(_SESSION.dispatch)
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.events.register("pre_run_cell", lambda _info: bridge.in_cell(True))
+        shell.events.register("post_run_cell", lambda _result: bridge.in_cell(False))
     return _SESSION
 
 

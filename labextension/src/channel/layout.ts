@@ -18,6 +18,8 @@ export const C_KIND = 2;
 export const C_LENGTH = 3;
 /** Generation of the data buffer; the worker bumps it when it swaps buffers. */
 export const C_DATA_GEN = 4;
+/** 1 while the worker runs a cell's code (IPython's pre/post_run_cell), else 0. */
+export const C_IN_CELL = 5;
 /** Number of control words. */
 export const CONTROL_WORDS = 8;
 

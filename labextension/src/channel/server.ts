@@ -31,6 +31,7 @@ import { ObjectHeap } from './heap';
 import type { IChannelBuffers } from './layout';
 import {
   C_DATA_GEN,
+  C_IN_CELL,
   C_KIND,
   C_LENGTH,
   C_REQUEST,
@@ -135,27 +136,28 @@ export class ChannelServer {
   }
 
   /**
-   * Interrupt worker Python: running Python code gets KeyboardInterrupt at its
-   * next bytecode (Pyodide's interrupt buffer); a wait on the page (`wait_for`,
-   * `run_sync`) ends at once with KeyboardInterrupt, and its pending operation
-   * is dropped (its result, if it ever comes, is ignored).
+   * End a wait on the page (`wait_for`, `run_sync`) with KeyboardInterrupt in
+   * Python. Its pending operation is dropped (a late result is ignored).
+   * Returns false when the worker is not waiting on the page.
    */
-  interrupt(): void {
-    this.interruptPython();
+  interruptWait(): boolean {
     const waiting = this._frames.findLast((frame) => frame.waiting);
-    this._frames.length = 0;
-    if (waiting) {
-      this._answer(waiting.seq, { kind: R_INTERRUPT, json: '{}', segments: [] });
+    if (!waiting) {
+      return false;
     }
+    this._frames.length = 0;
+    this._answer(waiting.seq, { kind: R_INTERRUPT, json: '{}', segments: [] });
+    return true;
   }
 
-  /**
-   * Ask Pyodide to raise KeyboardInterrupt at its next bytecode, unless a
-   * request is still pending. Returns whether it was pending (not yet taken).
-   */
-  interruptPython(): boolean {
-    const buffer = new Uint8Array(this._interrupt);
-    return Atomics.compareExchange(buffer, 0, 0, SIGINT) !== 0;
+  /** Whether the worker is running a cell's own code (not kernel machinery). */
+  inCell(): boolean {
+    return Atomics.load(this._control, C_IN_CELL) === 1;
+  }
+
+  /** Make Pyodide raise KeyboardInterrupt at the next bytecode. */
+  interruptPython(): void {
+    Atomics.store(new Uint8Array(this._interrupt), 0, SIGINT);
   }
 
   /** Start serving. */

@@ -31,9 +31,8 @@ interface IPyodideKernelInternals {
   _processLogMessage(payload: unknown): void;
 }
 
-/** How often, and how many times, an interrupt is repeated while the cell runs. */
-const INTERRUPT_RETRY_MS = 1000;
-const INTERRUPT_RETRIES = 10;
+/** How often a pending interrupt checks whether the cell's own code runs yet. */
+const INTERRUPT_POLL_MS = 20;
 
 /** Options of the worker kernel. */
 export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSettings {}
@@ -63,25 +62,27 @@ export class WorkerKernel extends PyodideKernel {
   }
 
   /**
-   * Interrupt the running cell. Python code that catches KeyboardInterrupt
-   * early (the kernel's own machinery, before the cell's code starts) can
-   * swallow one, so while the cell still runs the request is repeated a few
-   * times, never while an earlier one is still pending.
+   * Interrupt the running cell: end its wait on the page, or raise
+   * KeyboardInterrupt in its code. The latter waits until the cell's own code
+   * runs (IPython's pre_run_cell): raised in the kernel's machinery before or
+   * after it, KeyboardInterrupt would be lost or break the reply.
    */
   interruptWorker(): void {
     const server = channels.get(this);
-    if (!server || !this._running) {
+    if (!server || !this._running || server.interruptWait()) {
       return;
     }
-    server.interrupt();
-    let tries = 0;
-    const timer = setInterval(() => {
-      if (!this._running || ++tries > INTERRUPT_RETRIES || this.isDisposed) {
-        clearInterval(timer);
+    const deliver = (): void => {
+      if (!this._running || this.isDisposed) {
         return;
       }
-      server.interruptPython();
-    }, INTERRUPT_RETRY_MS);
+      if (server.inCell()) {
+        server.interruptPython();
+      } else {
+        setTimeout(deliver, INTERRUPT_POLL_MS);
+      }
+    };
+    deliver();
   }
 
   /** Stop the worker and drop the page objects it held. */

@@ -71,6 +71,9 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
       sleep(seconds: number): void {
         worker.sleep(seconds);
       },
+      in_cell(running: boolean): void {
+        worker.setInCell(running);
+      },
       set_dispatcher(fn: IPyProxy): void {
         dispatcher?.destroy();
         dispatcher = fn.copy();

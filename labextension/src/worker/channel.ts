@@ -12,6 +12,7 @@ import type { IChannelOptions, IPortMessage } from '../tokens';
 import { readMessage, writeMessage } from '../channel/codec';
 import {
   C_DATA_GEN,
+  C_IN_CELL,
   C_KIND,
   C_LENGTH,
   C_REQUEST,
@@ -125,6 +126,11 @@ export class WorkerChannel {
       }
       Atomics.wait(control, C_RESPONSE, seen, WAIT_SLICE_MS);
     }
+  }
+
+  /** Tell the page whether a cell's own code runs (interrupts wait for it). */
+  setInCell(running: boolean): void {
+    Atomics.store(this._control, C_IN_CELL, running ? 1 : 0);
   }
 
   /**
