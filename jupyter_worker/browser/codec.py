@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .proxy import Callback, JsMethod, JsRef
@@ -80,6 +79,3 @@ def decode(wire: Any, session: Session, binary: bytes | None) -> Any:
         return {key: decode(item, session, binary) for key, item in wire["$obj"].items()}
     msg = f"jupyter-worker: unknown value from the page: {wire!r}"
     raise RuntimeError(msg)
-
-
-CallbackFunction = Callable[..., Any]

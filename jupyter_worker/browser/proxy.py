@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..protocol import ELEMENT_MIME, F_ARRAYLIKE, F_BUFFER, F_CALLABLE, F_NODE
+from ..protocol import F_ARRAYLIKE, F_BUFFER, F_CALLABLE, F_NODE
 
 if TYPE_CHECKING:
     from .connection import Session
@@ -232,4 +232,4 @@ def _args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
     return [*args, kwargs] if kwargs else list(args)
 
 
-__all__ = ["ELEMENT_MIME", "Callback", "JsMethod", "JsRef"]
+__all__ = ["Callback", "JsMethod", "JsRef"]

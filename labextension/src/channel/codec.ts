@@ -98,17 +98,6 @@ export function readMessage(data: SharedArrayBuffer, length: number): IRawMessag
   return { json: decoder.decode(text.subarray(0, textLength)), binary };
 }
 
-/** Offsets of segments laid out one after another, each 8-aligned. */
-export function segmentOffsets(segments: readonly Uint8Array[]): number[] {
-  const offsets: number[] = [];
-  let offset = 0;
-  for (const segment of segments) {
-    offsets.push(offset);
-    offset = align8(offset + segment.byteLength);
-  }
-  return offsets;
-}
-
 /** The typed-array constructors a segment may be rebuilt as. */
 export const TYPED_ARRAYS: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView> = {
   Int8Array,

@@ -119,11 +119,6 @@ export class ChannelServer {
   /** The page objects this worker holds. */
   readonly heap = new ObjectHeap();
 
-  /** Number of requests answered (for benchmarks: round trips per operation). */
-  get answered(): number {
-    return this._answered;
-  }
-
   /** What the worker needs; send it with its port in the transfer list. */
   workerOptions(): IChannelOptions {
     return {

@@ -42,11 +42,6 @@ export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSet
  * synchronous channel to the page when the page is cross-origin isolated.
  */
 export class WorkerKernel extends PyodideKernel {
-  /** The page side of the channel; null when the page is not isolated. */
-  get channel(): ChannelServer | null {
-    return channels.get(this) ?? null;
-  }
-
   /**
    * Run a cell, counting it as running (interrupts only act while one runs).
    */

@@ -6,13 +6,17 @@ import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import type { IWorkerSettings } from '../tokens';
 import { EXTENSION_ID, PYODIDE_KERNEL_PLUGIN_ID } from '../tokens';
 
-/** Read the worker kernel's own settings, with defaults. */
-export function readWorkerSettings(): IWorkerSettings {
-  const all = JSON.parse(PageConfig.getOption('litePluginSettings') || '{}') as Record<
+/** The site's `litePluginSettings`, by plugin id. */
+function litePluginSettings(): Record<string, Record<string, unknown> | undefined> {
+  return JSON.parse(PageConfig.getOption('litePluginSettings') || '{}') as Record<
     string,
     Record<string, unknown> | undefined
   >;
-  const own = all[`${EXTENSION_ID}:kernel`] ?? {};
+}
+
+/** Read the worker kernel's own settings, with defaults. */
+export function readWorkerSettings(): IWorkerSettings {
+  const own = litePluginSettings()[`${EXTENSION_ID}:kernel`] ?? {};
   const timeout = Number(own.callbackTimeout ?? 30);
   return {
     notifyMode: own.notifyMode === 'message' ? 'message' : 'waitAsync',
@@ -45,10 +49,7 @@ type RawSettings = Partial<Record<keyof IPyodideSettings, unknown>>;
  * not built with jupyter-worker installed).
  */
 export function readPyodideSettings(): IPyodideSettings {
-  const all = JSON.parse(PageConfig.getOption('litePluginSettings') || '{}') as Record<
-    string,
-    RawSettings | undefined
-  >;
+  const all = litePluginSettings() as Record<string, RawSettings | undefined>;
   const raw: RawSettings = {
     ...(all[PYODIDE_KERNEL_PLUGIN_ID] ?? {}),
     ...(all[`${EXTENSION_ID}:kernel`] ?? {}),
