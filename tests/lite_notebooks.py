@@ -216,6 +216,30 @@ except RuntimeError as error:
 message""",
 ]
 
+# input() and getpass(), answered in the notebook's stdin box; an interrupted
+# input(); a long synchronous DOM loop, interrupted.
+STDIN = [
+    "kept = 41",
+    "name = input('Your name: ')",
+    "name.upper()",
+    "import getpass\nsecret = getpass.getpass('Secret: ')",
+    "len(secret)",
+    "input('Never answered: ')",
+    "kept + 1",
+    """from js import document
+n = 0
+while True:
+    document.title; n += 1""",
+    "kept + 2 if n > 0 else n",
+]
+
+# Output floods: many prints, one huge string; the notebook stays usable.
+FLOOD = [
+    "for i in range(100_000):\n    print(i)",
+    "print('x' * (50 * 1024 * 1024), end=''); print('\\nend of big')",
+    "'after the flood'",
+]
+
 NOTEBOOKS = {
     "ui": UI,
     "semantics": SEMANTICS,
@@ -226,6 +250,8 @@ NOTEBOOKS = {
     "drive": DRIVE,
     "interrupt": INTERRUPT,
     "not_isolated": NOT_ISOLATED,
+    "stdin": STDIN,
+    "flood": FLOOD,
 }
 
 

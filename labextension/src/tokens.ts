@@ -59,6 +59,7 @@ export type ChannelOp =
   | 'take'
   | 'cbresult'
   | 'drive'
+  | 'input'
   | 'stats';
 
 /**
@@ -89,6 +90,28 @@ export interface IChannelRequest {
   call?: number;
   /** `cbresult`: the Python exception, if the callback raised. */
   error?: IChannelError;
+  /** `input`: the prompt `input()` / `getpass()` shows. */
+  prompt?: string;
+  /** `input`: whether to hide what is typed (`getpass`). */
+  password?: boolean;
+  /** `input`: the header of the execute request that asks. */
+  parent?: Record<string, unknown>;
+}
+
+/** What the page serves a worker besides its heap (see `ChannelServer`). */
+export interface IPageServices {
+  /** Serve a JupyterLite drive request of the worker's `/drive` mount (plain JSON). */
+  drive?(request: unknown): Promise<unknown>;
+  /** Ask the notebook for a line of input (`input()` / `getpass()`); resolves with it. */
+  input?(request: IInputRequest): Promise<string>;
+}
+
+/** An `input()` / `getpass()` of worker Python, as the page receives it. */
+export interface IInputRequest {
+  prompt: string;
+  password: boolean;
+  /** The header of the execute request whose cell asks. */
+  parent: Record<string, unknown>;
 }
 
 /** A successful answer: `{"v": value}`. */

@@ -1,7 +1,7 @@
 /**
  * The operations the page performs for worker Python, one per request.
  */
-import type { ICallbackEvent, IChannelError, IChannelRequest } from '../tokens';
+import type { ICallbackEvent, IChannelError, IChannelRequest, IPageServices } from '../tokens';
 import { registerElement } from '../display/registry';
 import type { ObjectHeap } from './heap';
 import type { CallbackFactory, Wire } from './values';
@@ -25,8 +25,8 @@ function describe(target: unknown): string {
   return ctor ?? typeof target;
 }
 
-/** What the operations need from the server about Python callbacks. */
-export interface ICallbackHooks {
+/** What the operations need from the server: Python callbacks, page services. */
+export interface ICallbackHooks extends IPageServices {
   /** The page function for a Python callable. */
   make: CallbackFactory;
   /** Forget released callbacks. */
@@ -35,8 +35,6 @@ export interface ICallbackHooks {
   take(): ICallbackEvent[];
   /** Settle the Promise of a finished call. */
   settle(call: number, value: unknown, error: IChannelError | undefined): void;
-  /** Serve a JupyterLite drive request of the worker's `/drive` mount (plain JSON). */
-  drive?(request: unknown): Promise<unknown>;
 }
 
 /** Performs requests against one heap. */
@@ -141,6 +139,18 @@ export class Operations {
         }
         // plain JSON both ways: the worker's DriveFS reads it, not Python
         return new AsyncOp(serve(request.value).then((value) => ({ value: value as Wire, segments: [] })));
+      }
+      case 'input': {
+        const ask = this._callbacks.input;
+        if (!ask) {
+          throw new Error('jupyter-worker: this page serves no input()');
+        }
+        const question = {
+          prompt: String(request.prompt ?? ''),
+          password: request.password === true,
+          parent: request.parent ?? {},
+        };
+        return new AsyncOp(ask(question).then((line) => ({ value: line, segments: [] })));
       }
       case 'stats':
         return {

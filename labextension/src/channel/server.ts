@@ -23,6 +23,7 @@ import type {
   IChannelError,
   IChannelOptions,
   IChannelRequest,
+  IPageServices,
   IPortMessage,
   NotifyMode,
 } from '../tokens';
@@ -86,13 +87,14 @@ export class ChannelServer {
    * @param buffers - the shared memory, created with `createChannelBuffers`.
    * @param mode - how the page learns of requests.
    * @param callbackTimeout - seconds the page waits for a Python callback's result.
-   * @param drive - serves the worker's `/drive` requests (JupyterLite contents).
+   * @param services - what else the page serves: the worker's `/drive`
+   *   (JupyterLite contents), `input()`.
    */
   constructor(
     buffers: IChannelBuffers,
     mode: NotifyMode,
     callbackTimeout: number,
-    drive?: (request: unknown) => Promise<unknown>,
+    services: IPageServices = {},
   ) {
     this._callbackTimeout = callbackTimeout;
     this._control = new Int32Array(buffers.control);
@@ -109,7 +111,8 @@ export class ChannelServer {
         forget: (ids) => this.forgetCallbacks(ids),
         take: () => this._take(),
         settle: (call, value, error) => this._settle(call, value, error),
-        drive,
+        drive: services.drive,
+        input: services.input,
       },
       () => ({ data: this._data.byteLength, answered: this._answered }),
     );

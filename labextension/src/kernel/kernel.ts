@@ -2,7 +2,7 @@
  * The worker kernel: upstream's PyodideKernel running our worker.
  */
 import type { KernelMessage } from '@jupyterlab/services';
-import type { PromiseDelegate } from '@lumino/coreutils';
+import { PromiseDelegate } from '@lumino/coreutils';
 import { transfer, wrap } from 'comlink';
 
 import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
@@ -12,7 +12,7 @@ import { DriveContentsProcessor } from '@jupyterlite/services';
 
 import { createChannelBuffers } from '../channel/layout';
 import { ChannelServer } from '../channel/server';
-import type { IWorkerSettings, WorkerEnvelope } from '../tokens';
+import type { IInputRequest, IWorkerSettings, WorkerEnvelope } from '../tokens';
 import { registerInterrupt, unregisterInterrupt } from './interrupts';
 
 /**
@@ -80,6 +80,29 @@ export class WorkerKernel extends PyodideKernel {
     deliver();
   }
 
+  /**
+   * The notebook answered an `input()` (the stdin box). With the channel the
+   * worker waits on the page for it; a reply nobody waits for (the cell was
+   * interrupted meanwhile) is dropped.
+   */
+  async inputReply(content: KernelMessage.IInputReplyMsg['content']): Promise<void> {
+    const pending = this._input;
+    this._input = null;
+    pending?.resolve('value' in content ? content.value : '');
+  }
+
+  /** Ask the notebook for a line for worker Python (over the channel). */
+  private _askInput(request: IInputRequest): Promise<string> {
+    this._input?.reject(new Error('jupyter-worker: a newer input() replaced this one'));
+    const pending = new PromiseDelegate<string>();
+    this._input = pending;
+    this.inputRequest(
+      { prompt: request.prompt, password: request.password },
+      request.parent as unknown as KernelMessage.IHeader,
+    );
+    return pending.promise;
+  }
+
   /** Stop the worker and drop the page objects it held. */
   dispose(): void {
     unregisterInterrupt(this.id);
@@ -127,12 +150,10 @@ export class WorkerKernel extends PyodideKernel {
       const { notifyMode, callbackTimeout } = options as IWorkerKernelOptions;
       // The worker's /drive goes over the channel too: no service worker needed.
       const drive = new DriveContentsProcessor({ contentsManager: options.contentsManager });
-      const server = new ChannelServer(
-        createChannelBuffers(),
-        notifyMode,
-        callbackTimeout,
-        (request) => drive.processDriveRequest(request as TDriveRequest<TDriveMethod>),
-      );
+      const server = new ChannelServer(createChannelBuffers(), notifyMode, callbackTimeout, {
+        drive: (request) => drive.processDriveRequest(request as TDriveRequest<TDriveMethod>),
+        input: (request) => this._askInput(request),
+      });
       channels.set(this, server);
       const channelOptions = server.workerOptions();
       remoteOptions.jupyterWorker = channelOptions;
@@ -152,6 +173,7 @@ export class WorkerKernel extends PyodideKernel {
   }
 
   private _running = 0;
+  private _input: PromiseDelegate<string> | null = null;
 }
 
 /**

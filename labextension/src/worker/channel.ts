@@ -65,6 +65,12 @@ export class WorkerChannel {
   /** Runs a page event for a Python callback (set by the Python side). */
   onCallback: (json: string) => void = () => undefined;
 
+  /**
+   * Called once whenever the worker is about to sleep (an answer is slow in
+   * coming, or `sleep`): post what the page should see before a long wait.
+   */
+  onBlock: () => void = () => undefined;
+
   /** Send a request and block until its answer; runs callback events meanwhile. */
   request(json: string, segments: readonly Uint8Array[] = []): IAnswer {
     let seq = this._send(json, segments);
@@ -119,6 +125,7 @@ export class WorkerChannel {
       }
       pause();
     } while (performance.now() - start < SPIN_MS);
+    this.onBlock();
     for (;;) {
       const seen = Atomics.load(control, C_RESPONSE);
       if (seen === seq) {
@@ -140,6 +147,7 @@ export class WorkerChannel {
    */
   sleep(seconds: number): void {
     const end = performance.now() + seconds * 1000;
+    this.onBlock();
     for (;;) {
       const left = end - performance.now();
       if (left <= 0 || Atomics.load(this.interruptBuffer, 0) !== 0) {

@@ -5,10 +5,18 @@ import { PyodideRemoteKernel } from '@jupyterlite/pyodide-kernel/lib/worker';
 
 import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
 
-import type { IChannelOptions, IKernelMessageEnvelope, ILogMessageEnvelope } from '../tokens';
+import { R_INTERRUPT, R_OK, SIGINT } from '../channel/layout';
+import type {
+  IChannelError,
+  IChannelOptions,
+  IChannelResult,
+  IKernelMessageEnvelope,
+  ILogMessageEnvelope,
+} from '../tokens';
 import { installBridge } from './bridge';
 import { WorkerChannel } from './channel';
 import { channelDriveFS } from './drive';
+import { Outbox } from './outbox';
 import { requestInputViaServiceWorker } from './stdin';
 
 /** The kernel options, plus the page channel when the page is isolated. */
@@ -17,13 +25,18 @@ export interface IRemoteKernelOptions extends IPyodideWorkerKernel.IOptions {
 }
 
 /**
- * Upstream's remote kernel, posting its kernel and log messages to the page.
+ * Upstream's remote kernel, posting its kernel and log messages to the page
+ * (stream output coalesced, see `Outbox`).
  */
 export class WorkerRemoteKernel extends PyodideRemoteKernel {
   constructor() {
     super();
-    this.registerWorkerMessageCallback((msg: IKernelMessageEnvelope['_kernelMessage']) => {
+    const outbox = new Outbox((msg) => {
       postMessage({ _kernelMessage: msg } satisfies IKernelMessageEnvelope);
+    });
+    this._outbox = outbox;
+    this.registerWorkerMessageCallback((msg: IKernelMessageEnvelope['_kernelMessage']) => {
+      outbox.send(msg);
     });
     this.registerLogMessageCallback((msg: ILogMessageEnvelope['_logMessage']) => {
       postMessage({ _logMessage: msg } satisfies ILogMessageEnvelope);
@@ -36,6 +49,10 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   async initialize(options: IRemoteKernelOptions): Promise<void> {
     const channelOptions = options.jupyterWorker;
     this._channel = channelOptions ? new WorkerChannel(channelOptions) : null;
+    if (this._channel) {
+      const outbox = this._outbox;
+      this._channel.onBlock = (): void => outbox.flush();
+    }
     await super.initialize(options);
     if (this._channel) {
       // real interrupts: the page writes SIGINT here (see ChannelServer.interrupt)
@@ -72,15 +89,33 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     this._driveFS = driveFS;
   }
 
+  /** Run a cell; its last stream text reaches the page before the reply. */
+  async execute(
+    content: Parameters<PyodideRemoteKernel['execute']>[0],
+    parent: Parameters<PyodideRemoteKernel['execute']>[1],
+  ): ReturnType<PyodideRemoteKernel['execute']> {
+    try {
+      return await super.execute(content, parent);
+    } finally {
+      this._outbox.flush();
+    }
+  }
+
   /**
    * Answer `input()` / `getpass()`: ask the page and block until it replies.
+   * Over the channel when the page is isolated (the wait can be interrupted),
+   * else through JupyterLite's service worker.
    */
   protected sendInputRequest(prompt: string, password: boolean): string | undefined {
+    this._outbox.flush();
     const parent = this.formatResult(this._kernel._parent_header) as {
       header?: Record<string, unknown>;
     };
     if (!this._options) {
       throw new Error('The kernel is not initialized');
+    }
+    if (this._channel) {
+      return this._inputOverChannel(this._channel, prompt, password, parent.header ?? {});
     }
     return requestInputViaServiceWorker({
       prompt,
@@ -91,5 +126,25 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     });
   }
 
+  private _inputOverChannel(
+    channel: WorkerChannel,
+    prompt: string,
+    password: boolean,
+    parent: Record<string, unknown>,
+  ): string {
+    const answer = channel.request(JSON.stringify({ op: 'input', prompt, password, parent }));
+    if (answer.kind === R_INTERRUPT) {
+      // raise KeyboardInterrupt in the Python that called input()
+      Atomics.store(channel.interruptBuffer, 0, SIGINT);
+      this._pyodide.checkInterrupt();
+    }
+    if (answer.kind !== R_OK) {
+      const error = JSON.parse(answer.json) as IChannelError;
+      throw new Error(`input() failed on the page: ${error.message}`);
+    }
+    return String((JSON.parse(answer.json) as IChannelResult).v);
+  }
+
   protected _channel: WorkerChannel | null = null;
+  private readonly _outbox: Outbox;
 }
