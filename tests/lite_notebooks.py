@@ -240,6 +240,17 @@ FLOOD = [
     "'after the flood'",
 ]
 
+# A worker's life: interrupt (restart when not isolated), crashes, restarts.
+LIFE = [
+    "kept = 41",
+    "while True:\n    pass",
+    "kept + 1",
+    # a Pyodide fatal error: reading memory past the end of the wasm heap
+    "import ctypes\nctypes.string_at(0xFFFFFFF0, 16)",
+    # the worker thread ends (as when it is killed for memory)
+    "from pyodide.code import run_js\nrun_js('close()')",
+]
+
 NOTEBOOKS = {
     "ui": UI,
     "semantics": SEMANTICS,
@@ -252,6 +263,7 @@ NOTEBOOKS = {
     "not_isolated": NOT_ISOLATED,
     "stdin": STDIN,
     "flood": FLOOD,
+    "life": LIFE,
 }
 
 

@@ -5,7 +5,8 @@ import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { displayPlugin } from './display/plugin';
 import { kernelPlugin } from './kernel/plugin';
+import { statusPlugin } from './status/plugin';
 
-const plugins: JupyterFrontEndPlugin<unknown>[] = [kernelPlugin, displayPlugin];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [kernelPlugin, displayPlugin, statusPlugin];
 
 export default plugins;

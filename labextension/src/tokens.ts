@@ -33,8 +33,32 @@ export interface ILogMessageEnvelope {
   _logMessage: { type: 'text'; level: 'info' | 'warning' | 'critical'; data: string };
 }
 
+/** Start-up progress of the worker, for the status bar. */
+export interface IProgressEnvelope {
+  _jwProgress: { step: number; steps: number; label: string };
+}
+
+/**
+ * The worker holds the Web Lock of this name for as long as it lives: the page
+ * requests it too, and is granted it when the worker is gone (crashed, closed,
+ * killed for memory), which no worker event reports.
+ */
+export interface ILifelineEnvelope {
+  _jwLifeline: string;
+}
+
+/** Pyodide failed fatally (e.g. out of memory): the worker cannot run cells. */
+export interface IFatalEnvelope {
+  _jwFatal: string;
+}
+
 /** Everything the worker posts besides comlink replies. */
-export type WorkerEnvelope = IKernelMessageEnvelope | ILogMessageEnvelope;
+export type WorkerEnvelope =
+  | IKernelMessageEnvelope
+  | ILogMessageEnvelope
+  | IProgressEnvelope
+  | ILifelineEnvelope
+  | IFatalEnvelope;
 
 /** Operations worker Python asks the page for, over the synchronous channel. */
 export type ChannelOp =

@@ -90,3 +90,80 @@ def test_output_floods_arrive_whole(page, isolated_url):
     big = run_cell(page, 1, timeout=FLOOD_TIMEOUT)
     expect(big).to_contain_text("end of big")
     assert result_text(run_cell(page, 2)) == "'after the flood'"
+
+
+#: Records every text the worker status item shows, from page load on.
+RECORD_STATUS = """
+window.jwStatusTexts = [];
+new MutationObserver(() => {
+  const item = document.querySelector('.jp-WorkerStatus');
+  const text = item ? item.textContent : '';
+  if (text && window.jwStatusTexts.at(-1) !== text) window.jwStatusTexts.push(text);
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
+def _status(page: Page):
+    return page.locator(".jp-WorkerStatus")
+
+
+def _palette(page: Page, label: str) -> None:
+    page.keyboard.press("Control+Shift+C")
+    field = page.locator(".lm-CommandPalette-input")
+    field.fill(label)
+    page.locator(".lm-CommandPalette-item:not(.lm-mod-disabled)", has_text=label).first.click()
+
+
+def test_status_bar_commands_crashes_and_restarts(page, page_log, isolated_url):
+    page.add_init_script(RECORD_STATUS)
+    _open(page, isolated_url, "life", isolated=True)
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    expect(_status(page)).to_have_text("Worker: idle · isolated")
+    assert "synchronously" in (_status(page).get_attribute("title") or "")
+    seen = page.evaluate("window.jwStatusTexts")
+    for step in ("loading Pyodide (1/3)", "installing packages (2/3)", "starting IPython (3/3)"):
+        assert f"Worker: loading: {step} · isolated" in seen
+    # busy, then stopped from the palette
+    start_cell(page, 1)
+    expect(_status(page)).to_have_text("Worker: busy · isolated")
+    _palette(page, "Interrupt worker")
+    expect(finish_cell(page, 1, timeout=20_000)).to_contain_text("KeyboardInterrupt")
+    assert result_text(run_cell(page, 2)) == "42"
+    # a Pyodide fatal error: the cell says so, the kernel is dead until restarted
+    expect(run_cell(page, 3)).to_contain_text("WorkerCrashed")
+    expect(_status(page)).to_have_text("Worker: dead · isolated")
+    # the crash itself is the worker's one uncaught error
+    assert set(page_log.errors) == {"RuntimeError: memory access out of bounds"}
+    page_log.errors.clear()
+    expect(run_cell(page, 2)).to_contain_text("WorkerCrashed")
+    _palette(page, "Restart worker")
+    expect(_status(page)).to_have_text("Worker: idle · isolated", timeout=KERNEL_START_TIMEOUT)
+    expect(run_cell(page, 2)).to_contain_text("NameError")  # fresh state
+    # the worker thread ends: found out, though no event reports it
+    run_cell(page, 0)
+    start_cell(page, 4)
+    expect(_status(page)).to_have_text("Worker: dead · isolated", timeout=20_000)
+    finish_cell(page, 4)
+    expect(run_cell(page, 2)).to_contain_text("worker thread ended")
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
+    ).click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    expect(_status(page)).to_have_text("Worker: idle · isolated", timeout=KERNEL_START_TIMEOUT)
+    run_cell(page, 0)
+    assert result_text(run_cell(page, 2)) == "42"
+
+
+def test_not_isolated_interrupt_restarts_the_worker_and_says_so(page, plain_url):
+    _open(page, plain_url, "life", isolated=False)
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    expect(_status(page)).to_have_text("Worker: idle · not isolated")
+    assert "Cross-Origin-Opener-Policy" in (_status(page).get_attribute("title") or "")
+    start_cell(page, 1)
+    expect(_status(page)).to_have_text("Worker: busy · not isolated")
+    _interrupt(page)
+    output = finish_cell(page, 1, timeout=20_000)
+    expect(output).to_contain_text("KeyboardInterrupt")
+    expect(output).to_contain_text("state (variables, imports) is lost")
+    expect(_status(page)).to_have_text("Worker: idle · not isolated", timeout=KERNEL_START_TIMEOUT)
+    expect(run_cell(page, 2)).to_contain_text("NameError")

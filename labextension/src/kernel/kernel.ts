@@ -13,7 +13,10 @@ import { DriveContentsProcessor } from '@jupyterlite/services';
 import { createChannelBuffers } from '../channel/layout';
 import { ChannelServer } from '../channel/server';
 import type { IInputRequest, IWorkerSettings, WorkerEnvelope } from '../tokens';
-import { registerInterrupt, unregisterInterrupt } from './interrupts';
+import type { InterruptOutcome } from './registry';
+import { workers } from './registry';
+import type { IStop } from './stops';
+import { RESTARTED_TO_INTERRUPT, WORKER_GONE, crashed } from './stops';
 
 /**
  * The private members of PyodideKernel that `initRemote` must reach.
@@ -22,13 +25,23 @@ import { registerInterrupt, unregisterInterrupt } from './interrupts';
  * cross-origin isolated; that copy fails intermittently there
  * (`A(...).value.then is not a function`, 2 of 8 page loads). Our worker always
  * speaks comlink, and the synchronous channel is our own, so we wire the
- * remote ourselves and need these three members to do it.
+ * remote ourselves and need these members to do it.
  */
 interface IPyodideKernelInternals {
   _worker: Worker;
   _ready: PromiseDelegate<void>;
   _processWorkerMessage(msg: unknown): void;
   _processLogMessage(payload: unknown): void;
+}
+
+/** What a worker kernel keeps besides upstream's state. */
+interface IExtras {
+  /** The channel to the page (isolated pages only). */
+  server: ChannelServer | null;
+  /** Settles when the worker can run no more cells (crash, restart to interrupt). */
+  stopped: PromiseDelegate<IStop>;
+  /** Ends the page's watch of the worker's lifeline lock. */
+  lifeline: AbortController;
 }
 
 /** How often a pending interrupt checks whether the cell's own code runs yet. */
@@ -44,28 +57,46 @@ export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSet
 export class WorkerKernel extends PyodideKernel {
   /**
    * Run a cell, counting it as running (interrupts only act while one runs).
+   * If the worker stops for good meanwhile, the cell fails with the reason.
    */
   async executeRequest(
     content: KernelMessage.IExecuteRequestMsg['content'],
   ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
+    const { stopped } = this._extras;
     this._running++;
+    workers.setState(this.id, { phase: 'busy', detail: '' });
     try {
-      return await super.executeRequest(content);
+      const failed = stopped.promise.then((stop) => this._fail(stop));
+      return await Promise.race([super.executeRequest(content), failed]);
     } finally {
       this._running--;
+      if (!this._running) {
+        workers.setState(this.id, { phase: 'idle', detail: '' });
+      }
     }
   }
 
   /**
-   * Interrupt the running cell: end its wait on the page, or raise
+   * Interrupt the running cell. Isolated: end its wait on the page, or raise
    * KeyboardInterrupt in its code. The latter waits until the cell's own code
    * runs (IPython's pre_run_cell): raised in the kernel's machinery before or
-   * after it, KeyboardInterrupt would be lost or break the reply.
+   * after it, KeyboardInterrupt would be lost or break the reply. Not
+   * isolated: fail the cell, saying why, and ask for a restart.
    */
-  interruptWorker(): void {
-    const server = channels.get(this);
-    if (!server || !this._running || server.interruptWait()) {
-      return;
+  async interruptWorker(): Promise<InterruptOutcome> {
+    const { server, stopped } = this._extras;
+    if (!this._running) {
+      return 'idle';
+    }
+    if (!server) {
+      stopped.resolve(RESTARTED_TO_INTERRUPT);
+      // let the failed cell's reply go out before the restart
+      await stopped.promise;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return 'restart';
+    }
+    if (server.interruptWait()) {
+      return 'interrupted';
     }
     const deliver = (): void => {
       if (!this._running || this.isDisposed) {
@@ -78,6 +109,7 @@ export class WorkerKernel extends PyodideKernel {
       }
     };
     deliver();
+    return 'interrupted';
   }
 
   /**
@@ -91,23 +123,15 @@ export class WorkerKernel extends PyodideKernel {
     pending?.resolve('value' in content ? content.value : '');
   }
 
-  /** Ask the notebook for a line for worker Python (over the channel). */
-  private _askInput(request: IInputRequest): Promise<string> {
-    this._input?.reject(new Error('jupyter-worker: a newer input() replaced this one'));
-    const pending = new PromiseDelegate<string>();
-    this._input = pending;
-    this.inputRequest(
-      { prompt: request.prompt, password: request.password },
-      request.parent as unknown as KernelMessage.IHeader,
-    );
-    return pending.promise;
-  }
-
   /** Stop the worker and drop the page objects it held. */
   dispose(): void {
-    unregisterInterrupt(this.id);
-    channels.get(this)?.dispose();
-    channels.delete(this);
+    if (this.isDisposed) {
+      return;
+    }
+    const { server, lifeline } = this._extras;
+    lifeline.abort();
+    workers.remove(this.id);
+    server?.dispose();
     super.dispose();
   }
 
@@ -124,16 +148,36 @@ export class WorkerKernel extends PyodideKernel {
 
   /**
    * Connect to the worker with comlink, isolated or not.
+   *
+   * Runs inside the base constructor, before subclass fields exist: what it
+   * sets up lives in `extras`.
    */
   protected initRemote(options: PyodideKernel.IOptions): IPyodideWorkerKernel {
     const internals = this as unknown as IPyodideKernelInternals;
     const worker = internals._worker;
+    const extras: IExtras = {
+      server: null,
+      stopped: new PromiseDelegate<IStop>(),
+      lifeline: new AbortController(),
+    };
+    allExtras.set(this, extras);
+    workers.add(this.id, () => this.interruptWorker());
     worker.addEventListener('message', (event: MessageEvent<WorkerEnvelope | undefined>) => {
       const data = event.data;
-      if (data && '_kernelMessage' in data) {
+      if (!data) {
+        return;
+      }
+      if ('_kernelMessage' in data) {
         internals._processWorkerMessage(data._kernelMessage);
-      } else if (data && '_logMessage' in data) {
+      } else if ('_logMessage' in data) {
         internals._processLogMessage(data._logMessage);
+      } else if ('_jwProgress' in data) {
+        const { step, steps, label } = data._jwProgress;
+        workers.setState(this.id, { phase: 'loading', detail: `${label} (${step}/${steps})` });
+      } else if ('_jwLifeline' in data) {
+        this._watchLifeline(data._jwLifeline);
+      } else if ('_jwFatal' in data) {
+        this._stop(crashed(`Pyodide failed: ${data._jwFatal}`));
       }
     });
     worker.addEventListener('error', (event: ErrorEvent) => {
@@ -154,22 +198,71 @@ export class WorkerKernel extends PyodideKernel {
         drive: (request) => drive.processDriveRequest(request as TDriveRequest<TDriveMethod>),
         input: (request) => this._askInput(request),
       });
-      channels.set(this, server);
+      extras.server = server;
       const channelOptions = server.workerOptions();
       remoteOptions.jupyterWorker = channelOptions;
       transfers.push(channelOptions.port);
       server.start();
-      registerInterrupt(this.id, () => this.interruptWorker());
     }
     remote
       .initialize(transfer(remoteOptions, transfers) as never)
-      .then(() => internals._ready.resolve())
+      .then(() => {
+        workers.setState(this.id, { phase: 'idle', detail: '' });
+        internals._ready.resolve();
+      })
       .catch((error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
         internals._processLogMessage({ type: 'text', level: 'critical', data: message });
+        this._stop(crashed(`it could not start: ${message}`));
         internals._ready.reject(message);
       });
     return remote as unknown as IPyodideWorkerKernel;
+  }
+
+  private get _extras(): IExtras {
+    return allExtras.get(this) as IExtras;
+  }
+
+  /** Ask the notebook for a line for worker Python (over the channel). */
+  private _askInput(request: IInputRequest): Promise<string> {
+    this._input?.reject(new Error('jupyter-worker: a newer input() replaced this one'));
+    const pending = new PromiseDelegate<string>();
+    this._input = pending;
+    this.inputRequest(
+      { prompt: request.prompt, password: request.password },
+      request.parent as unknown as KernelMessage.IHeader,
+    );
+    return pending.promise;
+  }
+
+  /** Learn when the worker is gone: the page is granted its lifeline lock. */
+  private _watchLifeline(name: string): void {
+    const { signal } = this._extras.lifeline;
+    navigator.locks
+      .request(name, { signal }, () => {
+        if (!this.isDisposed) {
+          this._stop(crashed(WORKER_GONE));
+        }
+      })
+      .catch(() => undefined); // aborted by dispose
+  }
+
+  /** The worker can run no more cells: say so in the running cell and later ones. */
+  private _stop(stop: IStop): void {
+    this._extras.stopped.resolve(stop);
+    workers.setState(this.id, { phase: 'dead', detail: stop.evalue });
+  }
+
+  /** Fail the running cell with `stop`: an error output and an error reply. */
+  private _fail(stop: IStop): KernelMessage.IExecuteReplyMsg['content'] {
+    const traceback = [`${stop.ename}: ${stop.evalue}`];
+    this.publishExecuteError({ ...stop, traceback });
+    return {
+      status: 'error',
+      execution_count: this.executionCount,
+      ...stop,
+      traceback,
+    } as KernelMessage.IExecuteReplyMsg['content'];
   }
 
   private _running = 0;
@@ -177,7 +270,7 @@ export class WorkerKernel extends PyodideKernel {
 }
 
 /**
- * Channel servers by kernel. A WeakMap, not a field: `initRemote` runs inside
- * the base constructor, before subclass fields exist.
+ * What each kernel sets up in `initRemote`. A WeakMap, not fields: that runs
+ * inside the base constructor, before subclass fields exist.
  */
-const channels = new WeakMap<WorkerKernel, ChannelServer>();
+const allExtras = new WeakMap<WorkerKernel, IExtras>();

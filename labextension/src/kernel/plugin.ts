@@ -4,13 +4,14 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import type { ILogPayload } from '@jupyterlab/logconsole';
 import { ILoggerRegistry } from '@jupyterlab/logconsole';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { IServiceWorkerManager } from '@jupyterlite/apputils';
 import type { IKernel } from '@jupyterlite/services';
 import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
 
 import { EXTENSION_ID, KERNEL_DISPLAY_NAME, KERNEL_NAME } from '../tokens';
 import { KERNEL_ICON_URL } from './icon';
-import { interruptKernel } from './interrupts';
+import { workers } from './registry';
 import { readPyodideSettings, readWorkerSettings } from './settings';
 
 /**
@@ -23,13 +24,14 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
   id: `${EXTENSION_ID}:kernel`,
   description: 'Registers the Python (worker) JupyterLite kernel.',
   autoStart: true,
-  optional: [IKernelSpecs, IServiceWorkerManager, ILoggerRegistry, IKernelClient],
+  optional: [IKernelSpecs, IServiceWorkerManager, ILoggerRegistry, IKernelClient, INotebookTracker],
   activate: (
     app: JupyterFrontEnd,
     kernelspecs: IKernelSpecs | null,
     serviceWorkerManager: IServiceWorkerManager | null,
     loggerRegistry: ILoggerRegistry | null,
     kernelClient: IKernelClient | null,
+    notebooks: INotebookTracker | null,
   ): void => {
     if (!kernelspecs) {
       return;
@@ -38,8 +40,21 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
       // The client only cancels queued cells; stop the running one too.
       const cancelQueued = kernelClient.interrupt.bind(kernelClient);
       kernelClient.interrupt = async (kernelId: string): Promise<void> => {
-        interruptKernel(kernelId);
+        const outcome = await workers.interrupt(kernelId);
         await cancelQueued(kernelId);
+        if (outcome !== 'restart') {
+          return;
+        }
+        // Restart through the notebook's own connection, as its restart button
+        // does: restarted from here, the notebook would lose its connection.
+        const connection = notebooks?.find(
+          (panel) => panel.sessionContext.session?.kernel?.id === kernelId,
+        )?.sessionContext.session?.kernel;
+        if (connection) {
+          void connection.restart();
+        } else {
+          await kernelClient.restart(kernelId);
+        }
       };
     }
     const { contents: contentsManager, sessions } = app.serviceManager;

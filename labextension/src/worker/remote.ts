@@ -10,18 +10,33 @@ import type {
   IChannelError,
   IChannelOptions,
   IChannelResult,
+  IFatalEnvelope,
   IKernelMessageEnvelope,
   ILogMessageEnvelope,
+  IProgressEnvelope,
 } from '../tokens';
 import { installBridge } from './bridge';
 import { WorkerChannel } from './channel';
 import { channelDriveFS } from './drive';
+import { holdLifeline } from './lifeline';
 import { Outbox } from './outbox';
 import { requestInputViaServiceWorker } from './stdin';
 
 /** The kernel options, plus the page channel when the page is isolated. */
 export interface IRemoteKernelOptions extends IPyodideWorkerKernel.IOptions {
   jupyterWorker?: IChannelOptions;
+}
+
+/** What the worker tells Pyodide's internals (`pyodide._api`). */
+interface IPyodideInternals {
+  on_fatal?: (error: Error) => Promise<void>;
+}
+
+/** The start-up steps the status bar shows. */
+const START_STEPS = 3;
+
+function progress(step: number, label: string): void {
+  postMessage({ _jwProgress: { step, steps: START_STEPS, label } } satisfies IProgressEnvelope);
 }
 
 /**
@@ -47,6 +62,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
    * Start Pyodide and the kernel (upstream), then connect Python to the page.
    */
   async initialize(options: IRemoteKernelOptions): Promise<void> {
+    await holdLifeline();
     const channelOptions = options.jupyterWorker;
     this._channel = channelOptions ? new WorkerChannel(channelOptions) : null;
     if (this._channel) {
@@ -59,6 +75,31 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       this._pyodide.setInterruptBuffer(this._channel.interruptBuffer);
     }
     installBridge(this._pyodide as never, this._channel);
+  }
+
+  /** Load Pyodide; report a fatal error of it to the page. */
+  protected async initRuntime(options: IPyodideWorkerKernel.IOptions): Promise<void> {
+    progress(1, 'loading Pyodide');
+    await super.initRuntime(options);
+    // upstream logs it; the page must also learn that the worker is unusable
+    const api = (this._pyodide as unknown as { _api: IPyodideInternals })._api;
+    const logFatal = api.on_fatal;
+    api.on_fatal = async (error: Error): Promise<void> => {
+      postMessage({ _jwFatal: `${error.name}: ${error.message}` } satisfies IFatalEnvelope);
+      await logFatal?.(error);
+    };
+  }
+
+  /** Install piplite (progress for the status bar). */
+  protected async initPackageManager(options: IPyodideWorkerKernel.IOptions): Promise<void> {
+    progress(2, 'installing packages');
+    await super.initPackageManager(options);
+  }
+
+  /** Install and start IPython (progress for the status bar). */
+  protected async initKernel(options: IPyodideWorkerKernel.IOptions): Promise<void> {
+    progress(3, 'starting IPython');
+    await super.initKernel(options);
   }
 
   /**
