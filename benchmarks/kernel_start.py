@@ -1,10 +1,12 @@
-"""Kernel start: page load to first cell output, python-worker vs upstream python.
+"""Kernel start and restart: python-worker vs upstream python.
 
 Builds one offline JupyterLite site, serves it on 127.0.0.1 and, in one headless
-Chromium session, opens a one-cell notebook per kernel in alternation (fresh
-browser context each time, so no cache is shared), runs the cell and times from
-navigation start to its output. Prints each run, the medians and their ratio
-(python-worker / python; <= 1.05 means the wrapper costs nothing noticeable).
+Chromium session, opens a two-cell notebook per kernel in alternation (fresh
+browser context each time, so no cache is shared), runs the first cell and times
+from navigation start to its output; then restarts the kernel (toolbar button,
+dialog accepted) and times from the click to the second cell's output. Prints
+each run, the medians and their ratios (python-worker / python; <= 1.05 means
+the wrapper costs nothing noticeable; restart / first start for each kernel).
 
     python benchmarks/kernel_start.py [--runs 5] [--no-isolation]
 """
@@ -38,8 +40,9 @@ def _notebooks(folder: Path) -> None:
                     "execution_count": None,
                     "metadata": {},
                     "outputs": [],
-                    "source": "print('ready')",
+                    "source": f"print({text!r})",
                 }
+                for text in ("ready", "restarted")
             ],
             "metadata": {"kernelspec": {"name": name, "display_name": display}},
             "nbformat": 4,
@@ -48,7 +51,8 @@ def _notebooks(folder: Path) -> None:
         (folder / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
 
 
-def _one_run(browser: Browser, url: str) -> float:
+def _one_run(browser: Browser, url: str) -> tuple[float, float]:
+    """Seconds from navigation to the first output, and from restart to the next."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(url)
@@ -56,9 +60,19 @@ def _one_run(browser: Browser, url: str) -> float:
     cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")
     cell.locator(".jp-OutputArea-output", has_text="ready").wait_for(timeout=180_000)
-    elapsed = page.evaluate("performance.now()") / 1000
+    first = float(page.evaluate("performance.now()")) / 1000
+    page.locator("jp-button[data-command='notebook:restart-kernel']").first.click()
+    accept = page.locator(".jp-Dialog .jp-mod-accept")
+    accept.wait_for()
+    clicked = float(page.evaluate("performance.now()")) / 1000
+    accept.click()
+    again = page.locator(".jp-CodeCell").nth(1)
+    again.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    again.locator(".jp-OutputArea-output", has_text="restarted").wait_for(timeout=180_000)
+    restart = float(page.evaluate("performance.now()")) / 1000 - clicked
     context.close()
-    return float(elapsed)
+    return first, restart
 
 
 def main() -> None:
@@ -76,6 +90,7 @@ def main() -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/lab/index.html?path="
         times: dict[str, list[float]] = {name: [] for name in KERNELS}
+        restarts: dict[str, list[float]] = {name: [] for name in KERNELS}
         with sync_playwright() as driver:
             browser = launch(driver)
             _one_run(browser, f"{base}python-worker.ipynb")  # warm the OS file cache
@@ -83,7 +98,7 @@ def main() -> None:
                 for name in KERNELS:
                     started = time.monotonic()
                     try:
-                        seconds = _one_run(browser, f"{base}{name}.ipynb")
+                        seconds, restart = _one_run(browser, f"{base}{name}.ipynb")
                     except Exception as error:  # report the failure and go on
                         print(
                             f"run {run + 1} {name}: failed after "
@@ -91,7 +106,8 @@ def main() -> None:
                         )
                         continue
                     times[name].append(seconds)
-                    print(f"run {run + 1} {name:14} {seconds:6.2f} s")
+                    restarts[name].append(restart)
+                    print(f"run {run + 1} {name:14} {seconds:6.2f} s, restart {restart:6.2f} s")
             browser.close()
         server.shutdown()
 
@@ -104,6 +120,12 @@ def main() -> None:
         )
     if len(medians) == len(KERNELS):
         print(f"  ratio python-worker / python: {medians['python-worker'] / medians['python']:.3f}")
+    print("\nRestart (click to the next cell's output, medians):")
+    for name, values in restarts.items():
+        if values:
+            restart = statistics.median(values)
+            ratio = restart / medians[name]
+            print(f"  {name:14} {restart:6.2f} s  restart / first start {ratio:.2f}")
 
 
 if __name__ == "__main__":

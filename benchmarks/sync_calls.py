@@ -25,19 +25,17 @@ from __future__ import annotations
 import argparse
 import ast
 import json
-import os
 import shutil
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from chromium import launch
-from playwright.sync_api import Browser, Page, sync_playwright
+from harness import cores_during, notebook, run_cell, serve
+from playwright.sync_api import Browser, sync_playwright
 
 from jupyter_worker.lite.site import build_site
-from jupyter_worker.static_server import make_server
 
 BENCH_CELL = """
 import json, time
@@ -114,25 +112,12 @@ async ([mode, n]) => {
 """
 
 
-def _notebook(cells: list[str]) -> dict[str, Any]:
-    return {
-        "cells": [
-            {"cell_type": "code", "id": f"c{i}", "execution_count": None, "metadata": {},
-             "outputs": [], "source": source}
-            for i, source in enumerate(cells)
-        ],
-        "metadata": {"kernelspec": {"name": "python-worker", "display_name": "Python (worker)"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }  # fmt: skip
-
-
 def _sites(tmp: Path, calls: int) -> dict[str, Path]:
     """One site per notify mode (the setting differs in jupyter-lite.json)."""
     contents = tmp / "contents"
     contents.mkdir()
     cells = [BENCH_CELL.replace("__N__", str(calls)), BLOCK_CELL, SLEEP_CELL]
-    (contents / "bench.ipynb").write_text(json.dumps(_notebook(cells)), encoding="utf-8")
+    (contents / "bench.ipynb").write_text(json.dumps(notebook(cells)), encoding="utf-8")
     base = build_site(tmp / "waitAsync", [contents])
     sites = {"waitAsync": base}
     message = tmp / "message"
@@ -146,67 +131,11 @@ def _sites(tmp: Path, calls: int) -> dict[str, Path]:
     return sites
 
 
-def _serve(root: Path) -> str:
-    server = make_server(root, port=0, isolated=True, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-def _run_cell(page: Page, index: int, timeout: float = 600_000) -> str:
-    cell = page.locator(".jp-CodeCell").nth(index)
-    cell.locator(".jp-InputPrompt").click()
-    page.locator("jp-button[data-command='notebook:run-cell-and-select-next']").first.click()
-    result = cell.locator(".jp-OutputArea-executeResult .jp-OutputArea-output")
-    page.wait_for_function(
-        "(cell) => /\\[\\d+\\]:/.test(cell.querySelector('.jp-InputPrompt').textContent)",
-        arg=cell.element_handle(),
-        timeout=timeout,
-    )
-    return result.inner_text() if result.count() else ""
-
-
-def _chromium_cpu_seconds(thread: str | None = None) -> float:
-    """User+system CPU seconds of every Chromium process, or of its threads named ``thread``."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if "chrom" not in (entry / "comm").read_text():
-                continue
-            stats = [entry / "stat"]
-            if thread is not None:
-                stats = [
-                    task / "stat"
-                    for task in (entry / "task").iterdir()
-                    if (task / "comm").read_text().strip().startswith(thread)
-                ]
-            for stat in stats:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])
-        except OSError:
-            continue
-    return total / ticks
-
-
-def _cores_during(action: Any) -> tuple[float, float]:
-    """Cores used by all of Chromium, and by its dedicated-worker threads, during ``action``."""
-    cpu, workers = _chromium_cpu_seconds(), _chromium_cpu_seconds("DedicatedWorker")
-    wall = time.monotonic()
-    action()
-    elapsed = time.monotonic() - wall
-    return (
-        (_chromium_cpu_seconds() - cpu) / elapsed,
-        (_chromium_cpu_seconds("DedicatedWorker") - workers) / elapsed,
-    )
-
-
 def _ours(browser: Browser, url: str) -> tuple[dict[str, Any], dict[str, tuple[float, float]]]:
     page = browser.new_page()
     page.goto(f"{url}lab/index.html?path=bench.ipynb")
     page.locator(".jp-CodeCell").first.wait_for(timeout=60_000)
-    text = _run_cell(page, 0)
+    text = run_cell(page, 0)
     try:
         figures = json.loads(ast.literal_eval(text))
     except (ValueError, SyntaxError) as error:
@@ -214,9 +143,9 @@ def _ours(browser: Browser, url: str) -> tuple[dict[str, Any], dict[str, tuple[f
         msg = f"the benchmark cell failed:\n{output}"
         raise RuntimeError(msg) from error
     cpu = {
-        "idle 5 s": _cores_during(lambda: time.sleep(5)),
-        "cell blocked 5 s in wait_for": _cores_during(lambda: _run_cell(page, 1)),
-        "cell in time.sleep(5)": _cores_during(lambda: _run_cell(page, 2)),
+        "idle 5 s": cores_during(lambda: time.sleep(5)),
+        "cell blocked 5 s in wait_for": cores_during(lambda: run_cell(page, 1)),
+        "cell in time.sleep(5)": cores_during(lambda: run_cell(page, 2)),
     }
     page.close()
     return figures, cpu
@@ -239,7 +168,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as driver:
         sites = _sites(Path(tmp), args.calls)
-        urls = {mode: _serve(root) for mode, root in sites.items()}
+        urls = {mode: serve(root) for mode, root in sites.items()}
         browser = launch(driver)
         results: dict[str, dict[str, dict[str, float]]] = {}
         cpu: dict[str, dict[str, tuple[float, float]]] = {}

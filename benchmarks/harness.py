@@ -1,0 +1,105 @@
+"""What the benchmarks share: notebooks, an offline site server, cells, CPU use."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page
+
+from jupyter_worker.static_server import make_server
+
+#: The kernels of an offline site: ours and upstream's (the baseline).
+KERNELS = {"python-worker": "Python (worker)", "python": "Python (Pyodide)"}
+
+#: The code cells of the notebook in front.
+CELLS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell"
+
+
+def notebook(cells: list[str], kernel: str = "python-worker") -> dict[str, Any]:
+    """A notebook of code cells for ``kernel``."""
+    return {
+        "cells": [
+            {"cell_type": "code", "id": f"c{i}", "execution_count": None, "metadata": {},
+             "outputs": [], "source": source}
+            for i, source in enumerate(cells)
+        ],
+        "metadata": {"kernelspec": {"name": kernel, "display_name": KERNELS[kernel]}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+
+
+def serve(root: Path, *, isolated: bool = True) -> str:
+    """Serve a built site on 127.0.0.1 (a free port) in a thread; return its base URL."""
+    server = make_server(root, port=0, isolated=isolated, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def start_cell(page: Page, index: int) -> None:
+    """Select a code cell and press the toolbar's run button."""
+    page.locator(CELLS).nth(index).locator(".jp-InputPrompt").click()
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) "
+        "jp-button[data-command='notebook:run-cell-and-select-next']"
+    ).click()
+
+
+def wait_cell(page: Page, index: int, timeout: float = 600_000) -> str:
+    """Wait until a started cell has finished; return its result text, if any."""
+    cell = page.locator(CELLS).nth(index)
+    page.wait_for_function(
+        "(cell) => /\\[\\d+\\]:/.test(cell.querySelector('.jp-InputPrompt').textContent)",
+        arg=cell.element_handle(),
+        timeout=timeout,
+    )
+    result = cell.locator(".jp-OutputArea-executeResult .jp-OutputArea-output")
+    return result.inner_text() if result.count() else ""
+
+
+def run_cell(page: Page, index: int, timeout: float = 600_000) -> str:
+    """Run a code cell; return its result text, if any."""
+    start_cell(page, index)
+    return wait_cell(page, index, timeout)
+
+
+def chromium_cpu_seconds(thread: str | None = None) -> float:
+    """User+system CPU seconds of every Chromium process, or of its threads named ``thread``."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if "chrom" not in (entry / "comm").read_text():
+                continue
+            stats = [entry / "stat"]
+            if thread is not None:
+                stats = [
+                    task / "stat"
+                    for task in (entry / "task").iterdir()
+                    if (task / "comm").read_text().strip().startswith(thread)
+                ]
+            for stat in stats:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+        except OSError:
+            continue
+    return total / ticks
+
+
+def cores_during(action: Callable[[], object]) -> tuple[float, float]:
+    """Cores used by all of Chromium, and by its dedicated-worker threads, during ``action``."""
+    cpu, workers = chromium_cpu_seconds(), chromium_cpu_seconds("DedicatedWorker")
+    wall = time.monotonic()
+    action()
+    elapsed = time.monotonic() - wall
+    return (
+        (chromium_cpu_seconds() - cpu) / elapsed,
+        (chromium_cpu_seconds("DedicatedWorker") - workers) / elapsed,
+    )

@@ -1,0 +1,201 @@
+"""Never blocked, always stoppable: main-thread long tasks, interrupt latency, CPU.
+
+In one headless Chromium session, on one offline JupyterLite site (isolated):
+
+- long tasks (> 50 ms, from a ``PerformanceObserver`` for ``longtask`` on the
+  page) while a cell runs: 10 s of CPU-bound Python, 100,000 ``print``
+  calls, 10,000 synchronous DOM calls; for ``python-worker`` and, as the
+  baseline, upstream's ``python`` kernel on the same site (it cannot reach
+  the page's DOM, so it has no third row; its flood is cut off after
+  ``--flood-limit`` seconds, since it takes many minutes);
+- interrupt latency: from a click on the notebook's interrupt button to the
+  cell's finished prompt, ``--interrupts`` times for each of five blocking
+  situations (a Python loop, ``time.sleep``, ``input()``, ``wait_for``, a
+  loop of DOM calls); upstream cannot interrupt a running cell at all;
+- CPU of Chromium's worker threads while a cell is in ``time.sleep(5)``.
+
+Prints figures; asserts nothing.
+
+    python benchmarks/responsiveness.py [--interrupts 20] [--flood-limit 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from chromium import launch
+from harness import CELLS, cores_during, notebook, run_cell, serve, start_cell, wait_cell
+from playwright.sync_api import Page, sync_playwright
+
+from jupyter_worker.lite.site import build_site
+
+LOAD = [
+    (
+        "CPU-bound 10 s",
+        "import time\nend = time.perf_counter() + 10\nwhile time.perf_counter() < end:\n    pass",
+    ),
+    ("100,000 prints", "for i in range(100_000):\n    print(i)"),
+    ("10,000 DOM calls", "from js import document\nfor _ in range(10_000):\n    document.title"),
+]
+
+BLOCKING = {
+    "Python loop": "while True:\n    pass",
+    "time.sleep(1000)": "import time\ntime.sleep(1000)",
+    "input()": "input('never answered')",
+    "wait_for": "from js import document\nfrom jupyter_worker import wait_for\n"
+    "wait_for(document.body, 'jw-never')",
+    "DOM loop": "from js import document\nwhile True:\n    document.title",
+}
+
+#: Collects long tasks from page load on.
+OBSERVE = """
+window.jwLongTasks = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    window.jwLongTasks.push([entry.startTime, entry.duration]);
+  }
+}).observe({ type: 'longtask', buffered: true });
+"""
+
+#: Click interrupt, resolve with the ms until the cell's prompt shows it finished.
+INTERRUPT = """
+async (index) => {
+  const cell = document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')[index];
+  const prompt = cell.querySelector('.jp-InputPrompt');
+  const button = document.querySelector(
+    ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:interrupt-kernel']");
+  const done = new Promise((resolve) => {
+    const check = () => {
+      if (/\\[\\d+\\]:/.test(prompt.textContent)) { observer.disconnect(); resolve(); }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(prompt, { subtree: true, childList: true, characterData: true });
+  });
+  const start = performance.now();
+  button.click();
+  await done;
+  return performance.now() - start;
+}
+"""
+
+
+def _long_tasks(page: Page, index: int, limit_s: float) -> dict[str, float | bool]:
+    """Run cell ``index``; long tasks that started while it ran."""
+    start = page.evaluate("performance.now()")
+    start_cell(page, index)
+    finished = True
+    try:
+        wait_cell(page, index, timeout=limit_s * 1000)
+    except Exception:  # the baseline's flood: stop counting at the limit
+        finished = False
+    end = page.evaluate("performance.now()")
+    tasks = [d for s, d in page.evaluate("window.jwLongTasks") if start <= s <= end]
+    return {
+        "count": len(tasks),
+        "max_ms": max(tasks, default=0.0),
+        "blocked_s": sum(tasks) / 1000,
+        "seconds": (end - start) / 1000,
+        "finished": finished,
+    }
+
+
+def _open(page: Page, base: str, name: str) -> None:
+    page.goto(f"{base}lab/index.html?path={name}.ipynb")
+    page.locator(CELLS).first.wait_for(timeout=60_000)
+    run_cell(page, 0)  # kernel start
+
+
+def _interrupt_latencies(page: Page, index: int, code: str, runs: int) -> list[float]:
+    latencies = []
+    cell = page.locator(CELLS).nth(index)
+    for _ in range(runs):
+        start_cell(page, index)
+        page.wait_for_function(
+            "(cell) => cell.querySelector('.jp-InputPrompt').textContent.includes('*')",
+            arg=cell.element_handle(),
+        )
+        if "input(" in code:
+            cell.locator(".jp-Stdin-input").wait_for()
+        page.wait_for_timeout(300)  # well inside the cell's own code
+        latencies.append(page.evaluate(INTERRUPT, index))
+    return latencies
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--interrupts", type=int, default=20, help="interrupts per situation")
+    parser.add_argument(
+        "--flood-limit", type=float, default=120, help="seconds before a cell's count stops"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as driver:
+        contents = Path(tmp) / "contents"
+        contents.mkdir()
+        for kernel in ("python-worker", "python"):
+            cells = ["1"] + [code for _, code in LOAD]
+            (contents / f"load-{kernel}.ipynb").write_text(
+                json.dumps(notebook(cells, kernel)), encoding="utf-8"
+            )
+        cells = ["1", *BLOCKING.values(), "import time\ntime.sleep(5)"]
+        (contents / "stops.ipynb").write_text(json.dumps(notebook(cells)), encoding="utf-8")
+        base = serve(build_site(Path(tmp) / "site", [contents]))
+        browser = launch(driver)
+
+        long_tasks: dict[str, dict[str, dict[str, float | bool]]] = {}
+        for kernel in ("python-worker", "python"):
+            page = browser.new_page()
+            page.add_init_script(OBSERVE)
+            _open(page, base, f"load-{kernel}")
+            long_tasks[kernel] = {}
+            for index, (label, _) in enumerate(LOAD, start=1):
+                if kernel == "python" and "DOM" in label:
+                    continue
+                long_tasks[kernel][label] = _long_tasks(page, index, args.flood_limit)
+            page.close()
+
+        page = browser.new_page()
+        _open(page, base, "stops")
+        latencies = {
+            label: _interrupt_latencies(page, index, code, args.interrupts)
+            for index, (label, code) in enumerate(BLOCKING.items(), start=1)
+        }
+        sleep_index = len(BLOCKING) + 1
+        cpu = cores_during(lambda: run_cell(page, sleep_index))
+        idle = cores_during(lambda: time.sleep(5))
+        page.close()
+        browser.close()
+
+    print("Main-thread long tasks (> 50 ms) while the cell runs:")
+    print(f"  {'kernel':14} {'cell':18} {'count':>6} {'max ms':>8} {'blocked s':>10} {'cell s':>8}")
+    for kernel, rows in long_tasks.items():
+        for label, row in rows.items():
+            note = "" if row["finished"] else "  (cut off: not finished)"
+            print(
+                f"  {kernel:14} {label:18} {row['count']:6} {row['max_ms']:8.0f} "
+                f"{row['blocked_s']:10.2f} {row['seconds']:8.1f}{note}"
+            )
+    print(f"\nInterrupt latency, click to finished prompt ({args.interrupts} each), ms:")
+    for label, values in latencies.items():
+        print(
+            f"  {label:18} p50 {statistics.median(values):6.0f}   "
+            f"p95 {_percentile(values, 0.95):6.0f}   max {max(values):6.0f}"
+        )
+    print("\nCPU, cores (all Chromium / worker threads):")
+    print(f"  idle 5 s            {idle[0]:.3f} / {idle[1]:.3f}")
+    print(f"  cell in sleep(5)    {cpu[0]:.3f} / {cpu[1]:.3f}")
+
+
+if __name__ == "__main__":
+    main()
