@@ -27,7 +27,7 @@ echo "== lint"
 ruff check .
 ruff format --check .
 mypy
-(cd labextension && npm run --silent lint)
+(cd labextension && npm run --silent lint && npm run --silent test)
 
 echo "== tests"
 python -m pytest "$@"
