@@ -10,7 +10,12 @@
  * Once the worker is there, later visits are isolated at once.
  */
 
-/** Set in sessionStorage just before the reload: never reload twice in a row. */
+/**
+ * Set in localStorage just before the reload, cleared by an isolated page:
+ * never reload twice in a row. Not sessionStorage: a page with
+ * `Cross-Origin-Opener-Policy` gets its own browsing context group, and Chromium
+ * gives it a copy of sessionStorage, so the isolated page could not clear it.
+ */
 const RELOADED_KEY = 'jupyter-worker:isolation-reload';
 
 /** How the page can be isolated by hand, for the warnings. */
@@ -41,9 +46,9 @@ async function activated(worker: ServiceWorker | null): Promise<void> {
 async function isolate(serviceWorkerUrl: string): Promise<void> {
   let storage: Storage;
   try {
-    storage = window.sessionStorage;
+    storage = window.localStorage;
   } catch {
-    warn('no sessionStorage to guard the reload with: not reloading');
+    warn('no localStorage to guard the reload with: not reloading');
     return;
   }
   if (window.crossOriginIsolated) {
@@ -56,6 +61,8 @@ async function isolate(serviceWorkerUrl: string): Promise<void> {
     return;
   }
   if (storage.getItem(RELOADED_KEY)) {
+    // The next visit may try once more.
+    storage.removeItem(RELOADED_KEY);
     warn('this page is still not cross-origin isolated after a reload through the service worker');
     return;
   }
