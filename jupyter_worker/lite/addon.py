@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from jupyterlite_core.addons.base import BaseAddon
 from jupyterlite_core.constants import JUPYTERLITE_JSON
-from traitlets import Bool, Enum, Unicode
+from traitlets import Bool, Unicode
 
 from ..constants import (
     EMBEDDER_POLICIES,
@@ -78,9 +78,11 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
         ),
     )
 
-    embedder_policy = Enum(
-        list(EMBEDDER_POLICIES),
-        default_value="credentialless",
+    # Unicode, not Enum: JupyterLite only warns when an addon's config fails to
+    # load, and builds the site without the addon; a bad value must fail the build
+    # (isolation_headers raises, naming the choices, in the isolation task).
+    embedder_policy = Unicode(
+        "credentialless",
         config=True,
         help=(
             "The Cross-Origin-Embedder-Policy of the site's pages, in its header "
@@ -88,7 +90,7 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
             "'credentialless' keeps cross-origin images and embeds without CORP "
             "headers working in markdown and outputs (they load without cookies); "
             "'require-corp' blocks them (use it for browsers without credentialless, "
-            "e.g. Safari)."
+            "e.g. Safari). One of: " + ", ".join(EMBEDDER_POLICIES) + "."
         ),
     )
 
@@ -189,10 +191,11 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
 
     def patch_isolation(self, output_dir: Path) -> None:
         """Write the header files and the service-worker fallback (or remove them)."""
-        isolation.write_header_files(output_dir, self.headers if self.header_files else None)
+        headers = self.headers  # a bad embedder_policy fails here, even if unused
+        isolation.write_header_files(output_dir, headers if self.header_files else None)
         fallback = self.isolation_fallback
         isolation.patch_service_worker(
-            output_dir / isolation.SERVICE_WORKER, self.headers if fallback else None
+            output_dir / isolation.SERVICE_WORKER, headers if fallback else None
         )
         config = json.loads((output_dir / JUPYTERLITE_JSON).read_text(encoding="utf-8"))
         query = isolation.enable_cache_query(config.get("jupyter-config-data", {}))
