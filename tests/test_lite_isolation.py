@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -134,3 +135,11 @@ def test_a_site_without_service_worker_is_named(tmp_path):
 )
 def test_service_worker_url_matches_jupyterlites(config, query):
     assert isolation.enable_cache_query(config) == query
+
+
+def test_readme_shows_the_headers_we_send():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = "\n".join(f"{name}: {value}" for name, value in isolation_headers().items())
+    assert f"```\n{block}\n```" in readme
+    for name, value in isolation_headers().items():
+        assert f"add_header {name} {value} always;" in readme

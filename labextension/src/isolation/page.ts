@@ -63,7 +63,11 @@ async function isolate(serviceWorkerUrl: string): Promise<void> {
   if (storage.getItem(RELOADED_KEY)) {
     // The next visit may try once more.
     storage.removeItem(RELOADED_KEY);
-    warn('this page is still not cross-origin isolated after a reload through the service worker');
+    warn(
+      'this page is still not cross-origin isolated after a reload through the service ' +
+        'worker (a browser without Cross-Origin-Embedder-Policy: credentialless, e.g. ' +
+        'Safari, needs a site built with --JupyterWorkerAddon.embedder_policy=require-corp)',
+    );
     return;
   }
   const registration = await container.register(serviceWorkerUrl);
