@@ -16,6 +16,7 @@ import pytest
 from notebook import KERNEL_START_TIMEOUT, code_cell, result_text, run_cell
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 from servers import SERVER_KERNEL, image_server, jupyter_lab, plain_http_server, write_notebook
+from site_server import serve
 
 from jupyter_worker.lite.site import build_site
 
@@ -157,6 +158,23 @@ def test_plain_server_isolates_after_one_reload_and_keeps_the_drive(page, plain_
     # (Chromium may still serve this reload from the unregistered worker, whose
     # page is its client; otherwise page.js registers it again and reloads.)
     assert len(loads) in (4, 5), f"expected a reload and at most one more, got {loads}"
+
+
+def test_host_headers_isolate_at_once_with_the_fallback_built_in(page, site_for):
+    # Netlify-like: the host sends the headers; JupyterLite's worker (with our
+    # prelude) still registers, and nothing reloads.
+    loads = _count_loads(page)
+    with serve(site_for("credentialless"), isolated=True) as url:
+        page.goto(f"{url}lab/index.html?path=fallback.ipynb")
+        _wait_for_cells(page)
+        assert page.evaluate("crossOriginIsolated") is True
+        output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+        assert MARK in output.inner_text()
+        assert page.evaluate("navigator.serviceWorker.ready.then((r) => !!r.active)") is True
+        page.reload()
+        _wait_for_cells(page)
+        assert page.evaluate("crossOriginIsolated") is True
+    assert len(loads) == 2, f"only the visit and our own reload: {loads}"
 
 
 @pytest.mark.parametrize("context_options", [{"service_workers": "block"}])
