@@ -10,9 +10,9 @@ ISOLATION_HELP = (
     "`jupyter worker serve SITE` does, hosts that read the site's _headers file do, "
     "and so does JupyterLab with jupyter-worker's server extension enabled. On hosts "
     "that cannot send headers, a JupyterLite site built with jupyter-worker isolates "
-    "itself with a service worker and one reload, where the browser window allows "
-    "service workers (private windows may not) and the build kept "
-    "JupyterWorkerAddon.isolation_fallback on."
+    "itself with a service worker and one reload, where the page is https:// or "
+    "localhost, the browser window allows service workers (private windows may not) "
+    "and the build kept JupyterWorkerAddon.isolation_fallback on."
 )
 
 

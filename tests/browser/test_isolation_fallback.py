@@ -110,7 +110,7 @@ def _wait_for_cells(page: Page) -> None:
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.wait_for(timeout=60_000)
 
 
-def test_plain_server_isolates_after_one_reload_and_keeps_the_drive(page, plain_url):
+def test_plain_server_isolates_after_one_reload_and_keeps_the_drive(page, page_log, plain_url):
     loads = _count_loads(page)
     page.goto(f"{plain_url}lab/index.html?path=fallback.ipynb")
     _wait_until_isolated(page)
@@ -158,6 +158,7 @@ def test_plain_server_isolates_after_one_reload_and_keeps_the_drive(page, plain_
     # (Chromium may still serve this reload from the unregistered worker, whose
     # page is its client; otherwise page.js registers it again and reloads.)
     assert len(loads) in (4, 5), f"expected a reload and at most one more, got {loads}"
+    assert [e for e in page_log.console_errors if "jupyter-worker" in e] == []
 
 
 def test_host_headers_isolate_at_once_with_the_fallback_built_in(page, site_for):

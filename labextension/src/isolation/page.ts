@@ -57,7 +57,10 @@ async function isolate(serviceWorkerUrl: string): Promise<void> {
   }
   const container = navigator.serviceWorker;
   if (!container) {
-    warn('this page is not cross-origin isolated and cannot use a service worker');
+    warn(
+      'this page is not cross-origin isolated and cannot use a service worker ' +
+        '(service workers need https:// or localhost, and some private windows have none)',
+    );
     return;
   }
   if (storage.getItem(RELOADED_KEY)) {
