@@ -39,9 +39,19 @@ def wait_for_url(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
                 return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
+                stop(process)
                 raise RuntimeError(log.read_text(encoding="utf-8")) from None
             time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """End a server process and reap it (a live Popen left behind is a ResourceWarning)."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @contextmanager
@@ -56,8 +66,7 @@ def plain_http_server(root: Path, log: Path) -> Iterator[str]:
             wait_for_url(url, process, log)
             yield url
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            stop(process)
 
 
 def png_pixel() -> bytes:
@@ -151,5 +160,4 @@ def jupyter_lab(root: Path, log: Path, *options: str) -> Iterator[str]:
             wait_for_url(f"{url}api/status", process, log)
             yield url
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            stop(process)

@@ -110,7 +110,7 @@ def _wait_for_cells(page: Page) -> None:
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.wait_for(timeout=60_000)
 
 
-def test_plain_server_isolates_after_one_reload_and_keeps_the_drive(page, page_log, plain_url):
+def test_plain_server_isolates_after_one_reload_and_keeps_the_drive(plain_url, page, page_log):
     loads = _count_loads(page)
     page.goto(f"{plain_url}lab/index.html?path=fallback.ipynb")
     _wait_until_isolated(page)
@@ -175,11 +175,12 @@ def test_host_headers_isolate_at_once_with_the_fallback_built_in(page, site_for)
         page.reload()
         _wait_for_cells(page)
         assert page.evaluate("crossOriginIsolated") is True
+        page.close()  # before its server goes: the kernel may still be starting
     assert len(loads) == 2, f"only the visit and our own reload: {loads}"
 
 
 @pytest.mark.parametrize("context_options", [{"service_workers": "block"}])
-def test_blocked_service_worker_kernel_runs_and_says_why(page, page_log, plain_url):
+def test_blocked_service_worker_kernel_runs_and_says_why(plain_url, page, page_log):
     warnings: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
@@ -234,6 +235,7 @@ def test_lite_cross_origin_image_per_embedder_policy(page, site_for, images, tmp
         _wait_for_cells(page)
         state = _image_state(page)
         assert page.evaluate("crossOriginIsolated") is True
+        page.close()  # before its server goes: the kernel may still be starting
     _check_image(state, policy, images[1], f"/lite-{policy}/pixel.png")
 
 
@@ -250,4 +252,5 @@ def test_lab_cross_origin_image_per_embedder_policy(page, images, tmp_path, poli
         _wait_for_cells(page)
         assert page.evaluate("crossOriginIsolated") is True
         state = _image_state(page)
+        page.close()  # before its server goes
     _check_image(state, policy, images[1], f"/lab-{policy}/pixel.png")
