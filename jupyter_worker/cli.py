@@ -65,7 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--no-isolation",
             action="store_true",
-            help="do not send cross-origin-isolation headers (the DOM proxy then fails)",
+            help=(
+                "do not send cross-origin-isolation headers, like a plain static host "
+                "(a site built with the service-worker fallback then isolates itself "
+                "after one reload; without it the DOM proxy fails)"
+            ),
         )
         p.add_argument(
             "--embedder-policy",

@@ -34,5 +34,8 @@ EXTRA_START_PACKAGES = {"comm": "0.2.3"}
 #: Where the offline Pyodide lands inside a built JupyterLite site.
 LITE_PYODIDE_DIR = "static/jupyter-worker/pyodide"
 
+#: Where the isolation scripts (service-worker fallback) land inside a built JupyterLite site.
+LITE_ISOLATION_DIR = "static/jupyter-worker/isolation"
+
 #: Embedder policies a page may be isolated with.
 EMBEDDER_POLICIES = ("credentialless", "require-corp")

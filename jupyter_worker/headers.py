@@ -39,3 +39,35 @@ def isolation_headers(embedder_policy: str = "credentialless") -> dict[str, str]
         "Cross-Origin-Embedder-Policy": embedder_policy,
         "Cross-Origin-Resource-Policy": "cross-origin",
     }
+
+
+def netlify_headers_file(headers: dict[str, str]) -> str:
+    """Return ``headers`` for every path, in the ``_headers`` format.
+
+    Netlify and Cloudflare Pages read a ``_headers`` file at the site root.
+
+    Parameters
+    ----------
+    headers
+        Header name to value, e.g. from :func:`isolation_headers`.
+    """
+    lines = ["/*", *(f"  {name}: {value}" for name, value in headers.items())]
+    return "\n".join(lines) + "\n"
+
+
+def htaccess_file(headers: dict[str, str]) -> str:
+    """Return ``headers`` for every response, as Apache ``.htaccess`` directives.
+
+    Apache reads them when ``mod_headers`` is on and ``AllowOverride`` permits.
+
+    Parameters
+    ----------
+    headers
+        Header name to value, e.g. from :func:`isolation_headers`.
+    """
+    lines = [
+        "<IfModule mod_headers.c>",
+        *(f'  Header always set {name} "{value}"' for name, value in headers.items()),
+        "</IfModule>",
+    ]
+    return "\n".join(lines) + "\n"

@@ -19,6 +19,12 @@ module.exports = /** @type { import('@rspack/core').Configuration } */ ({
           from: 'node_modules/@jupyterlite/pyodide-kernel/pypi/*.whl',
           to: 'pypi/[name][ext]',
         },
+        // The isolation scripts of Lite sites (service-worker fallback): the
+        // build addon copies them from here into each site it builds.
+        {
+          from: 'lib/isolation-dist/*.js',
+          to: 'isolation/[name][ext]',
+        },
       ],
     }),
   ],

@@ -37,4 +37,12 @@ def lite_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_notebooks(contents)
     # a short wait for Python callbacks, so the deadlock test is quick
     settings = {"jupyter-worker:kernel": {"callbackTimeout": CALLBACK_TIMEOUT}}
-    return build_site(root / "site", [contents], plugin_settings=settings)
+    # Without the service-worker fallback, a server without headers gives a page
+    # that is not isolated, as these tests mean; browser/test_isolation_fallback.py
+    # builds sites with it.
+    return build_site(
+        root / "site",
+        [contents],
+        options=["--no-worker-isolation-fallback"],
+        plugin_settings=settings,
+    )

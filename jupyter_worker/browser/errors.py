@@ -7,8 +7,12 @@ ISOLATION_HELP = (
     "window/document synchronously (no SharedArrayBuffer). Fix: serve the page with "
     "the headers 'Cross-Origin-Opener-Policy: same-origin' and "
     "'Cross-Origin-Embedder-Policy: credentialless' (or require-corp): "
-    "`jupyter worker serve SITE` does, and so does JupyterLab with jupyter-worker's "
-    "server extension enabled."
+    "`jupyter worker serve SITE` does, hosts that read the site's _headers file do, "
+    "and so does JupyterLab with jupyter-worker's server extension enabled. On hosts "
+    "that cannot send headers, a JupyterLite site built with jupyter-worker isolates "
+    "itself with a service worker and one reload, where the page is https:// or "
+    "localhost, the browser window allows service workers (private windows may not) "
+    "and the build kept JupyterWorkerAddon.isolation_fallback on."
 )
 
 

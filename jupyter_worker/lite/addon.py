@@ -1,7 +1,11 @@
-"""The JupyterLite build addon: an offline Pyodide for every Pyodide kernel of the site.
+"""The JupyterLite build addon: offline Pyodide and cross-origin isolation for the site.
 
 Registered as the ``jupyter-worker`` entry point of ``jupyterlite.addon.v0``,
-so ``jupyter lite build`` runs it whenever jupyter-worker is installed.
+so ``jupyter lite build`` runs it whenever jupyter-worker is installed. It
+points every Pyodide kernel of the site at an offline Pyodide, and makes the
+site's pages cross-origin isolated on any host (header files, and a
+service-worker fallback for hosts that cannot send headers; see
+:mod:`.isolation`).
 """
 
 from __future__ import annotations
@@ -13,13 +17,23 @@ from typing import Any, ClassVar
 
 from jupyterlite_core.addons.base import BaseAddon
 from jupyterlite_core.constants import JUPYTERLITE_JSON
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
-from ..constants import LITE_PYODIDE_DIR, PYODIDE_KERNEL_PLUGIN_ID
+from ..constants import (
+    EMBEDDER_POLICIES,
+    LITE_ISOLATION_DIR,
+    LITE_PYODIDE_DIR,
+    PYODIDE_KERNEL_PLUGIN_ID,
+)
+from ..headers import isolation_headers
+from . import isolation
 from .pyodide_bundle import LOCK_FILE
 
 #: Where the build put the offline Pyodide inside the installed package.
 BUNDLED_PYODIDE = Path(__file__).parent.parent / "pyodide_dist"
+
+#: Where the labextension build put the isolation scripts inside the installed package.
+BUNDLED_ISOLATION = Path(__file__).parent.parent / "labextension" / "static" / "isolation"
 
 
 class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
@@ -27,7 +41,16 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
 
     __all__: ClassVar[list[str]] = ["build", "post_build", "check"]
 
-    aliases: ClassVar[dict[str, str]] = {"worker-pyodide-url": "JupyterWorkerAddon.pyodide_url"}
+    aliases: ClassVar[dict[str, str]] = {
+        "worker-pyodide-url": "JupyterWorkerAddon.pyodide_url",
+        "worker-embedder-policy": "JupyterWorkerAddon.embedder_policy",
+    }
+    flags: ClassVar[dict[str, tuple[dict[str, dict[str, bool]], str]]] = {
+        "no-worker-isolation-fallback": (
+            {"JupyterWorkerAddon": {"isolation_fallback": False}},
+            "Do not make the site's service worker add cross-origin-isolation headers.",
+        ),
+    }
 
     pyodide_url = Unicode(
         "",
@@ -42,13 +65,78 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
         ),
     )
 
+    isolation_fallback = Bool(
+        True,
+        config=True,
+        help=(
+            "Make the site cross-origin isolated on hosts that cannot send headers "
+            "(GitHub Pages, python -m http.server): JupyterLite's own service worker "
+            "adds the isolation headers to every response, and a small script at the "
+            "top of each page registers it and reloads the page once on the first "
+            "visit. Needs service workers (not in e.g. Firefox private windows). "
+            "Turn off when the host sends the headers itself."
+        ),
+    )
+
+    # Unicode, not Enum: JupyterLite only warns when an addon's config fails to
+    # load, and builds the site without the addon; a bad value must fail the build
+    # (isolation_headers raises, naming the choices, in the isolation task).
+    embedder_policy = Unicode(
+        "credentialless",
+        config=True,
+        help=(
+            "The Cross-Origin-Embedder-Policy of the site's pages, in its header "
+            "files (_headers, .htaccess) and its service-worker fallback. "
+            "'credentialless' keeps cross-origin images and embeds without CORP "
+            "headers working in markdown and outputs (they load without cookies); "
+            "'require-corp' blocks them (use it for browsers without credentialless, "
+            "e.g. Safari). One of: " + ", ".join(EMBEDDER_POLICIES) + "."
+        ),
+    )
+
+    header_files = Bool(
+        True,
+        config=True,
+        help=(
+            "Write the isolation headers into the site for hosts that read header "
+            "files: _headers (Netlify, Cloudflare Pages) and .htaccess (Apache with "
+            "mod_headers). Rules of your own in those files are kept."
+        ),
+    )
+
     @property
     def output_pyodide(self) -> Path:
         """The folder of the offline Pyodide in the built site."""
         return Path(self.manager.output_dir) / LITE_PYODIDE_DIR
 
+    @property
+    def output_isolation(self) -> Path:
+        """The folder of the isolation scripts in the built site."""
+        return Path(self.manager.output_dir) / LITE_ISOLATION_DIR
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The isolation headers of the site (from :mod:`jupyter_worker.headers`)."""
+        return isolation_headers(self.embedder_policy)
+
     def build(self, manager: Any) -> Iterator[dict[str, Any]]:  # noqa: ARG002
-        """Copy the offline Pyodide into the site."""
+        """Copy the offline Pyodide and the isolation scripts into the site."""
+        if self.isolation_fallback:
+            scripts = [BUNDLED_ISOLATION / name for name in isolation.SCRIPTS]
+            missing = [str(p) for p in scripts if not p.exists()]
+            if missing:
+                msg = (
+                    f"jupyter-worker has no isolation scripts ({', '.join(missing)}): "
+                    "reinstall it with `pip install` (the labextension build makes them)"
+                )
+                raise FileNotFoundError(msg)
+            yield self.task(
+                name="copy:isolation",
+                doc="copy the service-worker isolation scripts into the site",
+                file_dep=scripts,
+                targets=[self.output_isolation / p.name for p in scripts],
+                actions=[(self.copy_one, [BUNDLED_ISOLATION, self.output_isolation])],
+            )
         if self.pyodide_url:
             return
         if not (BUNDLED_PYODIDE / LOCK_FILE).exists():
@@ -67,7 +155,7 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
         )
 
     def post_build(self, manager: Any) -> Iterator[dict[str, Any]]:
-        """Point the Pyodide kernels' settings at the chosen Pyodide."""
+        """Point the Pyodide kernels at the chosen Pyodide; make the pages isolated."""
         config_path = Path(manager.output_dir) / JUPYTERLITE_JSON
         yield self.task(
             name=f"patch:{JUPYTERLITE_JSON}",
@@ -76,8 +164,17 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
             actions=[(self.patch_settings, [config_path])],
         )
 
+        output_dir = Path(manager.output_dir)
+        yield self.task(
+            name="isolation",
+            doc="cross-origin isolation: header files, service-worker fallback",
+            # the pages and the service worker are edited in place: always redo
+            uptodate=[False],
+            actions=[(self.patch_isolation, [output_dir])],
+        )
+
     def check(self, manager: Any) -> Iterator[dict[str, Any]]:
-        """Fail the build if the site would not find its Pyodide."""
+        """Fail the build if the site would not find its Pyodide or miss its isolation."""
         config_path = Path(manager.output_dir) / JUPYTERLITE_JSON
         yield self.task(
             name="pyodide",
@@ -85,6 +182,44 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
             file_dep=[config_path],
             actions=[(self.check_settings, [config_path])],
         )
+        yield self.task(
+            name="isolation",
+            doc="every page and the service worker carry the isolation fallback",
+            uptodate=[False],
+            actions=[(self.check_isolation, [Path(manager.output_dir)])],
+        )
+
+    def patch_isolation(self, output_dir: Path) -> None:
+        """Write the header files and the service-worker fallback (or remove them)."""
+        headers = self.headers  # a bad embedder_policy fails here, even if unused
+        isolation.write_header_files(output_dir, headers if self.header_files else None)
+        fallback = self.isolation_fallback
+        isolation.patch_service_worker(
+            output_dir / isolation.SERVICE_WORKER, headers if fallback else None
+        )
+        config = json.loads((output_dir / JUPYTERLITE_JSON).read_text(encoding="utf-8"))
+        query = isolation.enable_cache_query(config.get("jupyter-config-data", {}))
+        for page in isolation.page_files(output_dir):
+            isolation.patch_page(page, query if fallback else None)
+
+    def check_isolation(self, output_dir: Path) -> None:
+        """Raise if a page or the service worker lacks the fallback it should have."""
+        if not self.isolation_fallback:
+            return
+        if not isolation.service_worker_is_patched(
+            output_dir / isolation.SERVICE_WORKER, self.headers
+        ):
+            msg = f"{output_dir / isolation.SERVICE_WORKER} does not add the isolation headers"
+            raise ValueError(msg)
+        pages = [
+            p
+            for p in isolation.page_files(output_dir)
+            if "data-jupyter-lite-root" in p.read_text(encoding="utf-8")
+        ]
+        bare = [str(p) for p in pages if not isolation.page_is_patched(p)]
+        if not pages or bare:
+            msg = f"pages without the isolation script: {bare or 'no JupyterLite page found'}"
+            raise ValueError(msg)
 
     def wanted_settings(self) -> dict[str, Any]:
         """Return the Pyodide kernel settings this addon writes."""

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -78,9 +79,15 @@ def page_log() -> PageLog:
 
 
 @pytest.fixture
-def page(browser: Browser, page_log: PageLog) -> Iterator[Page]:
+def context_options() -> dict[str, Any]:
+    """Options of the ``page`` fixture's browser context (tests may parametrize them)."""
+    return {}
+
+
+@pytest.fixture
+def page(browser: Browser, page_log: PageLog, context_options: dict[str, Any]) -> Iterator[Page]:
     """A fresh page in a fresh context; fails the test on foreign requests or page errors."""
-    context = browser.new_context()
+    context = browser.new_context(**context_options)
     context.on("request", lambda request: page_log.requests.append(request.url))
     page = context.new_page()
     page.on("pageerror", lambda error: page_log.errors.append(f"{error.name}: {error.message}"))

@@ -1,0 +1,163 @@
+"""Servers for the isolation tests: plain static, second-origin images, JupyterLab."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+#: Kernelspec name and display name of the Lite worker kernel and of ipykernel.
+WORKER_KERNEL = ("python-worker", "Python (worker)")
+SERVER_KERNEL = ("python3", "Python 3")
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_url(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Wait until ``url`` answers; fail with the server's log if it dies or never does."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop(process)
+                raise RuntimeError(log.read_text(encoding="utf-8")) from None
+            time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """End a server process and reap it (a live Popen left behind is a ResourceWarning)."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def plain_http_server(root: Path, log: Path) -> Iterator[str]:
+    """``python -m http.server`` for ``root``: no isolation headers; yield its URL."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    with log.open("w") as out:
+        process = subprocess.Popen(cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            wait_for_url(url, process, log)
+            yield url
+        finally:
+            stop(process)
+
+
+def png_pixel() -> bytes:
+    """A valid 1x1 red PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+class ImageHandler(BaseHTTPRequestHandler):
+    """Answer every GET with a PNG and no Cross-Origin-Resource-Policy; log the path."""
+
+    requests: ClassVar[list[str]] = []
+    image = png_pixel()
+
+    def do_GET(self) -> None:
+        type(self).requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(self.image)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(self.image)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def image_server() -> Iterator[tuple[str, list[str]]]:
+    """Serve PNGs on another port of 127.0.0.1 (another origin); yield its URL and request log."""
+    handler = type("Handler", (ImageHandler,), {"requests": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", handler.requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def write_notebook(
+    path: Path, cells: list[dict[str, Any]], kernel: tuple[str, str] = WORKER_KERNEL
+) -> None:
+    """Write a notebook of ``cells`` (``{"cell_type", "source"}`` dicts) for ``kernel``."""
+    full = []
+    for index, cell in enumerate(cells):
+        full_cell: dict[str, Any] = {
+            "cell_type": cell["cell_type"],
+            "id": f"{path.stem}-{index}",
+            "metadata": {},
+            "source": cell["source"],
+        }
+        if cell["cell_type"] == "code":
+            full_cell.update(execution_count=None, outputs=[])
+        full.append(full_cell)
+    notebook = {
+        "cells": full,
+        "metadata": {
+            "kernelspec": {"name": kernel[0], "display_name": kernel[1], "language": "python"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+
+
+@contextmanager
+def jupyter_lab(root: Path, log: Path, *options: str) -> Iterator[str]:
+    """Run `jupyter lab` on ``root`` with the installed extensions; yield its URL."""
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+        f"--port={port}", "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=",
+        "--ServerApp.password=", f"--ServerApp.root_dir={root}", *options,
+    ]  # fmt: skip
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(log.parent / f"{log.stem}-config")}
+    with log.open("w") as out:
+        process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            wait_for_url(f"{url}api/status", process, log)
+            yield url
+        finally:
+            stop(process)
