@@ -202,6 +202,11 @@ def test_blocked_service_worker_kernel_runs_and_says_why(plain_url, page, page_l
     assert "service worker" in message
     assert warnings, "page.js said nothing about the missing isolation"
     assert "Cross-Origin-Embedder-Policy" in warnings[0]
+    status = page.locator(".jp-WorkerStatus")
+    expect(status).to_have_text("Worker: idle · not isolated")
+    tip = status.get_attribute("title") or ""
+    assert "not cross-origin isolated" in tip
+    assert "service worker" in tip
     # JupyterLite itself rejects its service worker manager's `ready` promise with
     # `undefined` when registration fails, and nothing catches it: not ours.
     if ": undefined" in page_log.errors:

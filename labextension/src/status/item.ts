@@ -17,7 +17,10 @@ export const NOT_ISOLATED_TIP =
   'and window from worker Python; interrupts that keep state (an interrupt restarts ' +
   'the worker instead); input() without JupyterLite\'s service worker. Fix: serve the ' +
   'site with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: ' +
-  'credentialless (`jupyter worker serve` does; see the jupyter-worker README).';
+  'credentialless (`jupyter worker serve` does; so do hosts that read the site\'s ' +
+  '_headers file), or let the site\'s service worker add them: it needs https:// or ' +
+  'localhost and a window that allows service workers (not private windows). See the ' +
+  'jupyter-worker README, "Deploy".';
 
 function describe(state: IWorkerState): string {
   switch (state.phase) {
