@@ -78,3 +78,26 @@ test('an idle worker posts held text from its timer', async () => {
   await new Promise((resolve) => setTimeout(resolve, FLUSH_MS * 3));
   assert.deepEqual(texts(posted), ['late\n']);
 });
+
+test('the more a cell printed, the longer its text waits (bounded)', () => {
+  const posted: KernelMessage[] = [];
+  const outbox = new Outbox((m) => posted.push(m));
+  outbox.send(stream('x'.repeat(FLUSH_BYTES)));
+  assert.equal(posted.length, 1);
+  outbox.send(stream('held\n'));
+  const start = performance.now();
+  while (performance.now() - start < FLUSH_MS * 2) {
+    // past the first interval, short of the one a large output earns
+  }
+  outbox.send(stream('still held\n'));
+  assert.equal(posted.length, 1);
+  // another cell starts afresh
+  outbox.send(stream('new cell\n', 'stdout', 'b'));
+  assert.deepEqual(texts(posted).slice(1), ['held\nstill held\n']);
+  const again = performance.now();
+  while (performance.now() - again < FLUSH_MS + 5) {
+    // the new cell's first interval
+  }
+  outbox.send(stream('more\n', 'stdout', 'b'));
+  assert.deepEqual(texts(posted).slice(2), ['new cell\nmore\n']);
+});
