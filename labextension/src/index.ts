@@ -5,7 +5,8 @@ import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { displayPlugin } from './display/plugin';
 import { kernelPlugin } from './kernel/plugin';
+import { magicPlugins } from './magic/plugin';
 
-const plugins: JupyterFrontEndPlugin<unknown>[] = [kernelPlugin, displayPlugin];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [kernelPlugin, displayPlugin, ...magicPlugins];
 
 export default plugins;
