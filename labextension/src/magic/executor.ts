@@ -136,15 +136,21 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
     sink: OutputSink,
     kernel: ICodeRunner | null,
   ): Promise<boolean> {
-    if (!kernel && (options.inputs.length || options.outputs.length)) {
-      throw new TransferError('--in/--out need a running kernel in this notebook', 'NoKernel');
+    const needKernel = (): ICodeRunner => {
+      if (!kernel) {
+        throw new TransferError('--in/--out need a running kernel in this notebook', 'NoKernel');
+      }
+      return kernel;
+    };
+    if (options.inputs.length || options.outputs.length) {
+      needKernel();
     }
     const worker = this._manager.get(notebook, options.name, options.fresh);
     if (options.packages.length) {
       await this._install(worker, options.packages, sink);
     }
     for (const name of options.inputs) {
-      await writeVariable(worker, name, await readVariable(kernel!, name, '--in'), '--in');
+      await writeVariable(worker, name, await readVariable(needKernel(), name, '--in'), '--in');
     }
     let timedOut = false;
     const timer =
@@ -168,7 +174,7 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
       return false;
     }
     for (const name of options.outputs) {
-      await writeVariable(kernel!, name, await readVariable(worker, name, '--out'), '--out');
+      await writeVariable(needKernel(), name, await readVariable(worker, name, '--out'), '--out');
     }
     return true;
   }

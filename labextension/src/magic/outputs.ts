@@ -24,9 +24,20 @@ export class OutputSink {
           text: content.text as string,
         });
         break;
-      case 'display_data':
-      case 'execute_result':
       case 'error': {
+        // upstream pyodide-kernel 0.8.6 sends ename "<class 'ValueError'>";
+        // ipykernel sends the class name
+        const ename = /^<class '(?:.*\.)?([^.']+)'>$/.exec(String(content.ename));
+        this._outputs.add({
+          output_type: 'error',
+          ename: ename ? ename[1] : String(content.ename),
+          evalue: String(content.evalue),
+          traceback: content.traceback as string[],
+        });
+        break;
+      }
+      case 'display_data':
+      case 'execute_result': {
         const { transient, ...output } = content as { transient?: { display_id?: string } };
         const index = this._outputs.add({
           ...output,
