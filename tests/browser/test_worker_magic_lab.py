@@ -71,6 +71,9 @@ NOTEBOOKS = {
         "%%worker\ni = 0\nwhile True:\n    i += 1",
         "%%worker\nprint('still here', i > 0)",
         "%%worker --timeout 1\nwhile True:\n    pass",
+        "%%worker --packages no-such-package-jw\nprint('ran')",
+        "%%worker\nimport importlib.util\nprint(importlib.util.find_spec('widgetsnbextension'))",
+        "%%worker --packages widgetsnbextension\nimport widgetsnbextension\nprint('imported')",
     ],
 }
 
@@ -228,7 +231,7 @@ def test_named_workers_are_separate_and_run_in_parallel(page, lab):
     assert "two" not in listed
 
 
-def test_interrupt_and_timeout(page, lab):
+def test_interrupt_timeout_and_packages(page, lab):
     url, _root = lab
     _open(page, url, "interrupt")
     start_cell(page, 0)
@@ -253,3 +256,8 @@ def test_interrupt_and_timeout(page, lab):
     timed_out = run_cell(page, 2).inner_text()
     assert "KeyboardInterrupt" in timed_out
     assert "--timeout: interrupted after 1 s" in timed_out
+    missing = _run_uncounted(page, 3)
+    assert "no-such-package-jw" in missing
+    assert not re.search(r"^ran$", missing, re.MULTILINE)
+    assert run_cell(page, 4).inner_text().strip() == "None"  # not installed yet
+    assert run_cell(page, 5).inner_text().strip() == "imported"
