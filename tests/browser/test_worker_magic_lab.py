@@ -75,6 +75,11 @@ NOTEBOOKS = {
         "%%worker\nimport importlib.util\nprint(importlib.util.find_spec('widgetsnbextension'))",
         "%%worker --packages widgetsnbextension\nimport widgetsnbextension\nprint('imported')",
     ],
+    "restart": [
+        "%%worker\nstate = 'kept'",
+        "%%worker\nwhile True:\n    pass",
+        "%%worker\nprint('state' in globals())",
+    ],
 }
 
 
@@ -261,3 +266,25 @@ def test_interrupt_timeout_and_packages(page, lab):
     assert not re.search(r"^ran$", missing, re.MULTILINE)
     assert run_cell(page, 4).inner_text().strip() == "None"  # not installed yet
     assert run_cell(page, 5).inner_text().strip() == "imported"
+
+
+def test_restart_stops_the_busy_worker_and_the_panel_lists_workers(page, lab):
+    url, _root = lab
+    _open(page, url, "restart")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    start_cell(page, 1)
+    page.evaluate("() => { void jupyterapp.commands.execute('jupyter-worker:list-workers'); }")
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text("default: ")
+    dialog.locator("button", has_text="Close").click()
+    expect(dialog).to_have_count(0)
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
+    ).click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    stopped = code_cell(page, 1).locator(".jp-OutputArea")
+    expect(stopped).to_contain_text(
+        "worker 'default' was stopped: the kernel restarted", timeout=KERNEL_START_TIMEOUT
+    )
+    # the next cell gets a fresh worker
+    assert run_cell(page, 2, timeout=KERNEL_START_TIMEOUT).inner_text().strip() == "False"

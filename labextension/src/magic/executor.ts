@@ -224,6 +224,13 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
       options.sessionContext?.disposed.connect(() => {
         this._manager.stopAll(notebook, 'stopped: its notebook closed');
       });
+      // a kernel restart (from any button, menu or command) also stops the
+      // workers that run a cell now
+      options.sessionContext?.statusChanged.connect((_, status) => {
+        if (status === 'restarting') {
+          this._manager.stopBusy(notebook, 'stopped: the kernel restarted');
+        }
+      });
     }
     return queue;
   }

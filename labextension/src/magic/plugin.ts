@@ -1,9 +1,10 @@
 /**
  * The `%%worker` plugins (JupyterLab and JupyterLite): the cell executor,
- * the worker manager it shares with the commands, and interrupt / restart
- * routing for cells that run in workers.
+ * the worker manager it shares with the commands, and interrupt routing for
+ * cells that run in workers.
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { Dialog, ICommandPalette, showDialog } from '@jupyterlab/apputils';
 import { INotebookCellExecutor, INotebookTracker, runCell } from '@jupyterlab/notebook';
 import { Token } from '@lumino/coreutils';
 
@@ -20,15 +21,11 @@ const IWorkerManager = new Token<WorkerManager>(
 /** Commands after which the notebook's running worker cells are interrupted. */
 const INTERRUPT_COMMANDS = new Set(['notebook:interrupt-kernel', 'kernelmenu:interrupt']);
 
-/** Commands after which the notebook's busy workers are stopped (a restart). */
-const RESTART_COMMANDS = new Set([
-  'notebook:restart-kernel',
-  'notebook:restart-run-all',
-  'notebook:restart-clear-output',
-  'notebook:restart-and-run-to-selected',
-  'kernelmenu:restart',
-  'kernelmenu:restart-and-clear',
-]);
+/** Show the notebook's workers (and stop them). */
+const LIST_COMMAND = `${EXTENSION_ID}:list-workers`;
+
+/** Stop every worker of the current notebook. */
+const STOP_COMMAND = `${EXTENSION_ID}:stop-workers`;
 
 const managerPlugin: JupyterFrontEndPlugin<WorkerManager> = {
   id: `${EXTENSION_ID}:worker-manager`,
@@ -55,15 +52,21 @@ const executorPlugin: JupyterFrontEndPlugin<INotebookCellExecutor> = {
 
 /**
  * The interrupt button (and menu, and `I I`) interrupts the notebook's cells
- * that run in workers too; a kernel restart stops its busy workers. Listens
- * to the commands instead of replacing them, so it composes.
+ * that run in workers too. Listens to the commands instead of replacing
+ * them, so it composes. (A kernel restart is seen by the executor.)
  */
 const commandsPlugin: JupyterFrontEndPlugin<void> = {
   id: `${EXTENSION_ID}:worker-commands`,
-  description: 'Routes interrupt and restart to the browser workers of %%worker cells.',
+  description: 'Interrupt, list and stop the browser workers of %%worker cells.',
   autoStart: true,
   requires: [IWorkerManager, INotebookTracker],
-  activate: (app: JupyterFrontEnd, manager: WorkerManager, tracker: INotebookTracker): void => {
+  optional: [ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    manager: WorkerManager,
+    tracker: INotebookTracker,
+    palette: ICommandPalette | null,
+  ): void => {
     app.commands.commandExecuted.connect((_, { id }) => {
       const notebook = tracker.currentWidget?.content.model;
       if (!notebook) {
@@ -71,21 +74,45 @@ const commandsPlugin: JupyterFrontEndPlugin<void> = {
       }
       if (INTERRUPT_COMMANDS.has(id)) {
         manager.interrupt(notebook);
-      } else if (RESTART_COMMANDS.has(id)) {
-        manager.stopBusy(notebook, 'stopped: the kernel restarted');
       }
     });
-    app.commands.addCommand(`${EXTENSION_ID}:stop-workers`, {
+    const current = (): object | null => tracker.currentWidget?.content.model ?? null;
+    app.commands.addCommand(LIST_COMMAND, {
+      label: 'Show the Browser Workers of This Notebook',
+      describedBy: { args: { type: 'object', properties: {} } },
+      isEnabled: () => !!current(),
+      execute: async () => {
+        const notebook = current();
+        const workers = notebook ? manager.list(notebook) : [];
+        const body = workers.length
+          ? workers.map((w) => `${w.name}: ${w.state}, ${w.cellsRun} cells`).join('\n')
+          : 'No %%worker workers run for this notebook.';
+        const result = await showDialog({
+          title: 'Browser workers',
+          body,
+          buttons: workers.length
+            ? [Dialog.cancelButton({ label: 'Close' }), Dialog.warnButton({ label: 'Stop all' })]
+            : [Dialog.okButton({ label: 'Close' })],
+        });
+        if (notebook && workers.length && result.button.accept) {
+          manager.stopAll(notebook, 'stopped');
+        }
+      },
+    });
+    app.commands.addCommand(STOP_COMMAND, {
       label: 'Stop the Browser Workers of This Notebook',
       describedBy: { args: { type: 'object', properties: {} } },
-      isEnabled: () => !!tracker.currentWidget,
+      isEnabled: () => !!current(),
       execute: () => {
-        const notebook = tracker.currentWidget?.content.model;
+        const notebook = current();
         if (notebook) {
           manager.stopAll(notebook, 'stopped');
         }
       },
     });
+    for (const command of [LIST_COMMAND, STOP_COMMAND]) {
+      palette?.addItem({ command, category: 'Notebook Operations' });
+    }
   },
 };
 

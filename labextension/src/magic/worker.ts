@@ -71,9 +71,9 @@ export class NamedWorker implements ICodeRunner {
     return this._cellsRun;
   }
 
-  /** Whether a cell of this worker runs now. */
+  /** Whether a cell of this worker runs now, or waits for it to start. */
   get busy(): boolean {
-    return this._running > 0;
+    return this._pending > 0;
   }
 
   /**
@@ -87,7 +87,12 @@ export class NamedWorker implements ICodeRunner {
     onMessage: (msg: KernelMessage.IMessage) => void,
     silent = false,
   ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
-    const run = this._queue.then(() => this._execute(code, onMessage, silent));
+    this._pending++;
+    const run = this._queue
+      .then(() => this._execute(code, onMessage, silent))
+      .finally(() => {
+        this._pending--;
+      });
     this._queue = run.then(
       () => undefined,
       () => undefined,
@@ -187,6 +192,7 @@ export class NamedWorker implements ICodeRunner {
   private _kernel: Promise<WorkerKernel>;
   private _state: WorkerState = 'starting';
   private _running = 0;
+  private _pending = 0;
   private _cellsRun = 0;
   private _queue: Promise<void> = Promise.resolve();
   private _stopped = new PromiseDelegate<never>();
