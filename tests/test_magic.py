@@ -138,3 +138,17 @@ def test_config_reaches_the_magics() -> None:
     config = Config()
     config.WorkerMagics.on_kernel = "skip"
     assert WorkerMagics(config=config).on_kernel == "skip"
+
+
+def test_option_is_listed_with_help() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyter_worker.cli", "options"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "--WorkerMagics.on_kernel" in result.stdout
+    assert "'skip' prints that on stderr" in result.stdout
