@@ -75,6 +75,11 @@ NOTEBOOKS = {
         "%%worker\nimport importlib.util\nprint(importlib.util.find_spec('widgetsnbextension'))",
         "%%worker --packages widgetsnbextension\nimport widgetsnbextension\nprint('imported')",
     ],
+    "abort": [
+        "%%worker\nraise ValueError('stop')",
+        "print('ran')",
+        "%%worker\nprint('ran')",
+    ],
     "restart": [
         "%%worker\nstate = 'kept'",
         "%%worker\nwhile True:\n    pass",
@@ -167,6 +172,18 @@ def test_run_all_keeps_cell_order(page, lab):
     last = finish_cell(page, 2, timeout=KERNEL_START_TIMEOUT)
     assert last.inner_text().strip() == "ordered True"
     assert finish_cell(page, 1).inner_text().strip().endswith("True")
+
+
+def test_run_all_stops_after_a_failed_worker_cell(page, lab):
+    url, _root = lab
+    _open(page, url, "abort")
+    page.evaluate("() => { void jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    failed = finish_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    assert "ValueError: stop" in failed.inner_text()
+    for index in (1, 2):
+        cell = code_cell(page, index)
+        expect(cell.locator(".jp-InputPrompt")).to_have_text("[ ]:")
+        assert cell.locator(".jp-OutputArea-output").count() == 0
 
 
 def test_in_out_round_trip_and_errors(page, lab):

@@ -76,7 +76,16 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
     }
     const model = cell.model as ICodeCellModel;
     model.executionState = 'running';
-    return queue.chain(() => this._run(options, match, notebook), !background);
+    let ran = false;
+    const run = queue.chain(() => {
+      ran = true;
+      return this._run(options, match, notebook);
+    }, !background);
+    return run.finally(() => {
+      if (!ran && !cell.isDisposed) {
+        model.executionState = 'idle'; // skipped: a cell before it failed
+      }
+    });
   }
 
   private async _run(options: Options, match: WorkerCell, notebook: object): Promise<boolean> {
