@@ -46,14 +46,14 @@ def write_notebook(path: Path, sources: list[str], kernel: str = "python3") -> N
 
 
 @contextmanager
-def lab_server(root: Path, log_path: Path) -> Iterator[str]:
-    """Run `jupyter lab` on ``root`` as a user would; yield its URL."""
+def lab_server(root: Path, log_path: Path, *extra_args: str) -> Iterator[str]:
+    """Run `jupyter lab` on ``root`` as a user would (plus ``extra_args``); yield its URL."""
     port = _free_port()
     cmd = [
         sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
         f"--port={port}", "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=",
         "--ServerApp.password=", "--LabApp.expose_app_in_browser=True",
-        f"--ServerApp.root_dir={root}",
+        f"--ServerApp.root_dir={root}", *extra_args,
     ]  # fmt: skip
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(log_path.parent / "config")}
     with log_path.open("w") as log:
