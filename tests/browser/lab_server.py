@@ -23,19 +23,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+#: A source that starts with this is a markdown cell (the rest is its text).
+MARKDOWN = "markdown:"
+
+
 def write_notebook(path: Path, sources: list[str], kernel: str = "python3") -> None:
-    """Write a notebook of code cells with ``sources``, for ``kernel``."""
-    cells: list[dict[str, Any]] = [
-        {
-            "cell_type": "code",
-            "id": f"cell-{i}",
-            "execution_count": None,
-            "metadata": {},
-            "outputs": [],
-            "source": source,
-        }
-        for i, source in enumerate(sources)
-    ]
+    """Write a notebook of code cells with ``sources`` (or markdown, see ``MARKDOWN``)."""
+    cells: list[dict[str, Any]] = []
+    for i, source in enumerate(sources):
+        if source.startswith(MARKDOWN):
+            cell = {"cell_type": "markdown", "source": source.removeprefix(MARKDOWN)}
+        else:
+            cell = {"cell_type": "code", "execution_count": None, "outputs": [], "source": source}
+        cells.append({**cell, "id": f"cell-{i}", "metadata": {}})
     notebook = {
         "cells": cells,
         "metadata": {"kernelspec": {"name": kernel, "display_name": kernel}},

@@ -37,9 +37,13 @@ NOTEBOOKS = {
         "%%worker\nraise ValueError('from the worker')",
     ],
     "order": [
-        "import time\nt1 = time.time()",
-        "%%worker --in t1 --out t2\nimport time\ntime.sleep(1.5)\nt2 = time.time()\nt2 > t1",
-        "print('ordered', t1 < t2 < time.time())",
+        "%%worker\n'warm'",
+        "import time\ntime.sleep(2)\nt1 = time.time()",
+        "markdown:A markdown cell between: rendered at once, it must not let the next cell jump.",
+        # starts (w0) after the kernel cell before it ended (t1)
+        "%%worker --out w0,t2\nimport time\nw0 = time.time()\ntime.sleep(1.5)\nt2 = time.time()\n"
+        "'worker done'",
+        "print('ordered', t1 < w0 < t2 < time.time())",
     ],
     "transfer": [
         "data = {'a': [1, 2.5, None], 'b': {'c': 'é\"\\''}}\nitems = [1, 'two', [3], {'x': True}]",
@@ -168,10 +172,12 @@ def _saved_cells(page, path: Path) -> list[dict]:
 def test_run_all_keeps_cell_order(page, lab):
     url, _root = lab
     _open(page, url, "order")
-    page.evaluate("() => { void jupyterapp.commands.execute('notebook:run-all-cells'); }")
-    last = finish_cell(page, 2, timeout=KERNEL_START_TIMEOUT)
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)  # the worker is up: nothing hides a jump
+    code_cell(page, 1).locator(".jp-InputPrompt").click()
+    page.evaluate("() => { void jupyterapp.commands.execute('notebook:run-all-below'); }")
+    last = finish_cell(page, 3)
     assert last.inner_text().strip() == "ordered True"
-    assert finish_cell(page, 1).inner_text().strip().endswith("True")
+    assert finish_cell(page, 2).inner_text().strip().endswith("'worker done'")
 
 
 def test_run_all_stops_after_a_failed_worker_cell(page, lab):

@@ -19,9 +19,16 @@ export class CellQueue {
     return this._pending > 0;
   }
 
-  /** Record a cell that went straight to the kernel: later cells wait for it. */
+  /**
+   * Record a cell that went straight to the kernel (or a markdown cell):
+   * later cells wait for it and for the cells before it, which may still run.
+   */
   direct<T>(run: Promise<T>): Promise<T> {
-    this._setTail(run.then((ok) => ok !== false));
+    const before = this._tail;
+    const done = run.then((ok) => ok !== false);
+    this._setTail(
+      before.settled ? done : Promise.all([before.done, done]).then(([a, b]) => a && b),
+    );
     return run;
   }
 
