@@ -4,42 +4,21 @@
  */
 import type { ICodeCellModel } from '@jupyterlab/cells';
 import type { INotebookCellExecutor } from '@jupyterlab/notebook';
-import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { KernelMessage } from '@jupyterlab/services';
 
 import type { WorkerManager } from './manager';
 import type { ICellOptions, WorkerCell } from './options';
 import { MagicUsageError, USAGE, matchWorkerCell, parseCellLine, parseLineCommand } from './options';
 import { OutputSink } from './outputs';
 import { CellQueue } from './queue';
-import type { ICodeRunner } from './transfer';
+import type { ICodeRunner } from './runner';
+import { KernelRunner } from './runner';
 import { TransferError, readVariable, writeVariable } from './transfer';
 import { WorkerStoppedError } from './worker';
 import type { NamedWorker } from './worker';
 
 type RunCell = INotebookCellExecutor['runCell'];
 type Options = INotebookCellExecutor.IRunCellOptions;
-
-/** The notebook's own kernel, as a silent code runner for `--in` / `--out`. */
-class KernelRunner implements ICodeRunner {
-  readonly label = "the notebook's kernel";
-
-  constructor(private readonly _kernel: Kernel.IKernelConnection) {}
-
-  async runSilently(
-    code: string,
-    onMessage: (msg: KernelMessage.IMessage) => void,
-  ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
-    const future = this._kernel.requestExecute({
-      code,
-      silent: true,
-      store_history: false,
-      allow_stdin: false,
-      stop_on_error: false,
-    });
-    future.onIOPub = onMessage;
-    return (await future.done).content;
-  }
-}
 
 /** A failure already explained in the cell's outputs. */
 class CellFailed extends Error {}

@@ -5,21 +5,10 @@
  * assigns it. Works with any Python kernel with IPython's `display`; names
  * are checked as identifiers first, so nothing else reaches the kernel.
  */
-import type { KernelMessage } from '@jupyterlab/services';
 
 import { TYPE_MIME, VALUE_MIME } from '../tokens';
 import { checkVariable } from './options';
-
-/** Runs code silently (no history, no outputs in any cell) and hands back its messages. */
-export interface ICodeRunner {
-  /** Who runs the code, for error messages: "the kernel", "worker 'x'". */
-  readonly label: string;
-  /** Run `code`; `onMessage` sees its iopub messages. */
-  runSilently(
-    code: string,
-    onMessage: (msg: KernelMessage.IMessage) => void,
-  ): Promise<KernelMessage.IExecuteReplyMsg['content']>;
-}
+import type { ICodeRunner } from './runner';
 
 /** A variable that could not be copied; the message names it and why. */
 export class TransferError extends Error {

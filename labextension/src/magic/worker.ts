@@ -9,7 +9,7 @@ import { PromiseDelegate } from '@lumino/coreutils';
 
 import type { WorkerKernel } from '../kernel/kernel';
 import type { IMagicWorkerSettings } from './settings';
-import type { ICodeRunner } from './transfer';
+import type { ICodeRunner } from './runner';
 
 /** What a worker is doing, for `%worker list`. */
 export type WorkerState = 'starting' | 'idle' | 'running' | 'stopped';
