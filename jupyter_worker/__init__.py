@@ -34,6 +34,19 @@ def __getattr__(name: str) -> Any:
     return getattr(browser, name)
 
 
+def load_ipython_extension(ipython: Any) -> None:
+    """Make ``%%worker`` / ``%worker`` known to an IPython kernel (``%load_ext jupyter_worker``).
+
+    Parameters
+    ----------
+    ipython
+        The running ``InteractiveShell``.
+    """
+    from .magic.magics import WorkerMagics
+
+    ipython.register_magics(WorkerMagics(ipython, parent=ipython))
+
+
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
     """Tell JupyterLab where the prebuilt labextension lives."""
     return [{"src": "labextension", "dest": LABEXTENSION_NAME}]

@@ -48,9 +48,10 @@ def _options(_args: argparse.Namespace) -> None:
     # `jupyter server --help-all` lists only the server's own classes (no
     # extension's options appear there, JupyterLab's neither), so list ours here.
     from .lite.addon import JupyterWorkerAddon
+    from .magic.magics import WorkerMagics
     from .serverext import WorkerServerApp
 
-    for cls in (WorkerServerApp, JupyterWorkerAddon):
+    for cls in (WorkerServerApp, JupyterWorkerAddon, WorkerMagics):
         print(cls.class_get_help())
 
 

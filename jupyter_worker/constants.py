@@ -39,3 +39,8 @@ LITE_ISOLATION_DIR = "static/jupyter-worker/isolation"
 
 #: Embedder policies a page may be isolated with.
 EMBEDDER_POLICIES = ("credentialless", "require-corp")
+
+#: Where the server extension serves the offline Pyodide for ``%%worker`` in
+#: JupyterLab, below the base URL (``ExtensionApp.static_paths`` of the app
+#: named ``jupyter_worker``; ``tokens.ts`` ``LAB_PYODIDE_PATH``).
+LAB_PYODIDE_PATH = "static/jupyter_worker/"

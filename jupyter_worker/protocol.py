@@ -89,3 +89,8 @@ class ElementRef(TypedDict):
 
 #: The MIME type of a displayed worker element (``display/registry.ts``).
 ELEMENT_MIME = "application/vnd.jupyter-worker.element+json"
+
+#: ``%%worker --in/--out``: the MIME types under which a silent execute displays
+#: a variable's JSON text and its Python type name (``tokens.ts``).
+VALUE_MIME = "application/vnd.jupyter-worker.value"
+TYPE_MIME = "application/vnd.jupyter-worker.type"

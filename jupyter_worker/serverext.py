@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Enum
+from traitlets import Bool, Enum, default
 
 from .constants import EMBEDDER_POLICIES
 from .headers import isolation_headers
@@ -42,6 +44,12 @@ class WorkerServerApp(ExtensionApp):
             "outputs (they load without cookies); 'require-corp' blocks them."
         ),
     )
+
+    @default("static_paths")
+    def _default_static_paths(self) -> list[str]:
+        # The offline Pyodide for %%worker cells, at /static/jupyter_worker/
+        # (constants.LAB_PYODIDE_PATH); the build puts it in the package.
+        return [str(Path(__file__).parent / "pyodide_dist")]
 
     def initialize_settings(self) -> None:
         """Add the isolation headers to the server's response headers."""

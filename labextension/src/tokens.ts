@@ -192,3 +192,16 @@ export interface IWorkerSettings {
   /** Seconds the page waits for a Python callback's result before rejecting. */
   callbackTimeout: number;
 }
+
+/**
+ * Where the Jupyter server extension serves the offline Pyodide for `%%worker`
+ * in JupyterLab, below the base URL (`jupyter_worker/constants.py`
+ * `LAB_PYODIDE_PATH`).
+ */
+export const LAB_PYODIDE_PATH = 'static/jupyter_worker/';
+
+/** MIME type of the JSON text of a variable copied with `--in` / `--out`. */
+export const VALUE_MIME = 'application/vnd.jupyter-worker.value';
+
+/** MIME type of the Python type name of a variable copied with `--in` / `--out`. */
+export const TYPE_MIME = 'application/vnd.jupyter-worker.type';

@@ -1,0 +1,1 @@
+"""The ``%%worker`` cell magic: IPython side (option parsing, kernel fallback)."""

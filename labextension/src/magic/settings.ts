@@ -1,0 +1,37 @@
+/**
+ * Where `%%worker` workers get Pyodide: the site's settings in JupyterLite,
+ * the server extension's copy of the offline Pyodide in JupyterLab.
+ */
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
+
+import type { IPyodideSettings } from '../kernel/settings';
+import { readPyodideSettings, readWorkerSettings } from '../kernel/settings';
+import type { IWorkerSettings } from '../tokens';
+import { LAB_PYODIDE_PATH } from '../tokens';
+
+/** Everything a `%%worker` worker needs to start. */
+export interface IMagicWorkerSettings extends IPyodideSettings, IWorkerSettings {}
+
+/** Whether this page is a JupyterLite site (it has `litePluginSettings`). */
+export function isLite(): boolean {
+  return !!PageConfig.getOption('litePluginSettings');
+}
+
+/**
+ * The settings of a new worker. In JupyterLite those of the site (as for the
+ * worker kernel); in JupyterLab the offline Pyodide that the server extension
+ * serves, and no PyPI: `--packages` may install only what it ships.
+ */
+export function readMagicSettings(): IMagicWorkerSettings {
+  if (isLite()) {
+    return { ...readPyodideSettings(), ...readWorkerSettings() };
+  }
+  const pyodideUrl = URLExt.join(PageConfig.getBaseUrl(), LAB_PYODIDE_PATH, 'pyodide.mjs');
+  return {
+    pyodideUrl: new URL(pyodideUrl, location.href).href,
+    pipliteUrls: [],
+    disablePyPIFallback: true,
+    loadPyodideOptions: {} as IPyodideSettings['loadPyodideOptions'],
+    ...readWorkerSettings(),
+  };
+}

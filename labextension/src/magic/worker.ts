@@ -1,0 +1,201 @@
+/**
+ * One named `%%worker` worker: a WorkerKernel (the worker kernel's class,
+ * used here without any kernel server) whose messages go to the cell that
+ * runs there.
+ */
+import { KernelMessage } from '@jupyterlab/services';
+import type { Contents } from '@jupyterlab/services';
+import { PromiseDelegate } from '@lumino/coreutils';
+
+import type { WorkerKernel } from '../kernel/kernel';
+import type { IMagicWorkerSettings } from './settings';
+import type { ICodeRunner } from './runner';
+
+/** What a worker is doing, for `%worker list`. */
+export type WorkerState = 'starting' | 'idle' | 'running' | 'stopped';
+
+/** Why a cell's worker went away under it. */
+export class WorkerStoppedError extends Error {
+  name = 'WorkerStopped';
+}
+
+/** A browser Pyodide worker that runs `%%worker` cells of one name. */
+export class NamedWorker implements ICodeRunner {
+  /**
+   * Start a worker (Pyodide loads in the background; `execute` waits for it).
+   */
+  constructor(
+    readonly name: string,
+    settings: IMagicWorkerSettings,
+    contentsManager: Contents.IManager,
+  ) {
+    this.label = `worker '${name}'`;
+    this._stopped.promise.catch(() => undefined); // raced, never awaited alone
+    this._kernel = import('../kernel/kernel').then(({ WorkerKernel }) => {
+      const kernel = new WorkerKernel({
+        id: `jupyter-worker-${name}-${crypto.randomUUID()}`,
+        name,
+        location: '',
+        sendMessage: (msg) => this._route(msg),
+        ...settings,
+        mountDrive: false,
+        contentsManager,
+        logger: ({ payload }) => {
+          if (payload.type === 'text' && payload.level === 'critical') {
+            console.error(`%%worker ${name}: ${payload.data}`);
+          }
+        },
+      });
+      return kernel;
+    });
+    void this._kernel.then(
+      (kernel) => kernel.ready,
+      () => undefined,
+    ).then(() => {
+      if (this._state === 'starting') {
+        this._state = 'idle';
+      }
+    }, () => undefined);
+  }
+
+  /** Who runs the code, for error messages. */
+  readonly label: string;
+
+  /** What the worker is doing. */
+  get state(): WorkerState {
+    return this._state;
+  }
+
+  /** How many cells ran here. */
+  get cellsRun(): number {
+    return this._cellsRun;
+  }
+
+  /** Whether a cell of this worker runs now, or waits for it to start. */
+  get busy(): boolean {
+    return this._pending > 0;
+  }
+
+  /**
+   * Run `code` as a cell; `onMessage` gets its iopub messages. Cells of one
+   * worker run one after the other.
+   *
+   * @throws WorkerStoppedError if the worker is stopped before the cell ends.
+   */
+  execute(
+    code: string,
+    onMessage: (msg: KernelMessage.IMessage) => void,
+    silent = false,
+  ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
+    this._pending++;
+    const run = this._queue
+      .then(() => this._execute(code, onMessage, silent))
+      .finally(() => {
+        this._pending--;
+      });
+    this._queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Run `code` without history; for `--in` / `--out` and `--packages`. */
+  runSilently(
+    code: string,
+    onMessage: (msg: KernelMessage.IMessage) => void,
+  ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
+    return this.execute(code, onMessage, true);
+  }
+
+  /**
+   * Interrupt the running cell: KeyboardInterrupt in its Python when the page
+   * is cross-origin isolated. Without isolation nothing can reach a busy
+   * worker: it is stopped instead (returns false then).
+   */
+  async interrupt(): Promise<boolean> {
+    if (!this._running) {
+      return true;
+    }
+    if (crossOriginIsolated) {
+      (await this._kernel).interruptWorker();
+      return true;
+    }
+    this.stop('interrupted; without cross-origin isolation the worker had to be stopped');
+    return false;
+  }
+
+  /** Stop the worker; a running cell ends with WorkerStoppedError. */
+  stop(reason = 'stopped'): void {
+    if (this._state === 'stopped') {
+      return;
+    }
+    this._state = 'stopped';
+    this._stopped.reject(new WorkerStoppedError(`${this.label} was ${reason}`));
+    void this._kernel.then((kernel) => kernel.dispose(), () => undefined);
+  }
+
+  private async _execute(
+    code: string,
+    onMessage: (msg: KernelMessage.IMessage) => void,
+    silent: boolean,
+  ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
+    if (this._state === 'stopped') {
+      throw new WorkerStoppedError(`${this.label} is stopped`);
+    }
+    const kernel = await Promise.race([this._kernel, this._stopped.promise]);
+    await Promise.race([kernel.ready, this._stopped.promise]);
+    const msg = KernelMessage.createMessage({
+      msgType: 'execute_request',
+      channel: 'shell',
+      session: this._session,
+      content: {
+        code,
+        silent,
+        store_history: !silent,
+        user_expressions: {},
+        allow_stdin: false,
+        stop_on_error: false,
+      },
+    });
+    const reply = new PromiseDelegate<KernelMessage.IExecuteReplyMsg['content']>();
+    this._listeners.set(msg.header.msg_id, (message) => {
+      if (message.header.msg_type === 'execute_reply') {
+        reply.resolve(message.content as KernelMessage.IExecuteReplyMsg['content']);
+      } else {
+        onMessage(message);
+      }
+    });
+    this._running++;
+    this._state = 'running';
+    try {
+      void kernel.handleMessage(msg);
+      const content = await Promise.race([reply.promise, this._stopped.promise]);
+      if (!silent) {
+        this._cellsRun++;
+      }
+      return content;
+    } finally {
+      this._listeners.delete(msg.header.msg_id);
+      this._running--;
+      if (this._state === 'running' && !this._running) {
+        this._state = 'idle';
+      }
+    }
+  }
+
+  private _route(msg: KernelMessage.IMessage): void {
+    const parent = msg.parent_header as Partial<KernelMessage.IHeader>;
+    this._listeners.get(parent.msg_id ?? '')?.(msg);
+  }
+
+  private _kernel: Promise<WorkerKernel>;
+  private _state: WorkerState = 'starting';
+  private _running = 0;
+  private _pending = 0;
+  private _cellsRun = 0;
+  private _queue: Promise<void> = Promise.resolve();
+  private _stopped = new PromiseDelegate<never>();
+  private _session = crypto.randomUUID();
+  private _listeners = new Map<string, (msg: KernelMessage.IMessage) => void>();
+}

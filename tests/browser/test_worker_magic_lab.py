@@ -1,0 +1,313 @@
+"""``%%worker`` cells in JupyterLab with an ordinary server kernel (ipykernel)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lab_server import lab_server, write_notebook
+from notebook import (
+    KERNEL_START_TIMEOUT,
+    code_cell,
+    finish_cell,
+    open_notebook,
+    run_cell,
+    start_cell,
+)
+from playwright.sync_api import expect
+
+from jupyter_worker.magic.options import USAGE
+
+NOTEBOOKS = {
+    "hello": [
+        "import os\nkernel_pid = os.getpid()\nprint('kernel', kernel_pid)",
+        "%%worker\n"
+        "from js import document\n"
+        "import sys\n"
+        "el = document.createElement('canvas')\n"
+        "el.id = 'drawn-from-worker'\n"
+        "el.width = 7\n"
+        "display(el)\n"
+        "print('hello from the browser', sys.platform)\n"
+        "6 * 7",
+        "print('after', kernel_pid == os.getpid())",
+        "%%worker\nraise ValueError('from the worker')",
+    ],
+    "order": [
+        "%%worker\n'warm'",
+        "import time\ntime.sleep(2)\nt1 = time.time()",
+        "markdown:A markdown cell between: rendered at once, it must not let the next cell jump.",
+        # starts (w0) after the kernel cell before it ended (t1)
+        "%%worker --out w0,t2\nimport time\nw0 = time.time()\ntime.sleep(1.5)\nt2 = time.time()\n"
+        "'worker done'",
+        "print('ordered', t1 < w0 < t2 < time.time())",
+    ],
+    "transfer": [
+        "data = {'a': [1, 2.5, None], 'b': {'c': 'é\"\\''}}\nitems = [1, 'two', [3], {'x': True}]",
+        "%%worker --in data,items --out data2,items2\n"
+        "data2 = dict(data, seen=True)\n"
+        "items2 = items + [len(items)]",
+        "print(data2 == dict(data, seen=True), items2 == items + [4])",
+        "%%worker --in 1a\nprint('ran')",
+        "s = {1, 2}",
+        "%%worker --in s\nprint('ran')",
+        "%%worker --in nope\nprint('ran')",
+        "%%worker --bogus\nprint('ran')",
+        "%%worker -h\nprint('ran')",
+    ],
+    "named": [
+        "%%worker one\nx = 'one'",
+        "%%worker two\nx = 'two'",
+        "%%worker one\nprint(x)",
+        "%%worker two\nprint(x)",
+        "%%worker one --background\nimport time\nt0 = time.time()\ntime.sleep(3)\n"
+        "print(t0, time.time())",
+        "%%worker two --background\nimport time\nt0 = time.time()\ntime.sleep(3)\n"
+        "print(t0, time.time())",
+        "%worker list",
+        "%worker stop two",
+        "%worker list",
+    ],
+    "interrupt": [
+        "%%worker\ni = 0\nwhile True:\n    i += 1",
+        "%%worker\nprint('still here', i > 0)",
+        "%%worker --timeout 1\nwhile True:\n    pass",
+        "%%worker --packages no-such-package-jw\nprint('ran')",
+        "%%worker\nimport importlib.util\nprint(importlib.util.find_spec('widgetsnbextension'))",
+        "%%worker --packages widgetsnbextension\nimport widgetsnbextension\nprint('imported')",
+    ],
+    "abort": [
+        "%%worker\nraise ValueError('stop')",
+        "print('ran')",
+        "%%worker\nprint('ran')",
+    ],
+    "restart": [
+        "%%worker\nstate = 'kept'",
+        "%%worker\nwhile True:\n    pass",
+        "%%worker\nprint('state' in globals())",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("lab")
+    for name, sources in NOTEBOOKS.items():
+        write_notebook(root / f"{name}.ipynb", sources)
+    with lab_server(root, root.parent / "lab.log") as url:
+        yield url, root
+
+
+def _open(page, url: str, name: str) -> None:
+    # a workspace of its own: no tab of an earlier test comes back
+    open_notebook(page, f"{url}lab/workspaces/{name}/tree/{name}.ipynb?reset")
+    assert page.evaluate("crossOriginIsolated") is True
+    page.wait_for_function(
+        "jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel"
+        "?.connectionStatus === 'connected'",
+        timeout=KERNEL_START_TIMEOUT,
+    )
+
+
+def _count_workers(page) -> list[str]:
+    """Record the Pyodide workers ``page`` starts from now on."""
+    started: list[str] = []
+    page.on("worker", lambda w: started.append(w.url) if "pyodide.worker" in w.url else None)
+    return started
+
+
+def test_worker_cell_prints_displays_and_saves(page, lab):
+    url, root = lab
+    workers = _count_workers(page)
+    _open(page, url, "hello")
+    assert workers == []  # opening runs nothing
+    first = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    assert first.inner_text().startswith("kernel ")
+    output = run_cell(page, 1, timeout=KERNEL_START_TIMEOUT)
+    assert "hello from the browser emscripten" in output.inner_text()
+    assert output.locator(".jp-OutputArea-executeResult").inner_text().strip().endswith("42")
+    canvas = output.locator(".jp-WorkerElement canvas#drawn-from-worker")
+    assert canvas.get_attribute("width") == "7"
+    assert len(workers) == 1
+    after = run_cell(page, 2)
+    assert after.inner_text().strip() == "after True"
+    error = run_cell(page, 3)
+    assert "ValueError: from the worker" in error.inner_text()
+    stderr = "[data-mime-type='application/vnd.jupyter.stderr']"
+    assert error.locator(f".jp-RenderedText{stderr}").count() == 1
+
+    # save, reload: the outputs are in the file and on the page, nothing runs again
+    page.keyboard.press("Control+s")
+    saved = _saved_cells(page, root / "hello.ipynb")
+    worker_cell = saved[1]
+    assert worker_cell["execution_count"] == 1
+    kinds = [o["output_type"] for o in worker_cell["outputs"]]
+    assert kinds == ["display_data", "stream", "execute_result"]
+    assert "<canvas" in "".join(worker_cell["outputs"][0]["data"]["text/html"])
+    assert saved[3]["outputs"][0]["ename"] == "ValueError"
+    workers.clear()
+    page.reload()
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+    reloaded = code_cell(page, 1)
+    expect(reloaded.locator(".jp-InputPrompt")).to_have_text("[1]:")
+    expect(reloaded.locator(".jp-OutputArea")).to_contain_text("hello from the browser")
+    expect(reloaded.locator("canvas")).to_have_count(1)
+    page.wait_for_timeout(2000)  # give a (wrong) re-execution the chance to start
+    assert workers == []
+
+
+def _saved_cells(page, path: Path) -> list[dict]:
+    """The cells of ``path`` once the save has written outputs."""
+    for _attempt in range(100):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        if cells[0]["outputs"]:
+            return cells
+        page.wait_for_timeout(200)
+    pytest.fail(f"{path} was not saved")
+
+
+def test_run_all_keeps_cell_order(page, lab):
+    url, _root = lab
+    _open(page, url, "order")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)  # the worker is up: nothing hides a jump
+    code_cell(page, 1).locator(".jp-InputPrompt").click()
+    page.evaluate("() => { void jupyterapp.commands.execute('notebook:run-all-below'); }")
+    last = finish_cell(page, 3)
+    assert last.inner_text().strip() == "ordered True"
+    assert finish_cell(page, 2).inner_text().strip().endswith("'worker done'")
+
+
+def test_run_all_stops_after_a_failed_worker_cell(page, lab):
+    url, _root = lab
+    _open(page, url, "abort")
+    page.evaluate("() => { void jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    failed = finish_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    assert "ValueError: stop" in failed.inner_text()
+    for index in (1, 2):
+        cell = code_cell(page, index)
+        expect(cell.locator(".jp-InputPrompt")).to_have_text("[ ]:")
+        assert cell.locator(".jp-OutputArea-output").count() == 0
+
+
+def test_in_out_round_trip_and_errors(page, lab):
+    url, _root = lab
+    _open(page, url, "transfer")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    run_cell(page, 1, timeout=KERNEL_START_TIMEOUT)
+    assert run_cell(page, 2).inner_text().strip() == "True True"
+
+    def error_of(index: int) -> str:
+        return _run_uncounted(page, index)
+
+    def ran(text: str) -> bool:
+        return re.search(r"^ran$", text, re.MULTILINE) is not None
+
+    bad_name = error_of(3)
+    assert "'1a' is not a Python variable name" in bad_name
+    assert not ran(bad_name)
+    run_cell(page, 4)
+    not_json = error_of(5)
+    assert "--in s: s is a set, which is not JSON-able" in not_json
+    assert not ran(not_json)
+    missing = error_of(6)
+    assert "--in nope: the notebook's kernel has no variable nope" in missing
+    usage = error_of(7)
+    assert "UsageError: unknown option '--bogus'" in usage
+    assert not ran(usage)
+    helped = _run_uncounted(page, 8)
+    assert helped.strip() == USAGE.strip()
+
+
+def _run_uncounted(page, index: int) -> str:
+    """Run a cell that ends without an execution count (it ran no code); its output text."""
+    cell = code_cell(page, index)
+    cell.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Control+Enter")
+    expect(cell.locator(".jp-OutputArea-output")).not_to_have_count(0)
+    expect(cell.locator(".jp-InputPrompt")).to_have_text("[ ]:")
+    return cell.locator(".jp-OutputArea").inner_text()
+
+
+def _interval(text: str) -> tuple[float, float]:
+    start, end = (float(x) for x in text.split())
+    return start, end
+
+
+def test_named_workers_are_separate_and_run_in_parallel(page, lab):
+    url, _root = lab
+    _open(page, url, "named")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    run_cell(page, 1, timeout=KERNEL_START_TIMEOUT)
+    assert run_cell(page, 2).inner_text().strip() == "one"
+    assert run_cell(page, 3).inner_text().strip() == "two"
+    start_cell(page, 4)
+    start_cell(page, 5)
+    one = _interval(finish_cell(page, 4).inner_text())
+    two = _interval(finish_cell(page, 5).inner_text())
+    # recorded start/end times of the two cells overlap
+    assert one[0] < two[1]
+    assert two[0] < one[1]
+    listed = _run_uncounted(page, 6)
+    assert re.search(r"^one\s+idle\s+3$", listed, re.MULTILINE)
+    assert re.search(r"^two\s+idle\s+3$", listed, re.MULTILINE)
+    assert _run_uncounted(page, 7).strip() == "stopped worker 'two'"
+    listed = _run_uncounted(page, 8)
+    assert "one" in listed
+    assert "two" not in listed
+
+
+def test_interrupt_timeout_and_packages(page, lab):
+    url, _root = lab
+    _open(page, url, "interrupt")
+    start_cell(page, 0)
+    cell = code_cell(page, 0)
+    # the loop runs once the worker is up: then interrupt with the toolbar button
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jp-CodeCell')[0]"
+        ".querySelector('.jp-InputPrompt').textContent.includes('*')"
+    )
+    page.wait_for_timeout(500)
+    interrupt = page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:interrupt-kernel']"
+    )
+    output = cell.locator(".jp-OutputArea")
+    for _attempt in range(60):  # the first clicks may come before the loop runs
+        interrupt.click()
+        if "KeyboardInterrupt" in output.inner_text():
+            break
+        page.wait_for_timeout(1000)
+    expect(output).to_contain_text("KeyboardInterrupt", timeout=KERNEL_START_TIMEOUT)
+    assert run_cell(page, 1).inner_text().strip() == "still here True"
+    timed_out = run_cell(page, 2).inner_text()
+    assert "KeyboardInterrupt" in timed_out
+    assert "--timeout: interrupted after 1 s" in timed_out
+    missing = _run_uncounted(page, 3)
+    assert "no-such-package-jw" in missing
+    assert not re.search(r"^ran$", missing, re.MULTILINE)
+    assert run_cell(page, 4).inner_text().strip() == "None"  # not installed yet
+    assert run_cell(page, 5).inner_text().strip() == "imported"
+
+
+def test_restart_stops_the_busy_worker_and_the_panel_lists_workers(page, lab):
+    url, _root = lab
+    _open(page, url, "restart")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    start_cell(page, 1)
+    page.evaluate("() => { void jupyterapp.commands.execute('jupyter-worker:list-workers'); }")
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text("default: ")
+    dialog.locator("button", has_text="Close").click()
+    expect(dialog).to_have_count(0)
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
+    ).click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    stopped = code_cell(page, 1).locator(".jp-OutputArea")
+    expect(stopped).to_contain_text(
+        "worker 'default' was stopped: the kernel restarted", timeout=KERNEL_START_TIMEOUT
+    )
+    # the next cell gets a fresh worker
+    assert run_cell(page, 2, timeout=KERNEL_START_TIMEOUT).inner_text().strip() == "False"

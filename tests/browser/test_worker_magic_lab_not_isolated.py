@@ -1,0 +1,41 @@
+"""``%%worker`` in JupyterLab when the server sends no isolation headers."""
+
+from __future__ import annotations
+
+from lab_server import lab_server, write_notebook
+from notebook import KERNEL_START_TIMEOUT, code_cell, open_notebook, run_cell, start_cell
+from playwright.sync_api import expect
+
+CELLS = [
+    "%%worker\nimport sys\nprint('runs', sys.platform)",
+    "%%worker\nfrom js import document\ndocument.title",
+    "%%worker\nwhile True:\n    pass",
+    "%%worker\nprint('fresh', 'sys' not in globals())",
+]
+
+
+def test_cells_run_and_interrupt_stops_the_worker(page, tmp_path):
+    root = tmp_path / "plain"
+    root.mkdir()
+    write_notebook(root / "plain.ipynb", CELLS)
+    with lab_server(root, tmp_path / "lab.log", "--WorkerServerApp.isolation_headers=False") as url:
+        open_notebook(page, f"{url}lab/workspaces/plain/tree/plain.ipynb?reset")
+        assert page.evaluate("crossOriginIsolated") is False
+        page.wait_for_function(
+            "jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel"
+            "?.connectionStatus === 'connected'",
+            timeout=KERNEL_START_TIMEOUT,
+        )
+        output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+        assert output.inner_text().strip() == "runs emscripten"
+        # the page proxy needs isolation: a clear error, not a hang
+        error = run_cell(page, 1).inner_text()
+        assert "IsolationError" in error
+        start_cell(page, 2)
+        page.wait_for_timeout(1000)
+        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        panel.locator("jp-button[data-command='notebook:interrupt-kernel']").click()
+        expect(code_cell(page, 2).locator(".jp-OutputArea")).to_contain_text(
+            "without cross-origin isolation the worker had to be stopped"
+        )
+        assert run_cell(page, 3, timeout=KERNEL_START_TIMEOUT).inner_text().strip() == "fresh True"
