@@ -32,7 +32,7 @@ from pathlib import Path
 from chromium import launch
 from harness import CELLS, cores_during, notebook, run_cell, serve, start_cell, wait_cell
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, Playwright, sync_playwright
 
 from jupyter_worker.lite.site import build_site
 
@@ -80,7 +80,8 @@ async (index) => {
     observer.observe(prompt, { subtree: true, childList: true, characterData: true });
   });
   const start = performance.now();
-  button.click();
+  // the notebook's toolbar buttons act on mousedown (they keep the cell's focus)
+  button.dispatchEvent(new MouseEvent('mousedown', { bubbles: true, cancelable: true, button: 0 }));
   await done;
   return performance.now() - start;
 }
@@ -142,6 +143,84 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
+LongTasks = dict[str, dict[str, dict[str, float | bool]]]
+
+
+def _measure_load(driver: Playwright, base: str, limit_s: float) -> LongTasks:
+    """Long tasks per kernel and cell; a browser each (a flooded page may not close)."""
+    long_tasks: LongTasks = {}
+    for kernel in ("python-worker", "python"):
+        browser = launch(driver)
+        page = browser.new_page()
+        tasks: list[tuple[float, float]] = []
+        page.expose_function("jwLongTask", lambda s, d, tasks=tasks: tasks.append((s, d)))
+        page.add_init_script(OBSERVE)
+        _open(page, base, f"load-{kernel}")
+        long_tasks[kernel] = {}
+        for index, (label, _) in enumerate(LOAD, start=1):
+            if kernel == "python" and "DOM" in label:
+                continue  # upstream's worker cannot reach the page
+            row = _long_tasks(page, tasks, index, limit_s)
+            long_tasks[kernel][label] = row
+            print(f"{kernel}, {label}: {row}", file=sys.stderr, flush=True)
+            if not row["finished"]:
+                break  # the page is flooded: nothing more can run on it
+        browser.close()
+    return long_tasks
+
+
+def _measure_stops(
+    driver: Playwright, base: str, runs: int
+) -> tuple[dict[str, list[float]], dict[str, tuple[float, float]]]:
+    """Interrupt latencies per blocking situation; CPU idle and during time.sleep(5)."""
+    browser = launch(driver)
+    page = browser.new_page()
+    _open(page, base, "stops")
+    latencies = {}
+    for index, (label, code) in enumerate(BLOCKING.items(), start=1):
+        latencies[label] = _interrupt_latencies(page, index, code, runs)
+        print(f"interrupts, {label}: {latencies[label]}", file=sys.stderr, flush=True)
+    sleep_index = len(BLOCKING) + 1
+    cpu = {
+        "idle 5 s": cores_during(lambda: time.sleep(5)),
+        "cell in sleep(5)": cores_during(lambda: run_cell(page, sleep_index)),
+    }
+    browser.close()
+    return latencies, cpu
+
+
+def _report(
+    long_tasks: LongTasks,
+    latencies: dict[str, list[float]],
+    cpu: dict[str, tuple[float, float]],
+) -> None:
+    if long_tasks:
+        print("Main-thread long tasks (> 50 ms) while the cell runs:")
+        print(
+            f"  {'kernel':14} {'cell':18} {'count':>6} {'max ms':>8} {'blocked s':>10} "
+            f"{'cell s':>8}"
+        )
+    for kernel, rows in long_tasks.items():
+        for label, row in rows.items():
+            note = "" if row["finished"] else "  (cut off: not finished)"
+            print(
+                f"  {kernel:14} {label:18} {row['count']:6} {row['max_ms']:8.0f} "
+                f"{row['blocked_s']:10.2f} {row['seconds']:8.1f}{note}"
+            )
+    if latencies:
+        runs = len(next(iter(latencies.values())))
+        print(f"\nInterrupt latency, click to finished prompt ({runs} each), ms:")
+    for label, values in latencies.items():
+        print(
+            f"  {label:18} p50 {statistics.median(values):6.0f}   "
+            f"p95 {_percentile(values, 0.95):6.0f}   max {max(values):6.0f}"
+        )
+    if cpu:
+        print("\nCPU, cores (all Chromium / worker threads):")
+    for window, (everything, workers) in cpu.items():
+        print(f"  {window:18} {everything:.3f} / {workers:.3f}")
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -149,7 +228,13 @@ def main() -> None:
     parser.add_argument(
         "--flood-limit", type=float, default=120, help="seconds before a cell's count stops"
     )
+    parser.add_argument(
+        "--parts",
+        default="load,interrupts",
+        help="what to measure: load (long tasks), interrupts (latency and CPU), or both",
+    )
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as driver:
         contents = Path(tmp) / "contents"
         contents.mkdir()
@@ -161,57 +246,11 @@ def main() -> None:
         cells = ["1", *BLOCKING.values(), "import time\ntime.sleep(5)"]
         (contents / "stops.ipynb").write_text(json.dumps(notebook(cells)), encoding="utf-8")
         base = serve(build_site(Path(tmp) / "site", [contents]))
-        long_tasks: dict[str, dict[str, dict[str, float | bool]]] = {}
-        for kernel in ("python-worker", "python"):
-            # a browser each: a flooded page may not even close, but its browser does
-            browser = launch(driver)
-            page = browser.new_page()
-            tasks: list[tuple[float, float]] = []
-            page.expose_function("jwLongTask", lambda s, d, tasks=tasks: tasks.append((s, d)))
-            page.add_init_script(OBSERVE)
-            _open(page, base, f"load-{kernel}")
-            long_tasks[kernel] = {}
-            for index, (label, _) in enumerate(LOAD, start=1):
-                if kernel == "python" and "DOM" in label:
-                    continue  # upstream's worker cannot reach the page
-                row = _long_tasks(page, tasks, index, args.flood_limit)
-                long_tasks[kernel][label] = row
-                print(f"{kernel}, {label}: {row}", file=sys.stderr, flush=True)
-                if not row["finished"]:
-                    break  # the page is flooded: nothing more can run on it
-            browser.close()
-
-        browser = launch(driver)
-        page = browser.new_page()
-        _open(page, base, "stops")
-        latencies = {}
-        for index, (label, code) in enumerate(BLOCKING.items(), start=1):
-            latencies[label] = _interrupt_latencies(page, index, code, args.interrupts)
-            print(f"interrupts, {label}: done", file=sys.stderr, flush=True)
-        sleep_index = len(BLOCKING) + 1
-        cpu = cores_during(lambda: run_cell(page, sleep_index))
-        idle = cores_during(lambda: time.sleep(5))
-        page.close()
-        browser.close()
-
-    print("Main-thread long tasks (> 50 ms) while the cell runs:")
-    print(f"  {'kernel':14} {'cell':18} {'count':>6} {'max ms':>8} {'blocked s':>10} {'cell s':>8}")
-    for kernel, rows in long_tasks.items():
-        for label, row in rows.items():
-            note = "" if row["finished"] else "  (cut off: not finished)"
-            print(
-                f"  {kernel:14} {label:18} {row['count']:6} {row['max_ms']:8.0f} "
-                f"{row['blocked_s']:10.2f} {row['seconds']:8.1f}{note}"
-            )
-    print(f"\nInterrupt latency, click to finished prompt ({args.interrupts} each), ms:")
-    for label, values in latencies.items():
-        print(
-            f"  {label:18} p50 {statistics.median(values):6.0f}   "
-            f"p95 {_percentile(values, 0.95):6.0f}   max {max(values):6.0f}"
+        long_tasks = _measure_load(driver, base, args.flood_limit) if "load" in parts else {}
+        latencies, cpu = (
+            _measure_stops(driver, base, args.interrupts) if "interrupts" in parts else ({}, {})
         )
-    print("\nCPU, cores (all Chromium / worker threads):")
-    print(f"  idle 5 s            {idle[0]:.3f} / {idle[1]:.3f}")
-    print(f"  cell in sleep(5)    {cpu[0]:.3f} / {cpu[1]:.3f}")
+    _report(long_tasks, latencies, cpu)
 
 
 if __name__ == "__main__":
