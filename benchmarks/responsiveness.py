@@ -165,7 +165,12 @@ def _measure_load(driver: Playwright, base: str, limit_s: float) -> LongTasks:
             print(f"{kernel}, {label}: {row}", file=sys.stderr, flush=True)
             if not row["finished"]:
                 break  # the page is flooded: nothing more can run on it
-        browser.close()
+        if all(row["finished"] for row in long_tasks[kernel].values()):
+            browser.close()
+        else:
+            # a flooded page does not let `close` finish; the browser process
+            # itself quits at once
+            browser.new_browser_cdp_session().send("Browser.close")
     return long_tasks
 
 

@@ -130,8 +130,10 @@ def test_status_bar_commands_crashes_and_restarts(page, page_log, isolated_url):
     expect(finish_cell(page, 1, timeout=20_000)).to_contain_text("KeyboardInterrupt")
     assert result_text(run_cell(page, 2)) == "42"
     # a Pyodide fatal error: the cell says so, the kernel is dead until restarted
-    expect(run_cell(page, 3)).to_contain_text("WorkerCrashed")
+    crash = run_cell(page, 3)
+    expect(crash).to_contain_text("WorkerCrashed")
     expect(_status(page)).to_have_text("Worker: dead · isolated")
+    assert crash.inner_text().count("WorkerCrashed") == 1  # said once, in this cell only
     # the crash itself is the worker's one uncaught error
     assert set(page_log.errors) == {"RuntimeError: memory access out of bounds"}
     page_log.errors.clear()
@@ -144,7 +146,9 @@ def test_status_bar_commands_crashes_and_restarts(page, page_log, isolated_url):
     start_cell(page, 4)
     expect(_status(page)).to_have_text("Worker: dead · isolated", timeout=20_000)
     finish_cell(page, 4)
-    expect(run_cell(page, 2)).to_contain_text("worker thread ended")
+    gone = run_cell(page, 2)
+    expect(gone).to_contain_text("worker thread ended")
+    assert gone.inner_text().count("WorkerCrashed") == 1
     page.locator(
         ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
     ).click()

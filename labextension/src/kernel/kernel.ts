@@ -40,6 +40,8 @@ interface IExtras {
   server: ChannelServer | null;
   /** Settles when the worker can run no more cells (crash, restart to interrupt). */
   stopped: PromiseDelegate<IStop>;
+  /** Why, once it has. */
+  stop?: IStop;
   /** Ends the page's watch of the worker's lifeline lock. */
   lifeline: AbortController;
 }
@@ -62,13 +64,22 @@ export class WorkerKernel extends PyodideKernel {
   async executeRequest(
     content: KernelMessage.IExecuteRequestMsg['content'],
   ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
-    const { stopped } = this._extras;
+    const extras = this._extras;
+    if (extras.stop) {
+      return this._fail(extras.stop); // the worker is gone: do not ask it
+    }
     this._running++;
     workers.setState(this.id, { phase: 'busy', detail: '' });
+    let settled = false;
     try {
-      const failed = stopped.promise.then((stop) => this._fail(stop));
-      return await Promise.race([super.executeRequest(content), failed]);
+      const running = super.executeRequest(content);
+      // a worker that dies mid-cell may still reject the call later: not news
+      running.catch(() => undefined);
+      // only while this cell runs: a later stop is the next cell's to report
+      const failed = extras.stopped.promise.then((stop) => (settled ? null : this._fail(stop)));
+      return (await Promise.race([running, failed])) as KernelMessage.IExecuteReplyMsg['content'];
     } finally {
+      settled = true;
       this._running--;
       if (!this._running) {
         workers.setState(this.id, { phase: 'idle', detail: '' });
@@ -89,6 +100,7 @@ export class WorkerKernel extends PyodideKernel {
       return 'idle';
     }
     if (!server) {
+      this._extras.stop = RESTARTED_TO_INTERRUPT;
       stopped.resolve(RESTARTED_TO_INTERRUPT);
       // let the failed cell's reply go out before the restart
       await stopped.promise;
@@ -249,6 +261,7 @@ export class WorkerKernel extends PyodideKernel {
 
   /** The worker can run no more cells: say so in the running cell and later ones. */
   private _stop(stop: IStop): void {
+    this._extras.stop ??= stop;
     this._extras.stopped.resolve(stop);
     workers.setState(this.id, { phase: 'dead', detail: stop.evalue });
   }
