@@ -138,7 +138,7 @@ def _interrupt_latencies(page: Page, index: int, code: str, runs: int) -> list[f
         latency = page.evaluate(INTERRUPT, index)
         if latency is None:
             print(f"an interrupt did not stop cell {index} in 30 s", file=sys.stderr, flush=True)
-            wait_cell(page, index)  # before the next start
+            page.evaluate(INTERRUPT, index)  # once more, before the next start
             continue
         latencies.append(latency)
     return latencies
@@ -222,6 +222,9 @@ def _report(
         runs = len(next(iter(latencies.values())))
         print(f"\nInterrupt latency, click to finished prompt ({runs} each), ms:")
     for label, values in latencies.items():
+        if not values:
+            print(f"  {label:18} no interrupt stopped its cell")
+            continue
         print(
             f"  {label:18} p50 {statistics.median(values):6.0f}   "
             f"p95 {_percentile(values, 0.95):6.0f}   max {max(values):6.0f}"
