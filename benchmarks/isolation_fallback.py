@@ -30,6 +30,7 @@ import urllib.request
 from pathlib import Path
 
 from chromium import launch
+from harness import notebook
 from playwright.sync_api import Error, Page, sync_playwright
 
 from jupyter_worker.lite.site import build_site
@@ -40,21 +41,8 @@ NOTEBOOK = "lab/index.html?path=start.ipynb"
 
 def _notebook(folder: Path) -> None:
     folder.mkdir(parents=True)
-    notebook = {
-        "cells": [
-            {
-                "cell_type": "code",
-                "execution_count": None,
-                "metadata": {},
-                "outputs": [],
-                "source": "from js import document\nprint('ready', document.title != '')",
-            }
-        ],
-        "metadata": {"kernelspec": {"name": "python-worker", "display_name": "Python (worker)"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    (folder / "start.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    cells = ["from js import document\nprint('ready', document.title != '')"]
+    (folder / "start.ipynb").write_text(json.dumps(notebook(cells)), encoding="utf-8")
 
 
 def _first_output(page: Page, url: str) -> tuple[float, float, int]:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from site_server import serve
 
 CHROMIUM = Path(os.environ.get("JUPYTER_WORKER_CHROMIUM", "/usr/bin/chromium"))
 
@@ -102,3 +103,17 @@ def page(browser: Browser, page_log: PageLog, context_options: dict[str, Any]) -
     context.close()
     assert page_log.foreign_requests() == []
     assert page_log.errors == []
+
+
+@pytest.fixture
+def isolated_url(lite_site: Path) -> Iterator[str]:
+    """The shared test site, served with the isolation headers."""
+    with serve(lite_site, isolated=True) as base:
+        yield base
+
+
+@pytest.fixture
+def plain_url(lite_site: Path) -> Iterator[str]:
+    """The shared test site, served without them."""
+    with serve(lite_site, isolated=False) as base:
+        yield base

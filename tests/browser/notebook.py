@@ -69,3 +69,10 @@ def set_cell_source(page: Page, index: int, source: str) -> None:
     editor.click()
     page.keyboard.press("Control+A")
     page.keyboard.insert_text(source)
+
+
+def interrupt_kernel(page: Page) -> None:
+    """Press the notebook toolbar's interrupt button."""
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:interrupt-kernel']"
+    ).click()

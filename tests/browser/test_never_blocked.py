@@ -7,6 +7,7 @@ from notebook import (
     KERNEL_START_TIMEOUT,
     code_cell,
     finish_cell,
+    interrupt_kernel,
     open_notebook,
     result_text,
     run_cell,
@@ -19,27 +20,9 @@ from site_server import serve
 FLOOD_TIMEOUT = 300_000
 
 
-@pytest.fixture
-def isolated_url(lite_site):
-    with serve(lite_site, isolated=True) as base:
-        yield base
-
-
-@pytest.fixture
-def plain_url(lite_site):
-    with serve(lite_site, isolated=False) as base:
-        yield base
-
-
 def _open(page: Page, base: str, name: str, *, isolated: bool) -> None:
     open_notebook(page, f"{base}lab/index.html?path={name}.ipynb")
     assert page.evaluate("crossOriginIsolated") is isolated
-
-
-def _interrupt(page: Page) -> None:
-    page.locator(
-        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:interrupt-kernel']"
-    ).click()
 
 
 def _answer_stdin(page: Page, index: int, text: str) -> None:
@@ -71,14 +54,14 @@ def test_interrupt_an_input_and_a_dom_loop_keeps_state(page, isolated_url):
     # input() waiting for an answer that never comes
     start_cell(page, 5)
     code_cell(page, 5).locator(".jp-Stdin-input").wait_for()
-    _interrupt(page)
+    interrupt_kernel(page)
     expect(finish_cell(page, 5, timeout=20_000)).to_contain_text("KeyboardInterrupt")
     assert result_text(run_cell(page, 6)) == "42"
     # a long loop of synchronous DOM calls
     start_cell(page, 7)
     expect(code_cell(page, 7).locator(".jp-InputPrompt")).to_have_text("[*]:")
     page.wait_for_timeout(1_000)
-    _interrupt(page)
+    interrupt_kernel(page)
     expect(finish_cell(page, 7, timeout=20_000)).to_contain_text("KeyboardInterrupt")
     assert result_text(run_cell(page, 8)) == "43"
 
@@ -165,7 +148,7 @@ def test_not_isolated_interrupt_restarts_the_worker_and_says_so(page, plain_url)
     assert "Cross-Origin-Opener-Policy" in (_status(page).get_attribute("title") or "")
     start_cell(page, 1)
     expect(_status(page)).to_have_text("Worker: busy · not isolated")
-    _interrupt(page)
+    interrupt_kernel(page)
     output = finish_cell(page, 1, timeout=20_000)
     expect(output).to_contain_text("KeyboardInterrupt")
     expect(output).to_contain_text("state (variables, imports) is lost")

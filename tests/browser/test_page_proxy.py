@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
 from notebook import (
     KERNEL_START_TIMEOUT,
     code_cell,
     finish_cell,
+    interrupt_kernel,
     open_notebook,
     result_text,
     run_cell,
     start_cell,
 )
 from playwright.sync_api import expect
-from site_server import serve
 
 #: A million round trips take minutes on a shared 2-core machine.
 MILLION_TIMEOUT = 900_000
-
-
-@pytest.fixture
-def isolated_url(lite_site):
-    with serve(lite_site, isolated=True) as base:
-        yield base
-
-
-@pytest.fixture
-def plain_url(lite_site):
-    with serve(lite_site, isolated=False) as base:
-        yield base
 
 
 def _open(page, base, name):
@@ -115,12 +102,6 @@ def test_waiting_on_python_callbacks_never_hangs(page, page_log, isolated_url):
     assert "the page waited 2 s for a Python callback" in page_log.errors.pop()
 
 
-def _interrupt(page):
-    page.locator(
-        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:interrupt-kernel']"
-    ).click()
-
-
 def test_interrupt_stops_the_running_cell_and_keeps_state(page, isolated_url):
     _open(page, isolated_url, "interrupt")
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
@@ -130,7 +111,7 @@ def test_interrupt_stops_the_running_cell_and_keeps_state(page, isolated_url):
         start_cell(page, busy)
         expect(code_cell(page, busy).locator(".jp-InputPrompt")).to_have_text("[*]:")
         page.wait_for_timeout(500)
-        _interrupt(page)
+        interrupt_kernel(page)
         output = finish_cell(page, busy, timeout=20_000)
         expect(output).to_contain_text("KeyboardInterrupt")
         assert result_text(run_cell(page, after)) == value
