@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from notebook import (
     KERNEL_START_TIMEOUT,
     code_cell,
@@ -12,6 +14,7 @@ from notebook import (
     run_cell,
     start_cell,
 )
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 #: A million round trips take minutes on a shared 2-core machine.
@@ -125,6 +128,10 @@ def test_saved_element_output_runs_no_code_when_reopened(page, isolated_url):
         ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='docmanager:save']"
     ).click()
     expect(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty")).to_have_count(0)
+    # A reload aborts fetches still in flight, and the page reports each as an
+    # uncaught "Failed to fetch" (seen once in 3 CI runs): let them finish first.
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_load_state("networkidle", timeout=10_000)
     page.reload()
     # a sanitized static copy, not the live element (which this page never had)
     snapshot = code_cell(page, 0).locator(".jp-OutputArea-output button")
