@@ -68,21 +68,39 @@ def run_cell(page: Page, index: int, timeout: float = 600_000) -> str:
     return wait_cell(page, index, timeout)
 
 
+def chromium_pids() -> list[int]:
+    """The Chromium processes this benchmark started (its descendants), not others'."""
+    children: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+            names[int(entry.name)] = stat[stat.index("(") + 1 : stat.rindex(")")]
+    found, todo = [], [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        found.extend(children.get(pid, []))
+        todo.extend(children.get(pid, []))
+    return [pid for pid in found if names.get(pid, "").startswith("chrom")]
+
+
 def chromium_cpu_seconds(thread: str | None = None) -> float:
-    """User+system CPU seconds of every Chromium process, or of its threads named ``thread``."""
+    """User+system CPU seconds of this benchmark's Chromium, or of its threads named ``thread``."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for pid in chromium_pids():
+        process = Path(f"/proc/{pid}")
         try:
-            if "chrom" not in (entry / "comm").read_text():
-                continue
-            stats = [entry / "stat"]
+            stats = [process / "stat"]
             if thread is not None:
                 stats = [
                     task / "stat"
-                    for task in (entry / "task").iterdir()
+                    for task in (process / "task").iterdir()
                     if (task / "comm").read_text().strip().startswith(thread)
                 ]
             for stat in stats:
@@ -94,7 +112,7 @@ def chromium_cpu_seconds(thread: str | None = None) -> float:
 
 
 def cores_during(action: Callable[[], object]) -> tuple[float, float]:
-    """Cores used by all of Chromium, and by its dedicated-worker threads, during ``action``."""
+    """Cores used by this benchmark's Chromium, and by its worker threads, during ``action``."""
     cpu, workers = chromium_cpu_seconds(), chromium_cpu_seconds("DedicatedWorker")
     wall = time.monotonic()
     action()

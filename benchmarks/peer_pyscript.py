@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import tempfile
@@ -43,6 +42,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from chromium import launch
+from harness import chromium_cpu_seconds, chromium_pids
 from playwright.sync_api import Browser, Page, sync_playwright
 
 import jupyter_worker
@@ -155,47 +155,12 @@ def _site(root: Path, n: int) -> None:
     (root / "index.html").write_text(page, encoding="utf-8")
 
 
-def _descendants(root_pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [root_pid]
-    while todo:
-        pid = todo.pop()
-        found.extend(children.get(pid, []))
-        todo.extend(children.get(pid, []))
-    return found
-
-
-def _chromium_cpu() -> tuple[float, int]:
-    """CPU seconds (user + system) of this process's Chromium descendants, and their count."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total, count = 0, 0
-    for pid in _descendants(os.getpid()):
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        if name.startswith("chrom"):
-            fields = stat.rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-            count += 1
-    return total / ticks, count
-
-
 def _cores_over(seconds: float) -> dict[str, float]:
-    cpu_before, processes = _chromium_cpu()
+    cpu_before, processes = chromium_cpu_seconds(), len(chromium_pids())
     started = time.monotonic()
     time.sleep(seconds)
     wall = time.monotonic() - started
-    cpu_after, _ = _chromium_cpu()
+    cpu_after = chromium_cpu_seconds()
     return {"cores": (cpu_after - cpu_before) / wall, "wall_s": wall, "processes": processes}
 
 
