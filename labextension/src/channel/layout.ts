@@ -20,6 +20,11 @@ export const C_LENGTH = 3;
 export const C_DATA_GEN = 4;
 /** 1 while the worker runs a cell's code (IPython's pre/post_run_cell), else 0. */
 export const C_IN_CELL = 5;
+/**
+ * Bumped and notified by the page on each interrupt: what the worker's
+ * `time.sleep` waits on, so that an interrupt ends it at once.
+ */
+export const C_WAKE = 6;
 /** Number of control words. */
 export const CONTROL_WORDS = 8;
 

@@ -17,6 +17,7 @@ import {
   C_LENGTH,
   C_REQUEST,
   C_RESPONSE,
+  C_WAKE,
   DATA_INITIAL_BYTES,
   DATA_SHRINK_ABOVE,
   R_CALLBACK,
@@ -24,6 +25,7 @@ import {
   WAIT_SLICE_MS,
   createDataBuffer,
 } from '../channel/layout';
+import { SpinBudget } from '../channel/spin';
 
 /** An answer as the worker reads it. */
 export interface IAnswer {
@@ -33,11 +35,14 @@ export interface IAnswer {
 }
 
 /**
- * How long the worker spins before sleeping. Most answers come within tens of
- * microseconds, and waking a sleeping thread costs about that much again; past
- * this the worker sleeps (no CPU) in `WAIT_SLICE_MS` slices.
+ * How long the worker spins at most before sleeping. Most answers come within
+ * tens of microseconds, and waking a sleeping thread costs about that much
+ * again; past this the worker sleeps (no CPU) in `WAIT_SLICE_MS` slices.
  */
 const SPIN_MS = 0.1;
+
+/** A spin shorter than this is no spin (ms). */
+const SPIN_MIN_MS = 0.005;
 
 const pause: () => void =
   typeof (Atomics as { pause?: () => void }).pause === 'function'
@@ -118,17 +123,22 @@ export class WorkerChannel {
 
   private _wait(seq: number): void {
     const control = this._control;
+    const spin = this._spin;
     const start = performance.now();
     do {
       if (Atomics.load(control, C_RESPONSE) === seq) {
         return;
       }
       pause();
-    } while (performance.now() - start < SPIN_MS);
+    } while (performance.now() - start < spin.ms);
+    if (spin.ms > 0) {
+      spin.missed();
+    }
     this.onBlock();
     for (;;) {
       const seen = Atomics.load(control, C_RESPONSE);
       if (seen === seq) {
+        spin.late(performance.now() - start);
         return;
       }
       Atomics.wait(control, C_RESPONSE, seen, WAIT_SLICE_MS);
@@ -141,19 +151,20 @@ export class WorkerChannel {
   }
 
   /**
-   * Sleep `seconds` without using the CPU (`Atomics.wait` on a private word,
-   * in slices); return early when the page interrupts (Pyodide then raises
+   * Sleep `seconds` without using the CPU (`Atomics.wait` on `C_WAKE`, in
+   * slices); return at once when the page interrupts (Pyodide then raises
    * KeyboardInterrupt at the next bytecode).
    */
   sleep(seconds: number): void {
     const end = performance.now() + seconds * 1000;
     this.onBlock();
     for (;;) {
+      const wake = Atomics.load(this._control, C_WAKE);
       const left = end - performance.now();
       if (left <= 0 || Atomics.load(this.interruptBuffer, 0) !== 0) {
         return;
       }
-      Atomics.wait(this._sleepWord, 0, 0, Math.min(left, WAIT_SLICE_MS));
+      Atomics.wait(this._control, C_WAKE, wake, Math.min(left, WAIT_SLICE_MS));
     }
   }
 
@@ -172,6 +183,6 @@ export class WorkerChannel {
   private _data: SharedArrayBuffer;
   private readonly _mode: IChannelOptions['mode'];
   private readonly _port: MessagePort;
-  private readonly _sleepWord = new Int32Array(new SharedArrayBuffer(4));
+  private readonly _spin = new SpinBudget(SPIN_MS, SPIN_MIN_MS);
   private _seq = 0;
 }
