@@ -19,24 +19,44 @@ from jupyter_worker.browser.connection import RELEASE_BATCH, Session
 
 
 class FakeBridge:
-    """Answers requests from a script; records what was sent."""
+    """Answers requests from a script; records what was sent.
+
+    Follows ``worker/bridge.ts``: a string, number or boolean result is
+    returned as itself, any other answer as None and then read with
+    ``answer()``.
+    """
 
     def __init__(self) -> None:
         self.sent: list[dict[str, Any]] = []
         self.answers: list[str] = []
         self.dispatcher = None
+        self.last = ""
 
-    def answer(self, value: Any) -> None:
+    def reply(self, value: Any) -> None:
         self.answers.append("0" + json.dumps({"v": value}))
 
     def fail(self, name: str, message: str) -> None:
         self.answers.append("1" + json.dumps({"name": name, "message": message, "stack": ""}))
 
-    def request(self, text: str, segments: Any = None) -> str:
+    def request(self, text: str, segments: Any = None) -> Any:
         self.sent.append(json.loads(text))
         if self.sent[-1]["op"] in ("release", "cbresult"):
-            return '0{"v":null}'
-        return self.answers.pop(0)
+            return self._deliver('0{"v":null}')
+        return self._deliver(self.answers.pop(0))
+
+    def get(self, ref_id: int, key: str | int) -> Any:
+        return self.request(json.dumps({"op": "get", "id": ref_id, "key": key}))
+
+    def _deliver(self, answer: str) -> Any:
+        if answer[0] == "0":
+            value = json.loads(answer[1:]).get("v")
+            if isinstance(value, str | int | float):  # bool is an int
+                return value
+        self.last = answer
+        return None
+
+    def answer(self) -> str:
+        return self.last
 
     def set_dispatcher(self, function: Any) -> None:
         self.dispatcher = function
@@ -97,10 +117,10 @@ def test_one_proxy_per_page_object(session):
 
 def test_attribute_get_is_one_request(bridge, session):
     element = decode(ref(7, m=["getAttribute"]), session, None)
-    bridge.answer("Hello")
+    bridge.reply("Hello")
     assert element.textContent == "Hello"
     assert bridge.sent == [{"op": "get", "id": 7, "key": "textContent"}]
-    bridge.answer(ref(8))
+    bridge.reply(ref(8))
     element.getAttribute("id", extra=1)
     assert bridge.sent[-1] == {
         "op": "call",
@@ -112,9 +132,9 @@ def test_attribute_get_is_one_request(bridge, session):
 
 def test_setting_and_deleting(bridge, session):
     element = decode(ref(7), session, None)
-    bridge.answer(None)
+    bridge.reply(None)
     element.textContent = "x"
-    bridge.answer(None)
+    bridge.reply(None)
     del element["data-x"]
     assert bridge.sent == [
         {"op": "set", "id": 7, "key": "textContent", "value": "x"},
@@ -124,10 +144,10 @@ def test_setting_and_deleting(bridge, session):
 
 def test_found_functions_keep_this(bridge, session):
     namespace = decode(ref(3, "Object"), session, None)
-    bridge.answer(ref(4, "Function", flags=1))
+    bridge.reply(ref(4, "Function", flags=1))
     method = namespace.helper
     assert isinstance(method, JsMethod)
-    bridge.answer(1)
+    bridge.reply(1)
     assert method(2) == 1
     assert bridge.sent[-1] == {"op": "call", "id": 3, "key": "helper", "args": [2]}
 
@@ -145,7 +165,7 @@ def test_released_proxies_are_counted_back_in_batches(bridge, session):
     for ref_id in range(100, 100 + RELEASE_BATCH):
         decode(ref(ref_id), session, None)  # made and dropped at once
     gc.collect()
-    bridge.answer("t")
+    bridge.reply("t")
     document = decode(ref(1), session, None)
     _ = document.title
     release = bridge.sent[0]
@@ -212,7 +232,7 @@ def test_release_of_a_callback(bridge, session):
 
 def test_page_names_that_start_with_underscores_reach_the_page(bridge, session):
     element = decode(ref(7), session, None)
-    bridge.answer(1)
+    bridge.reply(1)
     assert element.__jwState == 1
     assert bridge.sent[-1] == {"op": "get", "id": 7, "key": "__jwState"}
     with pytest.raises(AttributeError):

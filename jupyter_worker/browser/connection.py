@@ -27,12 +27,18 @@ class Session:
     Parameters
     ----------
     bridge
-        The worker's JavaScript side: ``request(json, segments?)`` returns
-        ``"<kind><json>"``; ``take_binary()`` returns the answer's binary area.
+        The worker's JavaScript side (``worker/bridge.ts``): ``request(json,
+        segments?)`` and ``get(id, key)`` return a string, number or boolean
+        result as itself and ``None`` for any other answer, which
+        ``answer()`` then gives as ``"<kind><json>"``; ``take_binary()``
+        returns that answer's binary area.
     """
 
     def __init__(self, bridge: Any) -> None:
         self._bridge = bridge
+        # bound once: each attribute lookup on a JavaScript object costs a call
+        self._request = bridge.request
+        self._get = bridge.get
         # weak references by hand: cheaper than WeakValueDictionary + finalize
         self._proxies: dict[int, weakref.ReferenceType[JsRef]] = {}
         self._received: dict[int, int] = {}
@@ -56,7 +62,19 @@ class Session:
         if message["op"] in ("set", "has", "cbresult"):
             message["value"] = codec.encode(value, self, segments)
         text = _dumps(message)
-        answer = self._bridge.request(text, segments) if segments else self._bridge.request(text)
+        result = self._request(text, segments) if segments else self._request(text)
+        return self._decode_answer() if result is None else result
+
+    def get(self, ref_id: int, key: str | int) -> Any:
+        """``page_object[key]``: the commonest request, one call into JavaScript."""
+        if len(self._released) >= RELEASE_BATCH:
+            self.flush_releases()
+        result = self._get(ref_id, key)
+        return self._decode_answer() if result is None else result
+
+    def _decode_answer(self) -> Any:
+        """The last answer that was not a plain string, number or boolean."""
+        answer: str = self._bridge.answer()
         if answer[0] != _OK:
             if answer[0] == _INTERRUPT:  # the user interrupted this wait
                 raise KeyboardInterrupt

@@ -57,7 +57,7 @@ class JsRef:
             return JsMethod(self, name)
         if name[:2] == "__" and name[-2:] == "__":
             raise AttributeError(name)
-        value = self._session.request({"op": "get", "id": self._id, "key": name})
+        value = self._session.get(self._id, name)
         if isinstance(value, JsRef) and value._flags & F_CALLABLE:
             # a function found on the object: calling it keeps `this`, as in JS
             return JsMethod(self, name, value)
@@ -73,7 +73,7 @@ class JsRef:
         self._session.request({"op": "del", "id": self._id, "key": name})
 
     def __getitem__(self, key: str | int) -> Any:
-        return self._session.request({"op": "get", "id": self._id, "key": key})
+        return self._session.get(self._id, key)
 
     def __setitem__(self, key: str | int, value: Any) -> None:
         self._session.request({"op": "set", "id": self._id, "key": key}, value=value)
@@ -187,9 +187,7 @@ class JsMethod:
     def _resolve(self) -> JsRef:
         if self._function is not None:
             return self._function
-        value = self._target._session.request(
-            {"op": "get", "id": self._target._id, "key": self._name}
-        )
+        value = self._target._session.get(self._target._id, self._name)
         if not isinstance(value, JsRef):
             msg = f"{self._name} is not an object"
             raise TypeError(msg)

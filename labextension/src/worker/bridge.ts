@@ -2,8 +2,12 @@
  * Connect worker Python to the page: write the in-worker package, hand Python
  * the blocking channel, and make `js.document` / `js.window` the page's.
  */
-import type { WorkerChannel } from './channel';
+import type { IAnswer, WorkerChannel } from './channel';
+import { R_OK } from '../channel/layout';
 import { PYTHON_FILES } from './pyfiles';
+
+/** A result Pyodide hands to Python as a `str`, `int`/`float` or `bool`. */
+type Primitive = string | number | boolean;
 
 /** The parts of a Pyodide instance the bridge uses. */
 interface IPyodide {
@@ -42,13 +46,31 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
   writePythonFiles(pyodide);
   if (channel) {
     const worker = channel;
-    let lastBinary: Uint8Array | null = null;
+    let last: IAnswer | null = null;
     let dispatcher: IPyProxy | null = null;
     worker.onCallback = (json: string): void => {
       (dispatcher as unknown as ((json: string) => void) | null)?.(json);
     };
+    /**
+     * A string, number or boolean result goes to Python as itself (Pyodide
+     * converts it, no JSON on the Python side); anything else (objects,
+     * `None`, errors, interrupts) returns `undefined` and Python reads the
+     * whole answer with `answer()`.
+     */
+    const deliver = (answer: IAnswer): Primitive | undefined => {
+      if (answer.kind === R_OK && answer.binary === null) {
+        const value = (JSON.parse(answer.json) as { v?: unknown }).v;
+        const type = typeof value;
+        if (type === 'string' || type === 'number' || type === 'boolean') {
+          last = null;
+          return value as Primitive;
+        }
+      }
+      last = answer;
+      return undefined;
+    };
     pyodide.registerJsModule('_jupyter_worker_bridge', {
-      request(json: string, segments?: IPyProxy): string {
+      request(json: string, segments?: IPyProxy): Primitive | undefined {
         const raw: Uint8Array[] = [];
         if (segments) {
           for (const item of segments) {
@@ -58,14 +80,18 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
             item.destroy();
           }
         }
-        const answer = worker.request(json, raw);
-        lastBinary = answer.binary;
-        return `${answer.kind}${answer.json}`;
+        return deliver(worker.request(json, raw));
+      },
+      get(id: number, key: string | number): Primitive | undefined {
+        return deliver(worker.request(`{"op":"get","id":${id},"key":${JSON.stringify(key)}}`));
+      },
+      answer(): string {
+        return last ? `${last.kind}${last.json}` : '';
       },
       take_binary(): Uint8Array | undefined {
         // undefined, not null: Python sees None (null would be jsnull)
-        const binary = lastBinary ?? undefined;
-        lastBinary = null;
+        const binary = last?.binary ?? undefined;
+        last = null;
         return binary;
       },
       sleep(seconds: number): void {
