@@ -1,4 +1,4 @@
-"""Servers for the isolation tests: plain static, second-origin images, JupyterLab."""
+"""Servers for the browser tests: JupyterLab, plain static, second-origin images; notebooks."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import threading
 import time
 import urllib.request
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -116,12 +116,28 @@ def image_server() -> Iterator[tuple[str, list[str]]]:
         server.server_close()
 
 
+#: A source that starts with this is a markdown cell (the rest is its text).
+MARKDOWN = "markdown:"
+
+
 def write_notebook(
-    path: Path, cells: list[dict[str, Any]], kernel: tuple[str, str] = WORKER_KERNEL
+    path: Path, cells: Sequence[str | dict[str, Any]], kernel: tuple[str, str] = WORKER_KERNEL
 ) -> None:
-    """Write a notebook of ``cells`` (``{"cell_type", "source"}`` dicts) for ``kernel``."""
+    """Write a notebook for ``kernel``.
+
+    Each cell is a code cell's source (a markdown cell's with the ``MARKDOWN``
+    prefix) or a ``{"cell_type", "source"}`` dict.
+    """
     full = []
-    for index, cell in enumerate(cells):
+    for index, given in enumerate(cells):
+        if isinstance(given, str):
+            markdown = given.startswith(MARKDOWN)
+            cell = {
+                "cell_type": "markdown" if markdown else "code",
+                "source": given.removeprefix(MARKDOWN),
+            }
+        else:
+            cell = given
         full_cell: dict[str, Any] = {
             "cell_type": cell["cell_type"],
             "id": f"{path.stem}-{index}",
@@ -145,12 +161,16 @@ def write_notebook(
 
 @contextmanager
 def jupyter_lab(root: Path, log: Path, *options: str) -> Iterator[str]:
-    """Run `jupyter lab` on ``root`` with the installed extensions; yield its URL."""
+    """Run `jupyter lab` on ``root`` as a user would (plus ``options``); yield its URL.
+
+    The page exposes ``window.jupyterapp`` for the tests.
+    """
     port = free_port()
     cmd = [
         sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
         f"--port={port}", "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=",
-        "--ServerApp.password=", f"--ServerApp.root_dir={root}", *options,
+        "--ServerApp.password=", "--LabApp.expose_app_in_browser=True",
+        f"--ServerApp.root_dir={root}", *options,
     ]  # fmt: skip
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(log.parent / f"{log.stem}-config")}
     with log.open("w") as out:

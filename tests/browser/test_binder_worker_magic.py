@@ -6,9 +6,9 @@ import re
 import shutil
 from pathlib import Path
 
-from lab_server import lab_server
 from notebook import KERNEL_START_TIMEOUT, code_cell, finish_cell, open_notebook
 from playwright.sync_api import expect
+from servers import jupyter_lab
 
 DEMO = Path(__file__).parents[2] / "binder" / "worker-magic.ipynb"
 
@@ -17,7 +17,7 @@ def test_binder_demo_runs_all(page, tmp_path):
     root = tmp_path / "binder"
     root.mkdir()
     shutil.copy(DEMO, root / DEMO.name)
-    with lab_server(root, tmp_path / "lab.log") as url:
+    with jupyter_lab(root, tmp_path / "lab.log") as url:
         open_notebook(page, f"{url}lab/workspaces/demo/tree/{DEMO.name}?reset")
         page.wait_for_function(
             "jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel"

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lab_server import lab_server, write_notebook
 from notebook import (
     KERNEL_START_TIMEOUT,
     code_cell,
@@ -18,6 +17,7 @@ from notebook import (
     start_cell,
 )
 from playwright.sync_api import expect
+from servers import SERVER_KERNEL, jupyter_lab, write_notebook
 
 from jupyter_worker.magic.options import USAGE
 
@@ -96,8 +96,8 @@ NOTEBOOKS = {
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("lab")
     for name, sources in NOTEBOOKS.items():
-        write_notebook(root / f"{name}.ipynb", sources)
-    with lab_server(root, root.parent / "lab.log") as url:
+        write_notebook(root / f"{name}.ipynb", sources, SERVER_KERNEL)
+    with jupyter_lab(root, root.parent / "lab.log") as url:
         yield url, root
 
 

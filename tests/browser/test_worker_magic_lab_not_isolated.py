@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from lab_server import lab_server, write_notebook
 from notebook import KERNEL_START_TIMEOUT, code_cell, open_notebook, run_cell, start_cell
 from playwright.sync_api import expect
+from servers import SERVER_KERNEL, jupyter_lab, write_notebook
 
 CELLS = [
     "%%worker\nimport sys\nprint('runs', sys.platform)",
@@ -17,8 +17,9 @@ CELLS = [
 def test_cells_run_and_interrupt_stops_the_worker(page, tmp_path):
     root = tmp_path / "plain"
     root.mkdir()
-    write_notebook(root / "plain.ipynb", CELLS)
-    with lab_server(root, tmp_path / "lab.log", "--WorkerServerApp.isolation_headers=False") as url:
+    write_notebook(root / "plain.ipynb", CELLS, SERVER_KERNEL)
+    no_headers = "--WorkerServerApp.isolation_headers=False"
+    with jupyter_lab(root, tmp_path / "lab.log", no_headers) as url:
         open_notebook(page, f"{url}lab/workspaces/plain/tree/plain.ipynb?reset")
         assert page.evaluate("crossOriginIsolated") is False
         page.wait_for_function(
