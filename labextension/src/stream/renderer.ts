@@ -19,9 +19,9 @@
  * both texts share stay as they are (in the DOM and laid out) and only the
  * rest is rendered: appended text costs what was appended; a `\r` progress
  * bar (JupyterLab rewrites the text's end) renders the last block again; any
- * other change renders from the first block that differs. Each block's
- * `<pre>` has `content-visibility: auto` (`style/index.css`), so the browser
- * lays out only the blocks on screen: appending a block below the viewport,
+ * other change renders from the first block that differs. Each sealed
+ * block's `<pre>` has `content-visibility: auto` (`style/index.css`), so the
+ * browser lays out only those on screen: appending blocks below the viewport,
  * or opening a notebook with a 100,000-line output, costs no layout of the
  * lines nobody sees. The model is untouched: the saved notebook has the
  * whole text.
@@ -88,6 +88,9 @@ export class StreamRenderer extends RenderedCommon {
       const slice = text.slice(range.start, range.end);
       const node = document.createElement('div');
       node.className = BLOCK_CLASS;
+      // only sealed blocks skip layout off screen: Chromium gives skipped
+      // content no `innerText`, so a short output keeps upstream's behaviour
+      node.classList.toggle('jp-mod-sealed', range.sealed);
       // the block's height before it is first laid out (content-visibility)
       node.style.setProperty('--jp-worker-lines', String(lineCount(slice)));
       rendered.push(this._renderBlock(node, sgrPrefix(state) + slice));
