@@ -240,6 +240,30 @@ FLOOD = [
     "'after the flood'",
 ]
 
+# Stream output across messages (a sleep posts what was printed so far): colour
+# kept across messages and blocks, a \r progress bar over sealed blocks,
+# stdout / stderr order.
+STREAM = [
+    "import sys, time",
+    """print("\\x1b[31m", end="")
+for i in range(1200):
+    print(f"red {i}")
+time.sleep(0.3)
+print("still red\\x1b[0m plain")""",
+    """for i in range(600):
+    print(f"line {i}")
+time.sleep(0.3)
+for i in range(5):
+    print(f"\\rprogress {i}", end="")
+    time.sleep(0.3)
+print("\\rdone      ")""",
+    """print("out 1")
+time.sleep(0.3)
+print("err 1", file=sys.stderr)
+time.sleep(0.3)
+print("out 2")""",
+]
+
 # A worker's life: interrupt (restart when not isolated), crashes, restarts.
 LIFE = [
     "kept = 41",
@@ -263,6 +287,7 @@ NOTEBOOKS = {
     "not_isolated": NOT_ISOLATED,
     "stdin": STDIN,
     "flood": FLOOD,
+    "stream": STREAM,
     "life": LIFE,
 }
 

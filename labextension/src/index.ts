@@ -7,11 +7,13 @@ import { displayPlugin } from './display/plugin';
 import { kernelPlugin } from './kernel/plugin';
 import { magicPlugins } from './magic/plugin';
 import { statusPlugin } from './status/plugin';
+import { streamPlugin } from './stream/plugin';
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   kernelPlugin,
   displayPlugin,
   statusPlugin,
+  streamPlugin,
   ...magicPlugins,
 ];
 

@@ -66,10 +66,33 @@ def test_interrupt_an_input_and_a_dom_loop_keeps_state(page, isolated_url):
     assert result_text(run_cell(page, 8)) == "43"
 
 
+#: Scroll the end of an output into view; the last line's text and its box.
+LAST_LINE_BOX = """
+async (output) => {
+  const pre = [...output.querySelectorAll('pre')].at(-1);
+  pre.scrollIntoView({ block: 'end' });
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const text = pre.lastChild;
+  const range = document.createRange();
+  range.setStart(text, text.data.length - 6);
+  range.setEnd(text, text.data.length - 1);
+  const box = range.getBoundingClientRect();
+  return { text: range.toString(), width: box.width, top: box.top, bottom: innerHeight };
+}
+"""
+
+
 def test_output_floods_arrive_whole(page, isolated_url):
     _open(page, isolated_url, "flood", isolated=True)
     lines = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT + FLOOD_TIMEOUT)
-    expect(lines).to_contain_text("99999")
+    text = lines.evaluate("(node) => node.textContent")
+    assert text.count("\n") == 100_000
+    assert text.endswith("99998\n99999\n")
+    # the last line is laid out and on screen once scrolled to
+    last = lines.evaluate(LAST_LINE_BOX)
+    assert last["text"] == "99999"
+    assert last["width"] > 0
+    assert 0 <= last["top"] < last["bottom"]
     big = run_cell(page, 1, timeout=FLOOD_TIMEOUT)
     expect(big).to_contain_text("end of big")
     assert result_text(run_cell(page, 2)) == "'after the flood'"
