@@ -16,6 +16,11 @@ from jupyter_worker.static_server import make_server
 #: The kernels of an offline site: ours and upstream's (the baseline).
 KERNELS = {"python-worker": "Python (worker)", "python": "Python (Pyodide)"}
 
+#: Latency benchmarks warm up each operation for this long, and this many calls at least:
+#: the first seconds after a kernel starts, the notebook page is busy setting up.
+WARMUP_SECONDS = 1.0
+WARMUP_CALLS = 200
+
 #: The code cells of the notebook in front.
 CELLS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell"
 

@@ -4,7 +4,8 @@ In one headless Chromium session, on one offline JupyterLite site (isolated):
 
 - (a) our proxy, from a ``python-worker`` notebook cell: ``document.title``
   (string), ``document.body`` (object), ``document.getElementById("x")``
-  (method call returning an object); N calls each after a warm-up; median,
+  (method call returning an object); N calls each after a warm-up (the
+  harness's ``WARMUP_SECONDS``, the peer's too); median,
   p99, calls/s and round trips per operation (counted by the page side);
   once with the page parked on ``Atomics.waitAsync`` and once learning of
   requests from a port message (the two ``notifyMode`` settings);
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from chromium import launch
-from harness import cores_during, notebook, run_cell, serve
+from harness import WARMUP_CALLS, WARMUP_SECONDS, cores_during, notebook, run_cell, serve
 from playwright.sync_api import Browser, sync_playwright
 
 from jupyter_worker.lite.site import build_site
@@ -45,8 +46,10 @@ from js import document
 from jupyter_worker.browser.connection import session
 target = document.createElement("div"); target.id = "x"; document.body.appendChild(target)
 def measure(op, n):
-    for _ in range(200):
+    warm, end = 0, time.perf_counter() + __WARMUP_SECONDS__
+    while warm < __WARMUP_CALLS__ or time.perf_counter() < end:
         op()
+        warm += 1
     before = session().stats()["answered"]
     times = []
     for _ in range(n):
@@ -123,7 +126,12 @@ def _sites(tmp: Path, calls: int) -> dict[str, Path]:
     """One site per notify mode (the setting differs in jupyter-lite.json)."""
     contents = tmp / "contents"
     contents.mkdir()
-    cells = [BENCH_CELL.replace("__N__", str(calls)), BLOCK_CELL, SLEEP_CELL]
+    bench = (
+        BENCH_CELL.replace("__N__", str(calls))
+        .replace("__WARMUP_SECONDS__", str(WARMUP_SECONDS))
+        .replace("__WARMUP_CALLS__", str(WARMUP_CALLS))
+    )
+    cells = [bench, BLOCK_CELL, SLEEP_CELL]
     (contents / "bench.ipynb").write_text(json.dumps(notebook(cells)), encoding="utf-8")
     base = build_site(tmp / "waitAsync", [contents])
     sites = {"waitAsync": base}

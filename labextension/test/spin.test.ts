@@ -1,35 +1,36 @@
 /**
- * The spin budget shrinks when spinning does not pay and grows back when it would.
+ * A side spins while spinning mostly pays, and stops while it mostly does not.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { SpinBudget } from '../src/channel/spin';
 
-test('missed spins halve the budget down to none', () => {
-  const spin = new SpinBudget(0.1, 0.01);
-  const seen: number[] = [];
-  for (let i = 0; i < 6; i++) {
-    seen.push(spin.ms);
-    spin.missed();
-  }
-  assert.deepEqual(seen, [0.1, 0.05, 0.025, 0.0125, 0, 0]);
-});
-
-test('an answer soon after a sleep grows the budget back, step by step', () => {
-  const spin = new SpinBudget(0.1, 0.01);
-  for (let i = 0; i < 5; i++) {
-    spin.missed();
-  }
-  assert.equal(spin.ms, 0);
-  spin.late(0.2); // slower than any spin: spinning would not have helped
-  assert.equal(spin.ms, 0);
-  spin.late(0.02);
-  assert.equal(spin.ms, 0.01);
-  spin.late(0.02);
-  assert.equal(spin.ms, 0.02);
-  for (let i = 0; i < 10; i++) {
-    spin.late(0.02);
+test('quick answers keep the full spin, a few slow ones do not stop it', () => {
+  const spin = new SpinBudget(0.1);
+  assert.equal(spin.ms, 0.1);
+  for (let i = 0; i < 100; i++) {
+    spin.record(i % 10 === 0 ? 5 : 0.004);
   }
   assert.equal(spin.ms, 0.1);
+});
+
+test('a run of slow answers stops spinning; quick ones start it again', () => {
+  const spin = new SpinBudget(0.1);
+  let waits = 0;
+  while (spin.ms > 0) {
+    spin.record(1);
+    waits += 1;
+  }
+  assert.ok(waits > 2 && waits < 10, `stopped after ${waits} slow waits`);
+  for (let i = 0; i < 5; i++) {
+    spin.record(0.02); // answered while asleep, but within a spin: no flapping
+  }
+  assert.equal(spin.ms, 0);
+  waits = 0;
+  while (spin.ms === 0) {
+    spin.record(0.02);
+    waits += 1;
+  }
+  assert.ok(waits < 40, `started again after ${waits} quick waits`);
 });

@@ -25,8 +25,12 @@ export const C_IN_CELL = 5;
  * `time.sleep` waits on, so that an interrupt ends it at once.
  */
 export const C_WAKE = 6;
+/** When the worker wrote its newest request (`clockUs`). */
+export const C_SENT_AT = 7;
+/** When the page wrote its newest answer (`clockUs`). */
+export const C_ANSWERED_AT = 8;
 /** Number of control words. */
-export const CONTROL_WORDS = 8;
+export const CONTROL_WORDS = 16;
 
 /** Answer kinds. */
 export const R_OK = 0;

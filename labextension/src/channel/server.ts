@@ -37,6 +37,8 @@ import {
   C_LENGTH,
   C_REQUEST,
   C_RESPONSE,
+  C_ANSWERED_AT,
+  C_SENT_AT,
   C_WAKE,
   R_CALLBACK,
   R_ERROR,
@@ -45,7 +47,7 @@ import {
   SIGINT,
 } from './layout';
 import type { IOpResult } from './ops';
-import { SpinBudget } from './spin';
+import { SpinBudget, clockMsBetween, clockUs } from './spin';
 import { AsyncOp, Operations } from './ops';
 import type { ICallbackSpec } from './values';
 import { toWire } from './values';
@@ -73,12 +75,9 @@ interface IFrame {
 
 /**
  * After an answer, how long the page watches for the worker's next request
- * at most before it goes back to waiting for a notification (ms).
+ * before it goes back to waiting for a notification (ms).
  */
 const BURST_WATCH_MS = 0.05;
-
-/** A watch shorter than this is no watch (ms). */
-const BURST_WATCH_MIN_MS = 0.005;
 
 /** The longest the page serves a burst of requests before it yields (ms). */
 const BURST_BUDGET_MS = 4;
@@ -251,17 +250,18 @@ export class ChannelServer {
    * the notebook stays responsive, and goes back to waiting (no CPU) once the
    * worker pauses.
    *
-   * The watch adapts (`SpinBudget`): it shrinks while the worker thinks
-   * longer between calls, or while the machine's cores are all busy, and
-   * grows back when requests come soon after their answers again.
+   * No watch while it mostly does not pay (`SpinBudget`): the worker thinks
+   * longer between calls, or the machine's cores are all busy.
    */
   private async _serve(): Promise<void> {
     this._serving = true;
     try {
       let began = performance.now();
-      this._watch.late(began - this._answeredAt);
       while (!this._disposed) {
         if (Atomics.load(this._control, C_REQUEST) !== this._lastRequest) {
+          // the worker's pause between the last answer and this request
+          const sentAt = Atomics.load(this._control, C_SENT_AT);
+          this._watch.record(clockMsBetween(Atomics.load(this._control, C_ANSWERED_AT), sentAt));
           const pending = this._poll();
           if (pending) {
             await pending;
@@ -272,7 +272,6 @@ export class ChannelServer {
             began = this._answeredAt = performance.now();
           }
         } else if (performance.now() - this._answeredAt >= this._watch.ms) {
-          this._watch.missed();
           return;
         }
       }
@@ -380,6 +379,7 @@ export class ChannelServer {
     }
     Atomics.store(this._control, C_LENGTH, length);
     Atomics.store(this._control, C_KIND, answer.kind);
+    Atomics.store(this._control, C_ANSWERED_AT, clockUs());
     Atomics.store(this._control, C_RESPONSE, seq);
     Atomics.notify(this._control, C_RESPONSE);
     this._answered++;
@@ -502,7 +502,7 @@ export class ChannelServer {
   private _lastRequest = 0;
   private _serving = false;
   private _answeredAt = 0;
-  private readonly _watch = new SpinBudget(BURST_WATCH_MS, BURST_WATCH_MIN_MS);
+  private readonly _watch = new SpinBudget(BURST_WATCH_MS);
   private _answered = 0;
   private _disposed = false;
 }

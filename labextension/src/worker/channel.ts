@@ -17,6 +17,8 @@ import {
   C_LENGTH,
   C_REQUEST,
   C_RESPONSE,
+  C_ANSWERED_AT,
+  C_SENT_AT,
   C_WAKE,
   DATA_INITIAL_BYTES,
   DATA_SHRINK_ABOVE,
@@ -25,7 +27,7 @@ import {
   WAIT_SLICE_MS,
   createDataBuffer,
 } from '../channel/layout';
-import { SpinBudget } from '../channel/spin';
+import { SpinBudget, clockMsBetween, clockUs } from '../channel/spin';
 
 /** An answer as the worker reads it. */
 export interface IAnswer {
@@ -35,14 +37,13 @@ export interface IAnswer {
 }
 
 /**
- * How long the worker spins at most before sleeping. Most answers come within
- * tens of microseconds, and waking a sleeping thread costs about that much
- * again; past this the worker sleeps (no CPU) in `WAIT_SLICE_MS` slices.
+ * How long the worker spins before sleeping (while that pays, `SpinBudget`).
+ * Most answers come within tens of microseconds, and waking a sleeping thread
+ * costs about that much again; past this the worker sleeps (no CPU) in
+ * `WAIT_SLICE_MS` slices.
  */
 const SPIN_MS = 0.1;
 
-/** A spin shorter than this is no spin (ms). */
-const SPIN_MIN_MS = 0.005;
 
 const pause: () => void =
   typeof (Atomics as { pause?: () => void }).pause === 'function'
@@ -112,6 +113,8 @@ export class WorkerChannel {
     const length = writeMessage(this._data, json, segments);
     Atomics.store(this._control, C_LENGTH, length);
     const seq = ++this._seq;
+    this._sentAt = clockUs();
+    Atomics.store(this._control, C_SENT_AT, this._sentAt);
     Atomics.store(this._control, C_REQUEST, seq);
     if (this._mode === 'waitAsync') {
       Atomics.notify(this._control, C_REQUEST);
@@ -125,24 +128,29 @@ export class WorkerChannel {
     const control = this._control;
     const spin = this._spin;
     const start = performance.now();
+    const spinMs = spin.ms;
     do {
       if (Atomics.load(control, C_RESPONSE) === seq) {
+        this._answered();
         return;
       }
       pause();
-    } while (performance.now() - start < spin.ms);
-    if (spin.ms > 0) {
-      spin.missed();
-    }
+    } while (performance.now() - start < spinMs);
     this.onBlock();
     for (;;) {
       const seen = Atomics.load(control, C_RESPONSE);
       if (seen === seq) {
-        spin.late(performance.now() - start);
+        this._answered();
         return;
       }
       Atomics.wait(control, C_RESPONSE, seen, WAIT_SLICE_MS);
     }
+  }
+
+  /** How long the page took to answer (not counting this worker's wake-up). */
+  private _answered(): void {
+    const answeredAt = Atomics.load(this._control, C_ANSWERED_AT);
+    this._spin.record(clockMsBetween(this._sentAt, answeredAt));
   }
 
   /** Tell the page whether a cell's own code runs (interrupts wait for it). */
@@ -183,6 +191,7 @@ export class WorkerChannel {
   private _data: SharedArrayBuffer;
   private readonly _mode: IChannelOptions['mode'];
   private readonly _port: MessagePort;
-  private readonly _spin = new SpinBudget(SPIN_MS, SPIN_MIN_MS);
+  private readonly _spin = new SpinBudget(SPIN_MS);
+  private _sentAt = 0;
   private _seq = 0;
 }
