@@ -1,7 +1,7 @@
 """``time.sleep`` that sleeps: Pyodide's busy-waits a core; ours waits on shared memory.
 
 Installed in isolated pages only (``Atomics.wait`` on a SharedArrayBuffer); the
-wait ends early on an interrupt, and Pyodide then raises KeyboardInterrupt.
+wait ends at once on an interrupt, with KeyboardInterrupt.
 """
 
 from __future__ import annotations
@@ -12,15 +12,20 @@ from typing import Any, SupportsIndex
 
 
 def install_sleep(bridge: Any) -> None:
-    """Replace ``time.sleep`` with one that waits in ``bridge.sleep`` (no CPU)."""
+    """Replace ``time.sleep`` with one that waits in ``bridge.sleep`` (no CPU).
+
+    ``bridge.sleep(seconds)`` returns True when an interrupt ended the wait.
+    """
 
     def sleep(seconds: float | SupportsIndex) -> None:
         """Suspend execution for ``seconds`` (without using the CPU)."""
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         seconds = float(seconds)
         if math.isnan(seconds) or seconds < 0:
             msg = "sleep length must be non-negative"
             raise ValueError(msg)
-        bridge.sleep(seconds)
+        if bridge.sleep(seconds):  # interrupted
+            raise KeyboardInterrupt
 
     sleep.__wrapped__ = time.sleep  # type: ignore[attr-defined]
     time.sleep = sleep

@@ -94,8 +94,8 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
         last = null;
         return binary;
       },
-      sleep(seconds: number): void {
-        worker.sleep(seconds);
+      sleep(seconds: number): boolean {
+        return worker.sleep(seconds);
       },
       in_cell(running: boolean): void {
         worker.setInCell(running);

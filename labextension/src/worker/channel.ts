@@ -160,17 +160,24 @@ export class WorkerChannel {
 
   /**
    * Sleep `seconds` without using the CPU (`Atomics.wait` on `C_WAKE`, in
-   * slices); return at once when the page interrupts (Pyodide then raises
-   * KeyboardInterrupt at the next bytecode).
+   * slices); return at once when the page interrupts.
+   *
+   * @returns whether the page interrupted: the caller raises KeyboardInterrupt
+   * right there (the interrupt is taken off Pyodide's buffer, else it would
+   * raise a second one, or its first at some later bytecode).
    */
-  sleep(seconds: number): void {
+  sleep(seconds: number): boolean {
     const end = performance.now() + seconds * 1000;
     this.onBlock();
     for (;;) {
       const wake = Atomics.load(this._control, C_WAKE);
+      if (Atomics.load(this.interruptBuffer, 0) !== 0) {
+        Atomics.store(this.interruptBuffer, 0, 0);
+        return true;
+      }
       const left = end - performance.now();
-      if (left <= 0 || Atomics.load(this.interruptBuffer, 0) !== 0) {
-        return;
+      if (left <= 0) {
+        return false;
       }
       Atomics.wait(this._control, C_WAKE, wake, Math.min(left, WAIT_SLICE_MS));
     }
