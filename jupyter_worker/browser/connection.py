@@ -11,6 +11,7 @@ from typing import Any
 from ..protocol import ELEMENT_MIME, R_INTERRUPT, R_OK, CallbackEvent, Request
 from . import codec
 from .errors import IsolationError, JsError
+from .interrupts import install_interrupt_traceback
 from .proxy import Callback, JsRef
 
 #: Released ids are sent in batches of this many (on the next request).
@@ -54,6 +55,7 @@ class Session:
 
     def request(self, message: Request, *, value: Any = None, args: Any = None) -> Any:
         """Send one request; return the decoded answer or raise :class:`JsError`."""
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         if len(self._released) >= RELEASE_BATCH:
             self.flush_releases()
         segments: list[bytes | memoryview] = []
@@ -67,6 +69,7 @@ class Session:
 
     def get(self, ref_id: int, key: str | int) -> Any:
         """``page_object[key]``: the commonest request, one call into JavaScript."""
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         if len(self._released) >= RELEASE_BATCH:
             self.flush_releases()
         result = self._get(ref_id, key)
@@ -74,6 +77,7 @@ class Session:
 
     def _decode_answer(self) -> Any:
         """The last answer that was not a plain string, number or boolean."""
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         answer: str = self._bridge.answer()
         if answer[0] != _OK:
             if answer[0] == _INTERRUPT:  # the user interrupted this wait
@@ -253,7 +257,8 @@ def install(bridge: Any) -> Session:
     """Connect this interpreter to the page (called by the worker at start).
 
     Also tells the page when a cell's own code runs, so that an interrupt
-    raises KeyboardInterrupt there and not in the kernel's machinery.
+    raises KeyboardInterrupt there and not in the kernel's machinery, and
+    shows KeyboardInterrupt with a quick traceback (``interrupts.py``).
     """
     global _SESSION  # noqa: PLW0603 - one session per interpreter
     _SESSION = Session(bridge)
@@ -264,6 +269,7 @@ def install(bridge: Any) -> Session:
     if shell is not None:
         shell.events.register("pre_run_cell", lambda _info: bridge.in_cell(True))
         shell.events.register("post_run_cell", lambda _result: bridge.in_cell(False))
+        install_interrupt_traceback(shell)
     return _SESSION
 
 
@@ -305,6 +311,7 @@ def wait_for(target: JsRef, event_type: str, timeout: float | None = None) -> An
     Other Python callbacks keep running while this waits. Raises
     :class:`JsError` (``TimeoutError``) after ``timeout`` seconds.
     """
+    __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
     return session().request(
         {"op": "wait_event", "id": target._id, "type": event_type, "timeout": timeout}
     )
@@ -312,6 +319,7 @@ def wait_for(target: JsRef, event_type: str, timeout: float | None = None) -> An
 
 def run_sync(awaitable: JsRef) -> Any:
     """Block until a page Promise settles; return its value or raise its error."""
+    __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
     if not isinstance(awaitable, JsRef):
         msg = f"run_sync() takes a page Promise, not {type(awaitable).__name__}"
         raise TypeError(msg)

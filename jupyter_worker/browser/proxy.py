@@ -51,6 +51,7 @@ class JsRef:
             self._session.forget(self._id)
 
     def __getattr__(self, name: str) -> Any:
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         if name in _OWN:  # an unset slot: never ask the page
             raise AttributeError(name)
         if name in self._methods:
@@ -64,6 +65,7 @@ class JsRef:
         return value
 
     def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         if name in _OWN:
             msg = f"{name} is read-only"
             raise AttributeError(msg)
@@ -73,9 +75,11 @@ class JsRef:
         self._session.request({"op": "del", "id": self._id, "key": name})
 
     def __getitem__(self, key: str | int) -> Any:
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         return self._session.get(self._id, key)
 
     def __setitem__(self, key: str | int, value: Any) -> None:
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         self._session.request({"op": "set", "id": self._id, "key": key}, value=value)
 
     def __delitem__(self, key: str | int) -> None:
@@ -83,6 +87,7 @@ class JsRef:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the page function (``this`` is undefined); kwargs become a last object."""
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         return self._session.request({"op": "apply", "id": self._id}, args=_args(args, kwargs))
 
     def new(self, *args: Any, **kwargs: Any) -> Any:
@@ -170,6 +175,7 @@ class JsMethod:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the method on its object: one ``call`` request."""
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         target = self._target
         return target._session.request(
             {"op": "call", "id": target._id, "key": self._name},

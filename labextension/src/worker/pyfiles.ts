@@ -13,6 +13,7 @@ import errors from '../../../jupyter_worker/browser/errors.py';
 import jsmodule from '../../../jupyter_worker/browser/jsmodule.py';
 import proxy from '../../../jupyter_worker/browser/proxy.py';
 import sleep from '../../../jupyter_worker/browser/sleep.py';
+import interrupts from '../../../jupyter_worker/browser/interrupts.py';
 import connection from '../../../jupyter_worker/browser/connection.py';
 
 /** Path below site-packages -> source. */
@@ -27,5 +28,6 @@ export const PYTHON_FILES: Record<string, string> = {
   'jupyter_worker/browser/jsmodule.py': jsmodule,
   'jupyter_worker/browser/proxy.py': proxy,
   'jupyter_worker/browser/sleep.py': sleep,
+  'jupyter_worker/browser/interrupts.py': interrupts,
   'jupyter_worker/browser/connection.py': connection,
 };
