@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 import tempfile
@@ -145,8 +146,9 @@ def _interrupt_latencies(page: Page, index: int, code: str, runs: int) -> list[f
 
 
 def _percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile: p95 of 20 values is the 19th smallest."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+    return ordered[max(0, math.ceil(len(ordered) * fraction) - 1)]
 
 
 LongTasks = dict[str, dict[str, dict[str, float | bool]]]
