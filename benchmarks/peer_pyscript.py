@@ -43,7 +43,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from chromium import launch
-from harness import WARMUP_CALLS, WARMUP_SECONDS, chromium_cpu_seconds, chromium_pids
+from harness import BATCH, WARMUP_CALLS, WARMUP_SECONDS, chromium_cpu_seconds, chromium_pids
 from playwright.sync_api import Browser, Page, sync_playwright
 
 import jupyter_worker
@@ -167,8 +167,11 @@ def _cores_over(seconds: float) -> dict[str, float]:
 
 
 def _summary(seconds: list[float], round_trips: int) -> dict[str, float]:
+    starts = range(0, len(seconds) - BATCH + 1, BATCH)
+    batches = [sum(seconds[i : i + BATCH]) / BATCH for i in starts]
     micros = sorted(s * 1e6 for s in seconds)
     return {
+        "batched_us": statistics.median(batches) * 1e6,
         "median_us": statistics.median(micros),
         "p99_us": micros[min(len(micros) - 1, round(0.99 * len(micros)))],
         "calls_per_s": len(micros) / (sum(micros) / 1e6),

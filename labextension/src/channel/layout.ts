@@ -25,8 +25,11 @@ export const C_IN_CELL = 5;
  * `time.sleep` waits on, so that an interrupt ends it at once.
  */
 export const C_WAKE = 6;
-/** When the worker wrote its newest request (`clockUs`). */
-export const C_SENT_AT = 7;
+/**
+ * How long the worker ran between its last answer and its newest request
+ * (µs; not counting its own wake-up).
+ */
+export const C_THINK_US = 7;
 /** When the page wrote its newest answer (`clockUs`). */
 export const C_ANSWERED_AT = 8;
 /** Number of control words. */

@@ -38,7 +38,7 @@ import {
   C_REQUEST,
   C_RESPONSE,
   C_ANSWERED_AT,
-  C_SENT_AT,
+  C_THINK_US,
   C_WAKE,
   R_CALLBACK,
   R_ERROR,
@@ -47,7 +47,7 @@ import {
   SIGINT,
 } from './layout';
 import type { IOpResult } from './ops';
-import { SpinBudget, clockMsBetween, clockUs } from './spin';
+import { SpinBudget, clockUs } from './spin';
 import { AsyncOp, Operations } from './ops';
 import type { ICallbackSpec } from './values';
 import { toWire } from './values';
@@ -259,9 +259,8 @@ export class ChannelServer {
       let began = performance.now();
       while (!this._disposed) {
         if (Atomics.load(this._control, C_REQUEST) !== this._lastRequest) {
-          // the worker's pause between the last answer and this request
-          const sentAt = Atomics.load(this._control, C_SENT_AT);
-          this._watch.record(clockMsBetween(Atomics.load(this._control, C_ANSWERED_AT), sentAt));
+          // how soon after its answer the worker wrote this request, had it been awake
+          this._watch.record(Atomics.load(this._control, C_THINK_US) / 1000);
           const pending = this._poll();
           if (pending) {
             await pending;

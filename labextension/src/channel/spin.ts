@@ -14,10 +14,11 @@
  * machine's cores are all busy (spinning would take time from the very thread
  * it waits for).
  *
- * Each side times the *other* side (when the awaited request or answer was
- * written, `clockUs` in the control words), never its own wake-up: otherwise
- * one side's slow wake-up would look like the other's slowness, and both would
- * stop spinning for good.
+ * Each side times the *other* side, never its own wake-up: the worker how long
+ * the page took to write the answer (`clockUs` in a control word), the page
+ * how long the worker ran before its next request (the worker writes it).
+ * Otherwise one side's slow wake-up would look like the other's slowness,
+ * and both would stop spinning for good.
  */
 export class SpinBudget {
   /** @param maxMs - how long a spin lasts (ms). */

@@ -18,7 +18,7 @@ import {
   C_REQUEST,
   C_RESPONSE,
   C_ANSWERED_AT,
-  C_SENT_AT,
+  C_THINK_US,
   C_WAKE,
   DATA_INITIAL_BYTES,
   DATA_SHRINK_ABOVE,
@@ -43,6 +43,9 @@ export interface IAnswer {
  * `WAIT_SLICE_MS` slices.
  */
 const SPIN_MS = 0.1;
+
+/** Think times above this are written as this (µs; an Int32 word). */
+const THINK_MAX_US = 1_000_000;
 
 
 const pause: () => void =
@@ -114,7 +117,8 @@ export class WorkerChannel {
     Atomics.store(this._control, C_LENGTH, length);
     const seq = ++this._seq;
     this._sentAt = clockUs();
-    Atomics.store(this._control, C_SENT_AT, this._sentAt);
+    const think = clockMsBetween(this._answerSeenAt, this._sentAt) * 1000;
+    Atomics.store(this._control, C_THINK_US, Math.min(think, THINK_MAX_US));
     Atomics.store(this._control, C_REQUEST, seq);
     if (this._mode === 'waitAsync') {
       Atomics.notify(this._control, C_REQUEST);
@@ -151,6 +155,7 @@ export class WorkerChannel {
   private _answered(): void {
     const answeredAt = Atomics.load(this._control, C_ANSWERED_AT);
     this._spin.record(clockMsBetween(this._sentAt, answeredAt));
+    this._answerSeenAt = clockUs();
   }
 
   /** Tell the page whether a cell's own code runs (interrupts wait for it). */
@@ -200,5 +205,6 @@ export class WorkerChannel {
   private readonly _port: MessagePort;
   private readonly _spin = new SpinBudget(SPIN_MS);
   private _sentAt = 0;
+  private _answerSeenAt = 0;
   private _seq = 0;
 }
