@@ -7,7 +7,7 @@ import re
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from jupyter_worker.browser.interrupts import install_interrupt_traceback
+from jupyter_worker.browser.interrupts import install_cell_marks, install_interrupt_traceback
 
 CELL = """
 def machinery():
@@ -47,3 +47,44 @@ def test_other_errors_keep_ipythons_traceback(shell, capsys):
     assert "ZeroDivisionError" in text
     assert "Traceback (most recent call last)" in text  # IPython's own header
     assert "----> 1 1 / 0" in text  # IPython's context format, not the plain one
+
+
+class FakeBridge:
+    """Records what the page is told about cells."""
+
+    def __init__(self) -> None:
+        self.calls: list[bool] = []
+
+    def in_cell(self, running: bool) -> None:
+        self.calls.append(running)
+
+
+def test_a_cells_first_statement_tells_the_page_its_code_runs(shell):
+    bridge = FakeBridge()
+    install_cell_marks(shell, bridge)
+    shell.user_ns["bridge"] = bridge
+    shell.run_cell("seen = list(bridge.calls)")  # what the page knows as the cell runs
+    assert shell.user_ns["seen"] == [True]
+    assert bridge.calls == [True, False]
+
+
+def test_future_imports_and_docstrings_stay_first(shell):
+    bridge = FakeBridge()
+    install_cell_marks(shell, bridge)
+    result = shell.run_cell('"""A cell."""\nfrom __future__ import annotations\nx: int = 1\n')
+    assert result.success
+    assert shell.user_ns["x"] == 1
+    assert bridge.calls == [True, False]
+
+
+def test_a_cell_that_does_not_compile_never_tells_the_page_it_runs(shell):
+    bridge = FakeBridge()
+    install_cell_marks(shell, bridge)
+    assert not shell.run_cell("1 +").success
+    assert True not in bridge.calls
+
+
+def test_a_cell_of_one_string_still_shows_it(shell):
+    install_cell_marks(shell, FakeBridge())
+    result = shell.run_cell("'after the flood'")
+    assert result.result == "after the flood"

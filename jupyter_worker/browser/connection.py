@@ -11,7 +11,7 @@ from typing import Any
 from ..protocol import ELEMENT_MIME, R_INTERRUPT, R_OK, CallbackEvent, Request
 from . import codec
 from .errors import IsolationError, JsError
-from .interrupts import install_interrupt_traceback
+from .interrupts import install_cell_marks, install_interrupt_traceback
 from .proxy import Callback, JsRef
 
 #: Released ids are sent in batches of this many (on the next request).
@@ -267,8 +267,7 @@ def install(bridge: Any) -> Session:
 
     shell = get_ipython()
     if shell is not None:
-        shell.events.register("pre_run_cell", lambda _info: bridge.in_cell(True))
-        shell.events.register("post_run_cell", lambda _result: bridge.in_cell(False))
+        install_cell_marks(shell, bridge)
         install_interrupt_traceback(shell)
     return _SESSION
 

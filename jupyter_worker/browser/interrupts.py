@@ -1,17 +1,72 @@
-"""A quick traceback for KeyboardInterrupt, so that an interrupted cell stops at once.
+"""Interrupts land in the cell's own code, and stop it at once.
 
-IPython's usual traceback (syntax-highlighted source around each frame) takes
-15 to 30 ms to format in Pyodide, most of the time between an interrupt and
-the cell's finished prompt. An interrupt's traceback only needs to say where
-the cell stopped: the plain format takes well under a millisecond, and frames
-marked ``__tracebackhide__`` (this package's own) are left out as IPython
-leaves them out.
+- The page raises KeyboardInterrupt only while a cell's own code runs: the
+  cell's first statement tells it so (an AST transformer puts that call
+  there). Set earlier, from IPython's ``pre_run_cell`` event, an interrupt
+  could land in a later ``pre_run_cell`` callback, where IPython's event
+  manager catches and prints it, and the cell then ran on.
+- A quick traceback for KeyboardInterrupt:
+
+  IPython's usual traceback (syntax-highlighted source around each frame)
+  takes 15 to 30 ms to format in Pyodide, most of the time between an
+  interrupt and the cell's finished prompt. An interrupt's traceback only
+  needs to say where the cell stopped: the plain format takes well under a
+  millisecond, and frames marked ``__tracebackhide__`` (this package's own)
+  are left out as IPython leaves them out.
 """
 
 from __future__ import annotations
 
+import ast
 import types
+from collections.abc import Callable
 from typing import Any
+
+#: What a cell's first statement calls: ``cell_starts()`` of this module.
+_CELL_START = "__import__('jupyter_worker.browser.interrupts', fromlist=['_']).cell_starts()"
+
+_cell_starts: Callable[[], None] = lambda: None  # noqa: E731 - replaced by install
+
+
+def cell_starts() -> None:
+    """Tell the page that a cell's own code runs (its first statement calls this)."""
+    _cell_starts()
+
+
+class MarkCellStart(ast.NodeTransformer):
+    """Put a ``cell_starts()`` call before a cell's first statement.
+
+    Or after its ``from __future__`` imports, which must come first.
+    """
+
+    def visit_Module(self, node: ast.Module) -> ast.Module:
+        """Insert the call into a cell's module."""
+        at = 0  # after `from __future__` imports (and a docstring before them)
+        for index, statement in enumerate(node.body):
+            if isinstance(statement, ast.ImportFrom) and statement.module == "__future__":
+                at = index + 1
+            elif not (index == 0 and _is_string(statement)):
+                break
+        call = ast.parse(_CELL_START).body[0]
+        ast.copy_location(call, node.body[at] if at < len(node.body) else node)
+        node.body.insert(at, ast.fix_missing_locations(call))
+        return node
+
+
+def _is_string(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    )
+
+
+def install_cell_marks(shell: Any, bridge: Any) -> None:
+    """Keep the page told whether a cell's own code runs (``bridge.in_cell``)."""
+    global _cell_starts  # noqa: PLW0603 - one shell per interpreter
+    _cell_starts = lambda: bridge.in_cell(True)  # noqa: E731
+    shell.ast_transformers.append(MarkCellStart())
+    shell.events.register("post_run_cell", lambda _result: bridge.in_cell(False))
 
 
 def install_interrupt_traceback(shell: Any) -> None:

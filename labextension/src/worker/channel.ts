@@ -47,7 +47,6 @@ const SPIN_MS = 0.1;
 /** Think times above this are written as this (µs; an Int32 word). */
 const THINK_MAX_US = 1_000_000;
 
-
 const pause: () => void =
   typeof (Atomics as { pause?: () => void }).pause === 'function'
     ? (): void => (Atomics as unknown as { pause: () => void }).pause()
