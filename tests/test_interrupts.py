@@ -88,3 +88,10 @@ def test_a_cell_of_one_string_still_shows_it(shell):
     install_cell_marks(shell, FakeBridge())
     result = shell.run_cell("'after the flood'")
     assert result.result == "after the flood"
+
+
+def test_timeit_does_not_time_the_mark(shell):
+    bridge = FakeBridge()
+    install_cell_marks(shell, bridge)
+    assert shell.run_cell("%timeit -n 3 -r 2 pass").success
+    assert bridge.calls == [True, False]  # once for the cell, none in the timed loop

@@ -25,22 +25,35 @@ from typing import Any
 #: What a cell's first statement calls: ``cell_starts()`` of this module.
 _CELL_START = "__import__('jupyter_worker.browser.interrupts', fromlist=['_']).cell_starts()"
 
-_cell_starts: Callable[[], None] = lambda: None  # noqa: E731 - replaced by install
+_tell_page: Callable[[bool], None] = lambda _running: None  # noqa: E731 - set by install
+_in_cell = False
 
 
 def cell_starts() -> None:
     """Tell the page that a cell's own code runs (its first statement calls this)."""
-    _cell_starts()
+    global _in_cell  # noqa: PLW0603 - one shell per interpreter
+    _in_cell = True
+    _tell_page(True)
+
+
+def _cell_ended(_result: object) -> None:
+    global _in_cell  # noqa: PLW0603
+    _in_cell = False
+    _tell_page(False)
 
 
 class MarkCellStart(ast.NodeTransformer):
     """Put a ``cell_starts()`` call before a cell's first statement.
 
-    Or after its ``from __future__`` imports, which must come first.
+    Or after its ``from __future__`` imports, which must come first. Code
+    transformed while a cell runs (``%timeit`` transforms the statement it
+    times) is left alone.
     """
 
     def visit_Module(self, node: ast.Module) -> ast.Module:
         """Insert the call into a cell's module."""
+        if _in_cell:
+            return node
         at = 0  # after `from __future__` imports (and a docstring before them)
         for index, statement in enumerate(node.body):
             if isinstance(statement, ast.ImportFrom) and statement.module == "__future__":
@@ -63,10 +76,10 @@ def _is_string(statement: ast.stmt) -> bool:
 
 def install_cell_marks(shell: Any, bridge: Any) -> None:
     """Keep the page told whether a cell's own code runs (``bridge.in_cell``)."""
-    global _cell_starts  # noqa: PLW0603 - one shell per interpreter
-    _cell_starts = lambda: bridge.in_cell(True)  # noqa: E731
+    global _tell_page  # noqa: PLW0603 - one shell per interpreter
+    _tell_page = bridge.in_cell
     shell.ast_transformers.append(MarkCellStart())
-    shell.events.register("post_run_cell", lambda _result: bridge.in_cell(False))
+    shell.events.register("post_run_cell", _cell_ended)
 
 
 def install_interrupt_traceback(shell: Any) -> None:
