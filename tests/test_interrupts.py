@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+import signal
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from jupyter_worker.browser.interrupts import install_cell_marks, install_interrupt_traceback
+from jupyter_worker.browser.interrupts import (
+    install_cell_marks,
+    install_interrupt_traceback,
+    install_sigint_report,
+)
 
 CELL = """
 def machinery():
@@ -95,3 +100,25 @@ def test_timeit_does_not_time_the_mark(shell):
     install_cell_marks(shell, bridge)
     assert shell.run_cell("%timeit -n 3 -r 2 pass").success
     assert bridge.calls == [True, False]  # once for the cell, none in the timed loop
+
+
+class RaisedBridge:
+    """Counts the KeyboardInterrupts the page would be told of."""
+
+    def __init__(self) -> None:
+        self.raised = 0
+
+    def interrupt_raised(self) -> None:
+        self.raised += 1
+
+
+def test_sigint_raises_keyboardinterrupt_and_tells_the_page():
+    bridge = RaisedBridge()
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        install_sigint_report(bridge)
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert bridge.raised == 1

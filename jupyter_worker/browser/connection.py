@@ -11,7 +11,7 @@ from typing import Any
 from ..protocol import ELEMENT_MIME, R_INTERRUPT, R_OK, CallbackEvent, Request
 from . import codec
 from .errors import IsolationError, JsError
-from .interrupts import install_cell_marks, install_interrupt_traceback
+from .interrupts import install_cell_marks, install_interrupt_traceback, install_sigint_report
 from .proxy import Callback, JsRef
 
 #: Released ids are sent in batches of this many (on the next request).
@@ -269,6 +269,7 @@ def install(bridge: Any) -> Session:
     if shell is not None:
         install_cell_marks(shell, bridge)
         install_interrupt_traceback(shell)
+    install_sigint_report(bridge)
     return _SESSION
 
 

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import ast
+import signal
 import types
 from collections.abc import Callable
 from typing import Any
@@ -72,6 +73,20 @@ def _is_string(statement: ast.stmt) -> bool:
         and isinstance(statement.value, ast.Constant)
         and isinstance(statement.value.value, str)
     )
+
+
+def install_sigint_report(bridge: Any) -> None:
+    """Raise KeyboardInterrupt on SIGINT as Python does, telling the page it did.
+
+    The page sends an interrupt again if none was raised a second later.
+    """
+
+    def on_sigint(_signum: int, _frame: object) -> None:
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        bridge.interrupt_raised()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
 
 
 def install_cell_marks(shell: Any, bridge: Any) -> None:

@@ -32,6 +32,8 @@ export const C_WAKE = 6;
 export const C_THINK_US = 7;
 /** When the page wrote its newest answer (`clockUs`). */
 export const C_ANSWERED_AT = 8;
+/** Bumped by the worker each time it raises KeyboardInterrupt for an interrupt. */
+export const C_RAISED = 9;
 /** Number of control words. */
 export const CONTROL_WORDS = 16;
 

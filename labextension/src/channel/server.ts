@@ -38,6 +38,7 @@ import {
   C_REQUEST,
   C_RESPONSE,
   C_ANSWERED_AT,
+  C_RAISED,
   C_THINK_US,
   C_WAKE,
   R_CALLBACK,
@@ -184,6 +185,11 @@ export class ChannelServer {
   /** Whether the worker is running a cell's own code (not kernel machinery). */
   inCell(): boolean {
     return Atomics.load(this._control, C_IN_CELL) === 1;
+  }
+
+  /** How many interrupts the worker has raised as KeyboardInterrupt so far. */
+  interruptsRaised(): number {
+    return Atomics.load(this._control, C_RAISED);
   }
 
   /**

@@ -49,6 +49,10 @@ interface IExtras {
 /** How often a pending interrupt checks whether the cell's own code runs yet. */
 const INTERRUPT_POLL_MS = 20;
 
+/** How long an interrupt may go unraised before it is sent again (ms), and how often. */
+const INTERRUPT_RETRY_MS = 1000;
+const INTERRUPT_ATTEMPTS = 3;
+
 /** Options of the worker kernel. */
 export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSettings {}
 
@@ -110,12 +114,19 @@ export class WorkerKernel extends PyodideKernel {
     if (server.interruptWait()) {
       return 'interrupted';
     }
+    const raised = server.interruptsRaised();
+    let attempts = 0;
     const deliver = (): void => {
-      if (!this._running || this.isDisposed) {
+      if (!this._running || this.isDisposed || server.interruptsRaised() !== raised) {
         return;
       }
       if (server.inCell()) {
-        server.interruptPython();
+        // Pyodide sometimes takes the signal without raising it (seldom, in a
+        // loop that calls nothing): until the worker says it raised one, ask again
+        if (attempts++ < INTERRUPT_ATTEMPTS) {
+          server.interruptPython();
+          setTimeout(deliver, INTERRUPT_RETRY_MS);
+        }
       } else {
         setTimeout(deliver, INTERRUPT_POLL_MS);
       }

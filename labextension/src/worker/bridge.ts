@@ -100,6 +100,9 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
       in_cell(running: boolean): void {
         worker.setInCell(running);
       },
+      interrupt_raised(): void {
+        worker.interruptRaised();
+      },
       set_dispatcher(fn: IPyProxy): void {
         dispatcher?.destroy();
         dispatcher = fn.copy();

@@ -18,6 +18,7 @@ import {
   C_REQUEST,
   C_RESPONSE,
   C_ANSWERED_AT,
+  C_RAISED,
   C_THINK_US,
   C_WAKE,
   DATA_INITIAL_BYTES,
@@ -157,6 +158,11 @@ export class WorkerChannel {
     this._answerSeenAt = clockUs();
   }
 
+  /** Tell the page that an interrupt became a KeyboardInterrupt (it was not lost). */
+  interruptRaised(): void {
+    Atomics.add(this._control, C_RAISED, 1);
+  }
+
   /** Tell the page whether a cell's own code runs (interrupts wait for it). */
   setInCell(running: boolean): void {
     Atomics.store(this._control, C_IN_CELL, running ? 1 : 0);
@@ -177,6 +183,7 @@ export class WorkerChannel {
       const wake = Atomics.load(this._control, C_WAKE);
       if (Atomics.load(this.interruptBuffer, 0) !== 0) {
         Atomics.store(this.interruptBuffer, 0, 0);
+        this.interruptRaised();
         return true;
       }
       const left = end - performance.now();
