@@ -73,6 +73,7 @@ export class WorkerKernel extends PyodideKernel {
       return this._fail(extras.stop); // the worker is gone: do not ask it
     }
     this._running++;
+    this._executions++;
     workers.setState(this.id, { phase: 'busy', detail: '' });
     let settled = false;
     try {
@@ -94,8 +95,8 @@ export class WorkerKernel extends PyodideKernel {
   /**
    * Interrupt the running cell. Isolated: end its wait on the page, or raise
    * KeyboardInterrupt in its code. The latter waits until the cell's own code
-   * runs (IPython's pre_run_cell): raised in the kernel's machinery before or
-   * after it, KeyboardInterrupt would be lost or break the reply. Not
+   * runs (its first statement says so): raised in the kernel's machinery
+   * before or after it, KeyboardInterrupt would be lost or break the reply. Not
    * isolated: fail the cell, saying why, and ask for a restart.
    */
   async interruptWorker(): Promise<InterruptOutcome> {
@@ -115,9 +116,11 @@ export class WorkerKernel extends PyodideKernel {
       return 'interrupted';
     }
     const raised = server.interruptsRaised();
+    const execution = this._executions;
     let attempts = 0;
     const deliver = (): void => {
-      if (!this._running || this.isDisposed || server.interruptsRaised() !== raised) {
+      const done = !this._running || this._executions !== execution;
+      if (done || this.isDisposed || server.interruptsRaised() !== raised) {
         return;
       }
       if (server.inCell()) {
@@ -290,6 +293,7 @@ export class WorkerKernel extends PyodideKernel {
   }
 
   private _running = 0;
+  private _executions = 0;
   private _input: PromiseDelegate<string> | null = null;
 }
 
