@@ -44,6 +44,8 @@ class Request(TypedDict):
     op: Op
     id: NotRequired[int]
     key: NotRequired[str | int]
+    #: ``get``: the number the worker's JavaScript gives ``key`` (never sent by Python)
+    k: NotRequired[int]
     args: NotRequired[list[Any]]
     value: NotRequired[Any]
     name: NotRequired[Literal["window", "document"]]

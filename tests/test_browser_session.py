@@ -9,22 +9,25 @@ from __future__ import annotations
 import gc
 import json
 import math
+import weakref
 from typing import Any
 
 import pytest
 
 from jupyter_worker.browser import JsError, JsMethod, JsRef, callback
-from jupyter_worker.browser.codec import decode, encode
-from jupyter_worker.browser.connection import RELEASE_BATCH, Session
+from jupyter_worker.browser.codec import decode, encode, simple_json
+from jupyter_worker.browser.connection import RECENT_PROXIES, RELEASE_BATCH, Session
 
 
 class FakeBridge:
     """Answers requests from a script; records what was sent.
 
     Follows ``worker/bridge.ts``: a string, number or boolean result is
-    returned as itself, any other answer as None and then read with
-    ``answer()``.
+    returned as itself, ``undefined`` (JSON null here) as ``none``, any other
+    answer as None and then read with ``answer()``.
     """
+
+    none = object()  # Pyodide gives JavaScript null as jsnull
 
     def __init__(self) -> None:
         self.sent: list[dict[str, Any]] = []
@@ -52,11 +55,20 @@ class FakeBridge:
             value = json.loads(answer[1:]).get("v")
             if isinstance(value, str | int | float):  # bool is an int
                 return value
+            if value is None:
+                return self.none
         self.last = answer
         return None
 
     def answer(self) -> str:
         return self.last
+
+    def ref_id(self) -> int:
+        if self.last[:1] == "0":
+            value = json.loads(self.last[1:]).get("v")
+            if isinstance(value, dict) and "$ref" in value:
+                return int(value["$ref"])
+        return -1
 
     def set_dispatcher(self, function: Any) -> None:
         self.dispatcher = function
@@ -96,6 +108,40 @@ def test_bytes_travel_as_aligned_segments(session):
     assert second == {"$b": [8, 2, "Uint8Array"]}
     assert [bytes(s) for s in segments] == [b"abc", b"xy"]
     assert decode({"$b": [8, 2, "Uint8Array"]}, session, b"abc\0\0\0\0\0xy") == b"xy"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["x", 'é\u2028\ud800\n"', 2, -(2**53 - 1), 2.5, -0.0, 1e300, True, None],
+)
+def test_simple_values_are_written_as_json_writes_them(value):
+    assert simple_json(value) == json.dumps(value)
+
+
+@pytest.mark.parametrize("value", [2**53, math.inf, math.nan, b"x", [1], {"a": 1}])
+def test_other_values_are_left_to_the_general_encoder(value):
+    assert simple_json(value) is None
+
+
+def test_calls_and_sets_with_any_arguments_send_the_same_request(bridge, session):
+    element = decode(ref(5, m=["f"]), session, None)
+    other = decode(ref(6), session, None)
+    for _ in range(4):
+        bridge.reply(None)
+    element.f("x", 2, other, None)
+    element.f(b"xy", [1], 2**60)
+    element.value = "v"
+    element[0] = math.inf
+    simple, general, set_simple, set_general = bridge.sent
+    assert simple == {"op": "call", "id": 5, "key": "f", "args": ["x", 2, {"$ref": 6}, None]}
+    assert general == {
+        "op": "call",
+        "id": 5,
+        "key": "f",
+        "args": [{"$b": [0, 2, "Uint8Array"]}, [1], {"$bigint": str(2**60)}],
+    }
+    assert set_simple == {"op": "set", "id": 5, "key": "value", "value": "v"}
+    assert set_general == {"op": "set", "id": 5, "key": 0, "value": {"$num": "Infinity"}}
 
 
 def test_unsendable_values_are_named(session):
@@ -162,8 +208,9 @@ def test_page_errors_become_js_errors(bridge, session):
 
 
 def test_released_proxies_are_counted_back_in_batches(bridge, session):
-    for ref_id in range(100, 100 + RELEASE_BATCH):
-        decode(ref(ref_id), session, None)  # made and dropped at once
+    # made and dropped at once; the session keeps the last RECENT_PROXIES alive
+    for ref_id in range(100, 100 + RELEASE_BATCH + RECENT_PROXIES - 1):
+        decode(ref(ref_id), session, None)
     gc.collect()
     bridge.reply("t")
     document = decode(ref(1), session, None)
@@ -178,9 +225,25 @@ def test_a_proxy_received_twice_gives_back_both_counts(bridge, session):
     element = decode(ref(9), session, None)
     assert decode(ref(9), session, None) is element
     del element
+    session.drop_recent()
     gc.collect()
     session.flush_releases()
     assert bridge.sent[-1] == {"op": "release", "ids": [[9, 2]]}
+
+
+def test_a_page_object_read_again_finds_its_recent_proxy(bridge, session):
+    document = decode(ref(1), session, None)
+    bridge.reply(ref(5))
+    body = weakref.ref(document.body)
+    gc.collect()
+    assert body() is not None  # dropped, but kept among the recent proxies
+    bridge.reply(ref(5))
+    assert document.body is body()
+    session.drop_recent()
+    gc.collect()
+    assert body() is None
+    session.flush_releases()
+    assert bridge.sent[-1] == {"op": "release", "ids": [[5, 2]]}
 
 
 def test_callbacks_get_one_id_per_function_and_options(session):

@@ -1,4 +1,4 @@
-"""Names the browser and Python sides of ``%%worker`` both declare agree."""
+"""Names and numbers the browser and Python sides both declare agree."""
 
 import re
 from pathlib import Path
@@ -14,6 +14,22 @@ def _ts_string(path: Path, name: str) -> str:
     match = re.search(rf"export const {name} = '([^']*)';", path.read_text(encoding="utf-8"))
     assert match, f"{name} not in {path}"
     return match.group(1)
+
+
+def _ts_number(path: Path, name: str) -> int:
+    match = re.search(rf"export const {name} = (\d+);", path.read_text(encoding="utf-8"))
+    assert match, f"{name} not in {path}"
+    return int(match.group(1))
+
+
+def test_channel_numbers_agree():
+    # Python reads answer kinds from the bridge's answer() and flags from references
+    layout = SRC / "channel" / "layout.ts"
+    for name in ("R_OK", "R_ERROR", "R_INTERRUPT"):
+        assert _ts_number(layout, name) == getattr(protocol, name), name
+    heap = SRC / "channel" / "heap.ts"
+    for name in ("F_CALLABLE", "F_ARRAYLIKE", "F_ITERABLE", "F_THENABLE", "F_NODE", "F_BUFFER"):
+        assert _ts_number(heap, name) == getattr(protocol, name), name
 
 
 def test_wire_names_agree():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any
 
 from .proxy import Callback, JsMethod, JsRef
@@ -51,6 +52,29 @@ def encode(value: Any, session: Session, segments: list[bytes | memoryview]) -> 
         return session.callback_wire(Callback(value))
     msg = f"cannot send a {type(value).__name__} to the page"
     raise TypeError(msg)
+
+
+def simple_json(value: Any) -> str | None:
+    """The JSON text of a str, safe int, finite float, bool, None or proxy.
+
+    ``None`` for any other value (the general encoder's job). Calls with such
+    arguments skip building and encoding a message dict: ``json`` takes about
+    3 µs a message in Pyodide.
+    """
+    kind = type(value)
+    if kind is str:
+        return encode_basestring_ascii(value)
+    if kind is int:
+        return str(value) if -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT else None
+    if kind is JsRef:
+        return f'{{"$ref":{value._id}}}'
+    if kind is float:
+        return repr(value) if math.isfinite(value) else None
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    return None
 
 
 def decode(wire: Any, session: Session, binary: bytes | None) -> Any:

@@ -18,6 +18,12 @@ from .proxy import Callback, JsRef
 RELEASE_BATCH = 1000
 
 _dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+#: The session keeps the proxies of the last this many page objects received
+#: alive, so that reading one again (``document.body`` in a loop) finds its
+#: proxy without decoding JSON; ``release()`` lets go of them.
+RECENT_PROXIES = 64
+
 _OK = str(R_OK)
 _INTERRUPT = str(R_INTERRUPT)
 
@@ -30,9 +36,10 @@ class Session:
     bridge
         The worker's JavaScript side (``worker/bridge.ts``): ``request(json,
         segments?)`` and ``get(id, key)`` return a string, number or boolean
-        result as itself and ``None`` for any other answer, which
-        ``answer()`` then gives as ``"<kind><json>"``; ``take_binary()``
-        returns that answer's binary area.
+        result as itself, ``bridge.none`` for ``undefined``, and ``None`` for
+        any other answer, which ``answer()`` then gives as ``"<kind><json>"``;
+        ``ref_id()`` gives the page object's id if that answer is a bare
+        reference (else -1); ``take_binary()`` returns its binary area.
     """
 
     def __init__(self, bridge: Any) -> None:
@@ -40,10 +47,14 @@ class Session:
         # bound once: each attribute lookup on a JavaScript object costs a call
         self._request = bridge.request
         self._get = bridge.get
+        self._none = bridge.none
+        self._ref_id = bridge.ref_id
         # weak references by hand: cheaper than WeakValueDictionary + finalize
         self._proxies: dict[int, weakref.ReferenceType[JsRef]] = {}
         self._received: dict[int, int] = {}
         self._released: list[tuple[int, int]] = []
+        self._recent: list[JsRef | None] = [None] * RECENT_PROXIES
+        self._recent_slot = 0
         self._methods: dict[int, frozenset[str]] = {}
         self._callbacks: dict[int, Callback] = {}
         self._callback_ids: dict[tuple[int, bool, bool], int] = {}
@@ -56,29 +67,71 @@ class Session:
     def request(self, message: Request, *, value: Any = None, args: Any = None) -> Any:
         """Send one request; return the decoded answer or raise :class:`JsError`."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
-        if len(self._released) >= RELEASE_BATCH:
-            self.flush_releases()
         segments: list[bytes | memoryview] = []
         if args is not None:
             message["args"] = [codec.encode(arg, self, segments) for arg in args]
         if message["op"] in ("set", "has", "cbresult"):
             message["value"] = codec.encode(value, self, segments)
-        text = _dumps(message)
+        return self._send(_dumps(message), segments)
+
+    def call(self, ref_id: int, key: str, args: list[Any]) -> Any:
+        """``page_object[key](*args)``, ``this`` kept: one request."""
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        parts = []
+        for arg in args:
+            text = codec.simple_json(arg)
+            if text is None:
+                return self.request({"op": "call", "id": ref_id, "key": key}, args=args)
+            parts.append(text)
+        key_text = codec.simple_json(key)
+        return self._send(
+            f'{{"op":"call","id":{ref_id},"key":{key_text},"args":[{",".join(parts)}]}}'
+        )
+
+    def set(self, ref_id: int, key: str | int, value: Any) -> None:
+        """``page_object[key] = value``: one request."""
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        text = codec.simple_json(value)
+        key_text = codec.simple_json(key)
+        if text is None or key_text is None:
+            self.request({"op": "set", "id": ref_id, "key": key}, value=value)
+        else:
+            self._send(f'{{"op":"set","id":{ref_id},"key":{key_text},"value":{text}}}')
+
+    def _send(self, text: str, segments: list[bytes | memoryview] | None = None) -> Any:
+        """Send a request's JSON text (and binary segments); return its decoded answer."""
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        if len(self._released) >= RELEASE_BATCH:
+            self.flush_releases()
         result = self._request(text, segments) if segments else self._request(text)
-        return self._decode_answer() if result is None else result
+        if result is None:
+            return self._decode_answer()
+        return None if result is self._none else result
 
     def get(self, ref_id: int, key: str | int) -> Any:
         """``page_object[key]``: the commonest request, one call into JavaScript."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        # `_send`'s body again, inline: a Python call costs 0.25 µs in Pyodide
         if len(self._released) >= RELEASE_BATCH:
             self.flush_releases()
         result = self._get(ref_id, key)
-        return self._decode_answer() if result is None else result
+        if result is None:
+            return self._decode_answer()
+        return None if result is self._none else result
 
     def _decode_answer(self) -> Any:
         """The last answer that was not a plain string, number or boolean."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        ref_id: int = self._ref_id()
+        if ref_id >= 0:  # a page object: its proxy may exist already (no JSON then)
+            known = self._proxies.get(ref_id)
+            proxy = None if known is None else known()
+            if proxy is not None:
+                self._received[ref_id] += 1
+                return proxy
         answer: str = self._bridge.answer()
+        if not answer:  # (a bridge.none that Pyodide gave as None)
+            return None
         if answer[0] != _OK:
             if answer[0] == _INTERRUPT:  # the user interrupted this wait
                 raise KeyboardInterrupt
@@ -109,6 +162,8 @@ class Session:
             methods = methods | frozenset(wire["om"])
         proxy = JsRef(self, ref_id, wire.get("f", 0), wire.get("c", "Object"), methods)
         self._proxies[ref_id] = weakref.ref(proxy)
+        self._recent[self._recent_slot] = proxy
+        self._recent_slot = (self._recent_slot + 1) % RECENT_PROXIES
         return proxy
 
     def forget(self, ref_id: int) -> None:
@@ -120,6 +175,10 @@ class Session:
         count = self._received.pop(ref_id, 0)
         if count:
             self._released.append((ref_id, count))
+
+    def drop_recent(self) -> None:
+        """Stop keeping the last proxies received alive (``RECENT_PROXIES``)."""
+        self._recent = [None] * RECENT_PROXIES
 
     def flush_releases(self) -> None:
         """Give the page back every page object no proxy uses any more."""
@@ -332,10 +391,13 @@ def release(obj: Any = None) -> None:
     With a callable: forget the page functions made for it (listeners using
     them stop calling Python). Without arguments: send the page every
     reference whose proxy was garbage collected (this happens by itself in
-    batches).
+    batches), after letting go of the last proxies received (which the
+    session keeps alive for quick repeated reads).
     """
     if obj is None:
-        session().flush_releases()
+        current = session()
+        current.drop_recent()
+        current.flush_releases()
     elif isinstance(obj, Callback) or (callable(obj) and not isinstance(obj, JsRef)):
         session().release_callback(obj)
     else:

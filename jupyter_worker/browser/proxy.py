@@ -69,7 +69,7 @@ class JsRef:
         if name in _OWN:
             msg = f"{name} is read-only"
             raise AttributeError(msg)
-        self._session.request({"op": "set", "id": self._id, "key": name}, value=value)
+        self._session.set(self._id, name, value)
 
     def __delattr__(self, name: str) -> None:
         self._session.request({"op": "del", "id": self._id, "key": name})
@@ -80,7 +80,7 @@ class JsRef:
 
     def __setitem__(self, key: str | int, value: Any) -> None:
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
-        self._session.request({"op": "set", "id": self._id, "key": key}, value=value)
+        self._session.set(self._id, key, value)
 
     def __delitem__(self, key: str | int) -> None:
         self._session.request({"op": "del", "id": self._id, "key": key})
@@ -177,10 +177,7 @@ class JsMethod:
         """Call the method on its object: one ``call`` request."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         target = self._target
-        return target._session.request(
-            {"op": "call", "id": target._id, "key": self._name},
-            args=_args(args, kwargs),
-        )
+        return target._session.call(target._id, self._name, _args(args, kwargs))
 
     def new(self, *args: Any, **kwargs: Any) -> Any:
         """Construct with this property as the constructor (``window.Event.new(...)``)."""

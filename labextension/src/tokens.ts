@@ -96,6 +96,8 @@ export interface IChannelRequest {
   id?: number;
   /** Property name or index. */
   key?: string | number;
+  /** `get`: the number the worker gives `key` for later `OP_GET` requests. */
+  k?: number;
   /** Call arguments. */
   args?: unknown[];
   /** Value to set. */

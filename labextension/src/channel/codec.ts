@@ -5,6 +5,9 @@
  * Binary values (typed arrays, ArrayBuffers, Python bytes) travel as segments;
  * the JSON holds `{"$b": [offset, length, type]}` in their place, offsets
  * counted from the start of the binary area.
+ *
+ * A string or number result travels alone, without JSON (`R_STRING`,
+ * `R_NUMBER`): UTF-16 code units, or a float64, from the buffer's start.
  */
 import { ensureCapacity } from './layout';
 
@@ -22,6 +25,8 @@ const align8 = (n: number): number => (n + 7) & ~7;
 interface IViews {
   bytes: Uint8Array;
   view: DataView;
+  units: Uint16Array;
+  float: Float64Array;
 }
 
 /**
@@ -33,7 +38,12 @@ const views = new WeakMap<SharedArrayBuffer, IViews>();
 function viewsOf(data: SharedArrayBuffer): IViews {
   let found = views.get(data);
   if (!found) {
-    found = { bytes: new Uint8Array(data), view: new DataView(data) };
+    found = {
+      bytes: new Uint8Array(data),
+      view: new DataView(data),
+      units: new Uint16Array(data),
+      float: new Float64Array(data),
+    };
     views.set(data, found);
   }
   return found;
@@ -96,6 +106,44 @@ export function readMessage(data: SharedArrayBuffer, length: number): IRawMessag
   const binaryStart = align8(4 + textLength);
   const binary = length > binaryStart ? bytes.slice(binaryStart, length) : null;
   return { json: decoder.decode(text.subarray(0, textLength)), binary };
+}
+
+/** Write `text` as UTF-16 code units; returns how many. */
+export function writeString(data: SharedArrayBuffer, text: string): number {
+  ensureCapacity(data, text.length * 2);
+  const { units } = viewsOf(data);
+  for (let i = 0; i < text.length; i++) {
+    units[i] = text.charCodeAt(i);
+  }
+  return text.length;
+}
+
+/** Code units per `String.fromCharCode` call (it takes them as arguments). */
+const UNITS_PER_CALL = 8192;
+
+/** Read a string of `length` UTF-16 code units. */
+export function readString(data: SharedArrayBuffer, length: number): string {
+  const { units } = viewsOf(data);
+  const fromUnits = (start: number, end: number): string =>
+    String.fromCharCode.apply(null, units.subarray(start, end) as unknown as number[]);
+  if (length <= UNITS_PER_CALL) {
+    return fromUnits(0, length);
+  }
+  const parts: string[] = [];
+  for (let start = 0; start < length; start += UNITS_PER_CALL) {
+    parts.push(fromUnits(start, Math.min(length, start + UNITS_PER_CALL)));
+  }
+  return parts.join('');
+}
+
+/** Write a number as a float64. */
+export function writeNumber(data: SharedArrayBuffer, value: number): void {
+  viewsOf(data).float[0] = value;
+}
+
+/** Read a number written by `writeNumber`. */
+export function readNumber(data: SharedArrayBuffer): number {
+  return viewsOf(data).float[0];
 }
 
 /** The typed-array constructors a segment may be rebuilt as. */

@@ -76,10 +76,11 @@ export class ObjectHeap {
 
   /** The object behind `id`. @throws ReferenceError for unknown ids. */
   get(id: number): unknown {
-    if (!this._objects.has(id)) {
+    const value = this._objects.get(id); // (objects and functions: never undefined)
+    if (value === undefined) {
       throw new ReferenceError(`jupyter-worker: no page object with id ${id} (released?)`);
     }
-    return this._objects.get(id);
+    return value;
   }
 
   /** A reference to `value` (an object or function), counting one more send. */

@@ -26,16 +26,42 @@ export const C_IN_CELL = 5;
  */
 export const C_WAKE = 6;
 /**
- * How long the worker ran between its last answer and its newest request
- * (µs; not counting its own wake-up).
+ * How long the worker ran from seeing its last answer to writing its newest
+ * request (µs), or -1: not measured (the page watched and saw for itself).
  */
 export const C_THINK_US = 7;
-/** When the page wrote its newest answer (`clockUs`). */
+/** When the page wrote its newest answer (`clockUs`), if the worker asked (`C_TIMED`). */
 export const C_ANSWERED_AT = 8;
 /** Bumped by the worker each time it raises KeyboardInterrupt for an interrupt. */
 export const C_RAISED = 9;
+/** 1: the worker sleeps without spinning for this answer, and asks when it was written. */
+export const C_TIMED = 10;
+/** 1: the page does not watch after this answer, and asks for the worker's think time. */
+export const C_WANT_THINK = 11;
+/** What the request is: one of the `OP_*` codes. */
+export const C_OP = 12;
+/** `OP_GET`, `OP_GET_ITEM`: the heap id of the object. */
+export const C_ARG0 = 13;
+/** `OP_GET`: the number of the key (`k` in a JSON `get`); `OP_GET_ITEM`: the index. */
+export const C_ARG1 = 14;
+/** `R_REF`: the heap id of the page object. */
+export const C_REF = 15;
+/**
+ * 1 while the page watches for the next request (in a burst): the worker
+ * then neither notifies nor posts to it.
+ */
+export const C_WATCHING = 16;
 /** Number of control words. */
-export const CONTROL_WORDS = 16;
+export const CONTROL_WORDS = 32;
+
+/**
+ * Request kinds. Reading an attribute, the commonest request, goes without
+ * JSON: `C_ARG0` and `C_ARG1` say which object and key (keys are numbered the
+ * first time they are read, by a JSON `get` with `k`).
+ */
+export const OP_MESSAGE = 0;
+export const OP_GET = 1;
+export const OP_GET_ITEM = 2;
 
 /** Answer kinds. */
 export const R_OK = 0;
@@ -44,6 +70,20 @@ export const R_ERROR = 1;
 export const R_CALLBACK = 2;
 /** The user interrupted the wait: worker Python raises KeyboardInterrupt. */
 export const R_INTERRUPT = 3;
+/**
+ * Results that need no JSON: a string (`C_LENGTH` UTF-16 code units in the
+ * data buffer), a number (a float64 there), `true`, `false`, `undefined`.
+ */
+export const R_STRING = 4;
+export const R_NUMBER = 5;
+export const R_TRUE = 6;
+export const R_FALSE = 7;
+export const R_UNDEFINED = 8;
+/**
+ * A reference to a page object: JSON as `R_OK`, and its heap id in `C_REF`,
+ * so that worker Python finds a proxy it already has without reading JSON.
+ */
+export const R_REF = 9;
 
 /** Initial and "small" size of the data buffer. */
 export const DATA_INITIAL_BYTES = 64 * 1024;

@@ -59,7 +59,10 @@ export class Operations {
       case 'root':
         return ok(request.name === 'document' ? document : globalThis);
       case 'get':
-        return ok(target()[key]);
+        if (request.k !== undefined) {
+          this._keys[request.k] = key as string;
+        }
+        return this.get(request.id as number, key);
       case 'set':
         target()[key] = decode(request.value);
         return ok(undefined);
@@ -161,6 +164,24 @@ export class Operations {
         throw new TypeError(`jupyter-worker: unknown channel operation ${String(request.op)}`);
     }
   }
+
+  /** `object[key]` of heap object `id` (the `get` operation). */
+  get(id: number, key: string | number): IOpResult {
+    const object = this._heap.get(id) as Indexable;
+    return { value: toWire(object[key], this._heap), segments: [] };
+  }
+
+  /** The key numbered `index` by a JSON `get` (`k`). */
+  keyAt(index: number): string {
+    const key = this._keys[index];
+    if (key === undefined) {
+      throw new RangeError(`jupyter-worker: no key numbered ${index}`);
+    }
+    return key;
+  }
+
+  /** Keys by number, for `OP_GET` requests. */
+  private readonly _keys: string[] = [];
 
   private _has(object: Indexable, item: unknown): boolean {
     if (object instanceof Map || object instanceof Set) {

@@ -27,24 +27,39 @@ import type {
   IPortMessage,
   NotifyMode,
 } from '../tokens';
-import { readMessage, writeMessage } from './codec';
+import { readMessage, writeMessage, writeNumber, writeString } from './codec';
 import { ObjectHeap } from './heap';
 import type { IChannelBuffers } from './layout';
 import {
   C_DATA_GEN,
   C_IN_CELL,
   C_KIND,
+  C_ARG0,
+  C_ARG1,
   C_LENGTH,
+  C_OP,
+  C_REF,
   C_REQUEST,
   C_RESPONSE,
   C_ANSWERED_AT,
   C_RAISED,
   C_THINK_US,
+  C_TIMED,
   C_WAKE,
+  C_WANT_THINK,
+  C_WATCHING,
+  OP_GET,
+  OP_MESSAGE,
   R_CALLBACK,
   R_ERROR,
+  R_FALSE,
   R_INTERRUPT,
+  R_NUMBER,
   R_OK,
+  R_REF,
+  R_STRING,
+  R_TRUE,
+  R_UNDEFINED,
   SIGINT,
 } from './layout';
 import type { IOpResult } from './ops';
@@ -55,8 +70,11 @@ import { toWire } from './values';
 
 interface IAnswer {
   kind: number;
+  /** The JSON text (`R_OK`, `R_ERROR`, `R_CALLBACK`), else ''. */
   json: string;
   segments: Uint8Array[];
+  /** The result of an `R_STRING` or `R_NUMBER` answer; the heap id of an `R_REF` one. */
+  value?: string | number;
 }
 
 interface IPendingCall {
@@ -82,6 +100,18 @@ const BURST_WATCH_MS = 0.05;
 
 /** The longest the page serves a burst of requests before it yields (ms). */
 const BURST_BUDGET_MS = 4;
+
+/** In a burst, the clock is read (for `BURST_BUDGET_MS`) after every this many answers. */
+const ANSWERS_PER_CLOCK = 8;
+
+/**
+ * Polls of a watch before the first clock read: most requests in a burst come
+ * within these, and a clock read costs as much as a dozen polls.
+ */
+const UNTIMED_POLLS = 256;
+
+/** Past those, the clock is read once every this many polls. */
+const POLLS_PER_CLOCK = 16;
 
 let yieldPort: MessagePort | null = null;
 const yieldQueue: (() => void)[] = [];
@@ -111,8 +141,31 @@ function errorAnswer(error: unknown): IAnswer {
   return { kind: R_ERROR, json: JSON.stringify(payload), segments: [] };
 }
 
+/**
+ * A string, number, boolean or `undefined` result goes without JSON; a bare
+ * reference gives its heap id besides (`R_REF`).
+ */
 function okAnswer(result: IOpResult): IAnswer {
-  return { kind: R_OK, json: JSON.stringify({ v: result.value }), segments: result.segments };
+  const { value, segments } = result;
+  if (!segments.length) {
+    switch (typeof value) {
+      case 'string':
+        return { kind: R_STRING, json: '', segments, value };
+      case 'number': // (toWire sends non-finite numbers as JSON objects)
+        return { kind: R_NUMBER, json: '', segments, value };
+      case 'boolean':
+        return { kind: value ? R_TRUE : R_FALSE, json: '', segments };
+      default:
+        if (value === null) {
+          // toWire's `undefined`; JavaScript null is {"$null": 1}
+          return { kind: R_UNDEFINED, json: '', segments };
+        }
+        if (!Array.isArray(value) && typeof value.$ref === 'number') {
+          return { kind: R_REF, json: JSON.stringify({ v: value }), segments, value: value.$ref };
+        }
+    }
+  }
+  return { kind: R_OK, json: JSON.stringify({ v: value }), segments };
 }
 
 /** Serves one worker's requests. */
@@ -251,38 +304,73 @@ export class ChannelServer {
    * `Atomics.waitAsync`, more from a port message), several times what
    * answering it costs. A worker making calls in a loop writes its next
    * request within microseconds of an answer, so after each answer the page
-   * watches for the next one for a while (`_watch`); it serves such a burst
-   * in one task, yielding to the event loop every `BURST_BUDGET_MS` so that
-   * the notebook stays responsive, and goes back to waiting (no CPU) once the
-   * worker pauses.
+   * watches for the next one for a while (`BURST_WATCH_MS`); it serves such a
+   * burst in one task, yielding to the event loop every `BURST_BUDGET_MS` so
+   * that the notebook stays responsive, and goes back to waiting (no CPU)
+   * once the worker pauses.
    *
    * No watch while it mostly does not pay (`SpinBudget`): the worker thinks
    * longer between calls, or the machine's cores are all busy.
    */
   private async _serve(): Promise<void> {
     this._serving = true;
+    const control = this._control;
     try {
       let began = performance.now();
+      let served = 0;
+      // false until the first answer: a request found then was not caught by a watch
+      let watching = false;
+      let polls = 0;
+      let watchEnd = 0;
       while (!this._disposed) {
-        if (Atomics.load(this._control, C_REQUEST) !== this._lastRequest) {
-          // how soon after its answer the worker wrote this request, had it been awake
-          this._watch.record(Atomics.load(this._control, C_THINK_US) / 1000);
+        if (Atomics.load(control, C_REQUEST) !== this._lastRequest) {
+          this._judgeWatch(watching);
           const pending = this._poll();
           if (pending) {
             await pending;
           }
-          this._answeredAt = performance.now();
-          if (this._answeredAt - began > BURST_BUDGET_MS) {
+          if (++served % ANSWERS_PER_CLOCK === 0 && performance.now() - began > BURST_BUDGET_MS) {
             await yieldToPage();
-            began = this._answeredAt = performance.now();
+            began = performance.now();
           }
-        } else if (performance.now() - this._answeredAt >= this._watch.ms) {
+          this._roundWatched = watching = this._watch.spinning;
+          Atomics.store(control, C_WATCHING, watching ? 1 : 0);
+          polls = 0;
+          watchEnd = 0;
+        } else if (!watching) {
           return;
+        } else if (++polls >= UNTIMED_POLLS && polls % POLLS_PER_CLOCK === 0) {
+          const now = performance.now();
+          if (watchEnd === 0) {
+            watchEnd = now + this._watch.maxMs;
+          } else if (now >= watchEnd) {
+            // the worker notifies from now on; a request written meanwhile is
+            // seen by the next turn of the loop
+            Atomics.store(control, C_WATCHING, 0);
+            watching = false;
+          }
         }
       }
     } finally {
+      Atomics.store(control, C_WATCHING, 0);
       this._serving = false;
     }
+  }
+
+  /**
+   * Judge the round that the worker's new request ends for the watch budget:
+   * by the worker's think time if it sent one (the page did not watch, or the
+   * worker slept: its wake-up is not its think time), else by whether the
+   * page's watch saw the request.
+   */
+  private _judgeWatch(sawIt: boolean): void {
+    const think = Atomics.load(this._control, C_THINK_US);
+    if (think >= 0) {
+      this._watch.recordElapsed(think / 1000);
+    } else if (this._roundWatched) {
+      this._watch.record(sawIt);
+    }
+    this._roundWatched = false;
   }
 
   /**
@@ -303,6 +391,11 @@ export class ChannelServer {
   }
 
   private _handle(seq: number): void {
+    const op = Atomics.load(this._control, C_OP);
+    if (op !== OP_MESSAGE) {
+      this._handleGet(seq, op);
+      return;
+    }
     const raw = readMessage(this._data, Atomics.load(this._control, C_LENGTH));
     let request: IChannelRequest;
     try {
@@ -349,6 +442,19 @@ export class ChannelServer {
     );
   }
 
+  /** Handle an `OP_GET` or `OP_GET_ITEM` request (no JSON). */
+  private _handleGet(seq: number, op: number): void {
+    const id = Atomics.load(this._control, C_ARG0);
+    const arg = Atomics.load(this._control, C_ARG1);
+    let answer: IAnswer;
+    try {
+      answer = okAnswer(this._ops.get(id, op === OP_GET ? this._ops.keyAt(arg) : arg));
+    } catch (error) {
+      answer = errorAnswer(error);
+    }
+    this._answer(seq, answer);
+  }
+
   /** Give the worker what `frame` has for it, if the worker waits on it. */
   private _pump(frame: IFrame): void {
     // (a frame dropped by an interrupt is no longer in _frames: it never answers)
@@ -375,18 +481,32 @@ export class ChannelServer {
     if (this._disposed) {
       return;
     }
-    let length: number;
+    const control = this._control;
+    let length = 0;
     try {
-      length = writeMessage(this._data, answer.json, answer.segments);
+      if (answer.kind === R_STRING) {
+        length = writeString(this._data, answer.value as string);
+      } else if (answer.kind === R_NUMBER) {
+        writeNumber(this._data, answer.value as number);
+      } else if (answer.json) {
+        length = writeMessage(this._data, answer.json, answer.segments);
+        if (answer.kind === R_REF) {
+          Atomics.store(control, C_REF, answer.value as number);
+        }
+      }
     } catch (error) {
       answer = errorAnswer(error);
       length = writeMessage(this._data, answer.json);
     }
-    Atomics.store(this._control, C_LENGTH, length);
-    Atomics.store(this._control, C_KIND, answer.kind);
-    Atomics.store(this._control, C_ANSWERED_AT, clockUs());
-    Atomics.store(this._control, C_RESPONSE, seq);
-    Atomics.notify(this._control, C_RESPONSE);
+    Atomics.store(control, C_LENGTH, length);
+    Atomics.store(control, C_KIND, answer.kind);
+    if (Atomics.load(control, C_TIMED) === 1) {
+      Atomics.store(control, C_ANSWERED_AT, clockUs());
+    }
+    // a watch after this answer sees the worker's next request for itself
+    Atomics.store(control, C_WANT_THINK, this._serving && this._watch.spinning ? 0 : 1);
+    Atomics.store(control, C_RESPONSE, seq);
+    Atomics.notify(control, C_RESPONSE);
     this._answered++;
   }
 
@@ -506,7 +626,8 @@ export class ChannelServer {
   private readonly _callbackTimeout: number;
   private _lastRequest = 0;
   private _serving = false;
-  private _answeredAt = 0;
+  /** Whether the page watched after its last answer (`_judgeWatch`). */
+  private _roundWatched = false;
   private readonly _watch = new SpinBudget(BURST_WATCH_MS);
   private _answered = 0;
   private _disposed = false;

@@ -3,7 +3,7 @@
  * the blocking channel, and make `js.document` / `js.window` the page's.
  */
 import type { IAnswer, WorkerChannel } from './channel';
-import { R_OK } from '../channel/layout';
+import { R_OK, R_REF, R_UNDEFINED } from '../channel/layout';
 import { PYTHON_FILES } from './pyfiles';
 
 /** A result Pyodide hands to Python as a `str`, `int`/`float` or `bool`. */
@@ -53,24 +53,25 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
     };
     /**
      * A string, number or boolean result goes to Python as itself (Pyodide
-     * converts it, no JSON on the Python side); anything else (objects,
-     * `None`, errors, interrupts) returns `undefined` and Python reads the
-     * whole answer with `answer()`.
+     * converts it, no JSON), `undefined` as `null` (the module's `none`);
+     * for anything else (objects, errors, interrupts) Python gets `undefined`
+     * (None) and reads the whole answer with `answer()`.
      */
-    const deliver = (answer: IAnswer): Primitive | undefined => {
-      if (answer.kind === R_OK && answer.binary === null) {
-        const value = (JSON.parse(answer.json) as { v?: unknown }).v;
-        const type = typeof value;
-        if (type === 'string' || type === 'number' || type === 'boolean') {
-          last = null;
-          return value as Primitive;
-        }
+    const deliver = (answer: IAnswer): Primitive | null | undefined => {
+      if (answer.value !== undefined) {
+        last = null;
+        return answer.value;
+      }
+      if (answer.kind === R_UNDEFINED) {
+        last = null;
+        return null;
       }
       last = answer;
       return undefined;
     };
     pyodide.registerJsModule('_jupyter_worker_bridge', {
-      request(json: string, segments?: IPyProxy): Primitive | undefined {
+      none: null,
+      request(json: string, segments?: IPyProxy): Primitive | null | undefined {
         const raw: Uint8Array[] = [];
         if (segments) {
           for (const item of segments) {
@@ -82,11 +83,15 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
         }
         return deliver(worker.request(json, raw));
       },
-      get(id: number, key: string | number): Primitive | undefined {
-        return deliver(worker.request(`{"op":"get","id":${id},"key":${JSON.stringify(key)}}`));
+      get(id: number, key: string | number): Primitive | null | undefined {
+        return deliver(worker.get(id, key));
       },
       answer(): string {
-        return last ? `${last.kind}${last.json}` : '';
+        // (a reference is JSON like any result: R_OK to Python)
+        return last ? `${last.kind === R_REF ? R_OK : last.kind}${last.json}` : '';
+      },
+      ref_id(): number {
+        return last?.kind === R_REF ? (last.ref as number) : -1;
       },
       take_binary(): Uint8Array | undefined {
         // undefined, not null: Python sees None (null would be jsnull)

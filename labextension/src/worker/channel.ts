@@ -9,22 +9,40 @@
  * there, then the wait goes on (`cbdone`).
  */
 import type { IChannelOptions, IPortMessage } from '../tokens';
-import { readMessage, writeMessage } from '../channel/codec';
+import { readMessage, readNumber, readString, writeMessage } from '../channel/codec';
 import {
   C_DATA_GEN,
   C_IN_CELL,
+  C_ARG0,
+  C_ARG1,
   C_KIND,
   C_LENGTH,
+  C_OP,
+  C_REF,
   C_REQUEST,
   C_RESPONSE,
   C_ANSWERED_AT,
   C_RAISED,
   C_THINK_US,
+  C_TIMED,
   C_WAKE,
+  C_WANT_THINK,
+  C_WATCHING,
   DATA_INITIAL_BYTES,
   DATA_SHRINK_ABOVE,
+  OP_GET,
+  OP_GET_ITEM,
+  OP_MESSAGE,
   R_CALLBACK,
+  R_ERROR,
+  R_FALSE,
   R_INTERRUPT,
+  R_NUMBER,
+  R_OK,
+  R_REF,
+  R_STRING,
+  R_TRUE,
+  R_UNDEFINED,
   WAIT_SLICE_MS,
   createDataBuffer,
 } from '../channel/layout';
@@ -33,9 +51,27 @@ import { SpinBudget, clockMsBetween, clockUs } from '../channel/spin';
 /** An answer as the worker reads it. */
 export interface IAnswer {
   kind: number;
+  /** The JSON text (`R_OK`, `R_ERROR`, `R_CALLBACK`), else ''. */
   json: string;
   binary: Uint8Array | null;
+  /** The result of an answer without JSON (`R_STRING` to `R_UNDEFINED`). */
+  value?: string | number | boolean;
+  /** `R_REF`: the heap id of the page object. */
+  ref?: number;
 }
+
+/** Whether the page's operation succeeded: a result, JSON or not. */
+export function isResult(answer: IAnswer): boolean {
+  return answer.kind === R_OK || answer.kind >= R_STRING;
+}
+
+/** The result of a successful answer (`isResult`). */
+export function resultOf(answer: IAnswer): unknown {
+  return answer.json ? (JSON.parse(answer.json) as { v: unknown }).v : answer.value;
+}
+
+/** Keys numbered for `OP_GET` at most (past these, a `get` names its key in JSON). */
+const NUMBERED_KEYS_MAX = 4096;
 
 /**
  * How long the worker spins before sleeping (while that pays, `SpinBudget`).
@@ -45,13 +81,22 @@ export interface IAnswer {
  */
 const SPIN_MS = 0.1;
 
+/**
+ * Polls of a spin before the first clock read: most answers come within
+ * these (a few µs), and a clock read costs as much as a dozen polls.
+ *
+ * A poll is a bare `Atomics.load`, without `Atomics.pause`: on this project's
+ * 2-vCPU virtual machines a round trip took 3-16 µs with a pause in the loop
+ * and 0.8 µs without (likely pause-loop exiting: the hypervisor takes the
+ * core from a guest that pauses in a tight loop).
+ */
+const UNTIMED_POLLS = 256;
+
+/** Past those, the clock is read once every this many polls. */
+const POLLS_PER_CLOCK = 16;
+
 /** Think times above this are written as this (µs; an Int32 word). */
 const THINK_MAX_US = 1_000_000;
-
-const pause: () => void =
-  typeof (Atomics as { pause?: () => void }).pause === 'function'
-    ? (): void => (Atomics as unknown as { pause: () => void }).pause()
-    : (): void => undefined;
 
 /** The worker end of one channel. */
 export class WorkerChannel {
@@ -82,18 +127,73 @@ export class WorkerChannel {
 
   /** Send a request and block until its answer; runs callback events meanwhile. */
   request(json: string, segments: readonly Uint8Array[] = []): IAnswer {
-    let seq = this._send(json, segments);
+    return this._answer(this._send(json, segments));
+  }
+
+  /**
+   * `object[key]` of page object `id`, the commonest request: without JSON
+   * once the key has a number (the first `get` of a key gives it one).
+   */
+  get(id: number, key: string | number): IAnswer {
+    const control = this._control;
+    let arg: number | undefined;
+    let op = OP_GET_ITEM;
+    if (typeof key === 'number') {
+      arg = (key | 0) === key ? key : undefined;
+    } else {
+      op = OP_GET;
+      arg = this._keys.get(key);
+      if (arg === undefined && this._keys.size < NUMBERED_KEYS_MAX) {
+        const k = this._keys.size;
+        this._keys.set(key, k);
+        return this.request(JSON.stringify({ op: 'get', id, key, k }));
+      }
+    }
+    if (arg === undefined) {
+      return this.request(JSON.stringify({ op: 'get', id, key }));
+    }
+    Atomics.store(control, C_OP, op);
+    Atomics.store(control, C_ARG0, id);
+    Atomics.store(control, C_ARG1, arg);
+    return this._answer(this._publish());
+  }
+
+  /** Block until the answer to request `seq`; runs callback events meanwhile. */
+  private _answer(seq: number): IAnswer {
+    const control = this._control;
     for (;;) {
       this._wait(seq);
-      const answer = readMessage(this._data, Atomics.load(this._control, C_LENGTH));
-      const kind = Atomics.load(this._control, C_KIND);
+      const kind = Atomics.load(control, C_KIND);
+      const length = Atomics.load(control, C_LENGTH);
+      let answer: IAnswer;
+      switch (kind) {
+        case R_STRING:
+          answer = { kind, json: '', binary: null, value: readString(this._data, length) };
+          break;
+        case R_NUMBER:
+          answer = { kind, json: '', binary: null, value: readNumber(this._data) };
+          break;
+        case R_TRUE:
+        case R_FALSE:
+          answer = { kind, json: '', binary: null, value: kind === R_TRUE };
+          break;
+        case R_UNDEFINED:
+        case R_INTERRUPT:
+          answer = { kind, json: '', binary: null };
+          break;
+        case R_REF:
+          answer = { kind, ...readMessage(this._data, length), ref: Atomics.load(control, C_REF) };
+          break;
+        default:
+          answer = { kind, ...readMessage(this._data, length) };
+      }
       this._maybeShrink();
       if (kind === R_INTERRUPT) {
         // Python raises KeyboardInterrupt itself: keep Pyodide from raising a second one
         Atomics.store(this.interruptBuffer, 0, 0);
       }
       if (kind !== R_CALLBACK) {
-        return { kind, json: answer.json, binary: answer.binary };
+        return answer;
       }
       try {
         this.onCallback(answer.json);
@@ -106,7 +206,10 @@ export class WorkerChannel {
   /** The worker is idle: fetch the queued callback calls and run them. */
   private _runQueued(): void {
     const answer = this.request('{"op":"take"}');
-    const events = (JSON.parse(answer.json) as { v: unknown[] }).v;
+    if (answer.kind === R_ERROR) {
+      throw new Error(`jupyter-worker: the page did not hand over callback calls: ${answer.json}`);
+    }
+    const events = resultOf(answer) as unknown[];
     for (const event of events) {
       this.onCallback(JSON.stringify(event));
     }
@@ -115,47 +218,89 @@ export class WorkerChannel {
   private _send(json: string, segments: readonly Uint8Array[]): number {
     const length = writeMessage(this._data, json, segments);
     Atomics.store(this._control, C_LENGTH, length);
+    Atomics.store(this._control, C_OP, OP_MESSAGE);
+    return this._publish();
+  }
+
+  /** Publish the request written in the data buffer; returns its number. */
+  private _publish(): number {
+    const control = this._control;
+    let think = -1;
+    if (this._answerSeenAt !== null) {
+      think = Math.min(clockMsBetween(this._answerSeenAt, clockUs()) * 1000, THINK_MAX_US);
+      this._answerSeenAt = null;
+    }
+    Atomics.store(control, C_THINK_US, think);
+    this._timed = !this._spin.spinning;
+    if (this._timed) {
+      this._sentAt = clockUs();
+    }
+    Atomics.store(control, C_TIMED, this._timed ? 1 : 0);
     const seq = ++this._seq;
-    this._sentAt = clockUs();
-    const think = clockMsBetween(this._answerSeenAt, this._sentAt) * 1000;
-    Atomics.store(this._control, C_THINK_US, Math.min(think, THINK_MAX_US));
-    Atomics.store(this._control, C_REQUEST, seq);
+    Atomics.store(control, C_REQUEST, seq);
+    // (a page that stops watching clears the word, then looks once more)
+    if (Atomics.load(control, C_WATCHING) === 1) {
+      return seq;
+    }
     if (this._mode === 'waitAsync') {
-      Atomics.notify(this._control, C_REQUEST);
+      Atomics.notify(control, C_REQUEST);
     } else {
       this._port.postMessage({ _jwRequest: seq } satisfies IPortMessage);
     }
     return seq;
   }
 
+  /**
+   * Wait for answer `seq`: spin about `SPIN_MS` first while that pays, then
+   * sleep in `WAIT_SLICE_MS` slices. Judges the page's speed for the spin
+   * budget (see `spin.ts`), and notes when the worker saw the answer if the
+   * page will want its think time.
+   */
   private _wait(seq: number): void {
     const control = this._control;
     const spin = this._spin;
-    const start = performance.now();
-    const spinMs = spin.ms;
-    do {
-      if (Atomics.load(control, C_RESPONSE) === seq) {
-        this._answered();
+    if (!this._timed) {
+      const hit = this._spinFor(seq);
+      spin.record(hit);
+      if (hit) {
+        if (Atomics.load(control, C_WANT_THINK) === 1) {
+          this._answerSeenAt = clockUs();
+        }
         return;
       }
-      pause();
-    } while (performance.now() - start < spinMs);
+    }
     this.onBlock();
     for (;;) {
       const seen = Atomics.load(control, C_RESPONSE);
       if (seen === seq) {
-        this._answered();
-        return;
+        break;
       }
       Atomics.wait(control, C_RESPONSE, seen, WAIT_SLICE_MS);
     }
+    // it slept: its wake-up must count neither for the page nor against it
+    this._answerSeenAt = clockUs();
+    if (this._timed) {
+      spin.recordElapsed(clockMsBetween(this._sentAt, Atomics.load(control, C_ANSWERED_AT)));
+    }
   }
 
-  /** How long the page took to answer (not counting this worker's wake-up). */
-  private _answered(): void {
-    const answeredAt = Atomics.load(this._control, C_ANSWERED_AT);
-    this._spin.record(clockMsBetween(this._sentAt, answeredAt));
-    this._answerSeenAt = clockUs();
+  /** Poll for answer `seq` for about `SPIN_MS`; whether it came. */
+  private _spinFor(seq: number): boolean {
+    const control = this._control;
+    for (let i = 0; i < UNTIMED_POLLS; i++) {
+      if (Atomics.load(control, C_RESPONSE) === seq) {
+        return true;
+      }
+    }
+    const end = performance.now() + SPIN_MS;
+    do {
+      for (let i = 0; i < POLLS_PER_CLOCK; i++) {
+        if (Atomics.load(control, C_RESPONSE) === seq) {
+          return true;
+        }
+      }
+    } while (performance.now() < end);
+    return false;
   }
 
   /** Tell the page that an interrupt became a KeyboardInterrupt (it was not lost). */
@@ -210,7 +355,12 @@ export class WorkerChannel {
   private readonly _mode: IChannelOptions['mode'];
   private readonly _port: MessagePort;
   private readonly _spin = new SpinBudget(SPIN_MS);
+  /** Numbers of the keys `get` has named to the page. */
+  private readonly _keys = new Map<string, number>();
+  /** Whether the current request sleeps at once and asks the page for its answer time. */
+  private _timed = false;
   private _sentAt = 0;
-  private _answerSeenAt = 0;
+  /** When the worker saw its last answer, if the page wants its think time. */
+  private _answerSeenAt: number | null = null;
   private _seq = 0;
 }

@@ -12,8 +12,8 @@ import type {
 } from '@jupyterlite/services/lib/contents/drivefs';
 import { ContentsAPI, DriveFS } from '@jupyterlite/services/lib/contents/drivefs';
 
-import { R_OK } from '../channel/layout';
 import type { WorkerChannel } from './channel';
+import { isResult, resultOf } from './channel';
 
 /** Contents requests answered by the page over `channel`. */
 class ChannelContentsAPI extends ContentsAPI {
@@ -26,10 +26,11 @@ class ChannelContentsAPI extends ContentsAPI {
 
   request<T extends TDriveMethod>(data: TDriveRequest<T>): TDriveResponse<T> {
     const answer = this._channel.request(JSON.stringify({ op: 'drive', value: data }));
-    if (answer.kind !== R_OK) {
+    if (!isResult(answer)) {
       throw new this.FS.ErrnoError(this.ERRNO_CODES.EINVAL);
     }
-    return (JSON.parse(answer.json) as { v: TDriveResponse<T> }).v;
+    // plain JSON: a null result arrives as undefined (R_UNDEFINED)
+    return (resultOf(answer) ?? null) as TDriveResponse<T>;
   }
 }
 

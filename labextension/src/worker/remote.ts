@@ -5,18 +5,17 @@ import { PyodideRemoteKernel } from '@jupyterlite/pyodide-kernel/lib/worker';
 
 import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
 
-import { R_INTERRUPT, R_OK, SIGINT } from '../channel/layout';
+import { R_INTERRUPT, SIGINT } from '../channel/layout';
 import type {
   IChannelError,
   IChannelOptions,
-  IChannelResult,
   IFatalEnvelope,
   IKernelMessageEnvelope,
   ILogMessageEnvelope,
   IProgressEnvelope,
 } from '../tokens';
 import { installBridge } from './bridge';
-import { WorkerChannel } from './channel';
+import { WorkerChannel, isResult, resultOf } from './channel';
 import { channelDriveFS } from './drive';
 import { holdLifeline } from './lifeline';
 import { Outbox } from './outbox';
@@ -179,11 +178,11 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       Atomics.store(channel.interruptBuffer, 0, SIGINT);
       this._pyodide.checkInterrupt();
     }
-    if (answer.kind !== R_OK) {
+    if (!isResult(answer)) {
       const error = JSON.parse(answer.json) as IChannelError;
       throw new Error(`input() failed on the page: ${error.message}`);
     }
-    return String((JSON.parse(answer.json) as IChannelResult).v);
+    return String(resultOf(answer));
   }
 
   protected _channel: WorkerChannel | null = null;
