@@ -136,14 +136,15 @@ after = session().stats()
 (sent.length, session().stats()["data"])""",
     # 2
     """import gc
+from jupyter_worker import release
 del big, sent
-gc.collect(); session().flush_releases()
+gc.collect(); release()
 baseline = session().stats()["heap"]
 baseline""",
     # 3: a million proxies made and dropped
     """for _ in range(1_000_000):
     window.Object.new()
-gc.collect(); session().flush_releases()
+gc.collect(); release()
 session().stats()["heap"] - baseline""",
 ]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
+from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -12,9 +14,19 @@ CELL_TIMEOUT = 60_000
 
 
 def open_notebook(page: Page, url: str) -> None:
-    """Open a notebook page and wait until its cells are shown."""
+    """Open a notebook page and wait until its cells are shown.
+
+    With ``?path=`` in ``url``, waits for that notebook to be the current one:
+    JupyterLab may first restore notebooks of an earlier visit to the site.
+    """
     page.goto(url)
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+    path = parse_qs(urlparse(url).query).get("path")
+    if path:
+        current = page.locator(
+            "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel"
+        )
+        expect(current).to_have_text(PurePosixPath(path[0]).name, timeout=60_000)
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.wait_for(timeout=60_000)
 
 
 def code_cell(page: Page, index: int) -> Locator:
