@@ -12,6 +12,7 @@ from notebook import (
     KERNEL_START_TIMEOUT,
     code_cell,
     finish_cell,
+    interrupt_kernel,
     open_notebook,
     run_cell,
     start_cell,
@@ -83,6 +84,12 @@ NOTEBOOKS = {
         "%%worker\nraise ValueError('stop')",
         "print('ran')",
         "%%worker\nprint('ran')",
+    ],
+    "stdin": [
+        "%%worker\nname = input('Name? ')\nprint('hello', name.upper())",
+        "%%worker\nimport getpass\nprint(len(getpass.getpass('Secret? ')))",
+        "%%worker\ninput('never answered: ')",
+        "%%worker\nprint('still', name)",
     ],
     "restart": [
         "%%worker\nstate = 'kept'",
@@ -289,6 +296,46 @@ def test_interrupt_timeout_and_packages(page, lab):
     assert not re.search(r"^ran$", missing, re.MULTILINE)
     assert run_cell(page, 4).inner_text().strip() == "None"  # not installed yet
     assert run_cell(page, 5).inner_text().strip() == "imported"
+
+
+def _answer_stdin(page, index: int, text: str) -> None:
+    box = code_cell(page, index).locator(".jp-Stdin-input")
+    box.wait_for(timeout=KERNEL_START_TIMEOUT)
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_input_and_getpass_in_a_worker_cell(page, lab):
+    url, root = lab
+    _open(page, url, "stdin")
+    start_cell(page, 0)
+    expect(code_cell(page, 0).locator(".jp-Stdin-prompt")).to_have_text(
+        "Name? ", timeout=KERNEL_START_TIMEOUT
+    )
+    _answer_stdin(page, 0, "Ada")
+    output = finish_cell(page, 0)
+    expect(output).to_contain_text("hello ADA")
+    start_cell(page, 1)
+    expect(code_cell(page, 1).locator("input.jp-Stdin-input[type=password]")).to_be_visible()
+    _answer_stdin(page, 1, "s3cret!")
+    expect(finish_cell(page, 1)).to_contain_text("7")
+    assert "s3cret!" not in code_cell(page, 1).inner_text()
+
+    # interrupted while it waits: KeyboardInterrupt, the box goes, state stays
+    start_cell(page, 2)
+    code_cell(page, 2).locator(".jp-Stdin-input").wait_for()
+    interrupt_kernel(page)
+    expect(finish_cell(page, 2, timeout=20_000)).to_contain_text("KeyboardInterrupt")
+    expect(code_cell(page, 2).locator(".jp-Stdin-input")).to_have_count(0)
+    assert run_cell(page, 3).inner_text().strip() == "still Ada"
+
+    # the prompt and answer are saved with the outputs, as JupyterLab saves a kernel's
+    page.keyboard.press("Control+s")
+    outputs = _saved_cells(page, root / "stdin.ipynb")[0]["outputs"]
+    assert [(o["name"], "".join(o["text"])) for o in outputs] == [
+        ("stdin", "Name?  Ada\n"),
+        ("stdout", "hello ADA\n"),
+    ]
 
 
 def test_restart_stops_the_busy_worker_and_the_panel_lists_workers(page, lab):

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from notebook import KERNEL_START_TIMEOUT, code_cell, open_notebook, run_cell
+from notebook import (
+    KERNEL_START_TIMEOUT,
+    code_cell,
+    finish_cell,
+    open_notebook,
+    run_cell,
+    start_cell,
+)
 from playwright.sync_api import expect
 from site_server import serve
 
@@ -34,3 +41,13 @@ def test_worker_cell_in_lite(page, lite_site, notebook, kernel, isolated):
         assert len(started) == kernel_workers + 1
         assert run_cell(page, 2).inner_text().strip() == "kernel {'n': 3}"
         assert code_cell(page, 1).locator(".jp-InputPrompt").inner_text() == "[1]:"
+        start_cell(page, 3)
+        if isolated:  # the notebook's stdin box, over the channel
+            box = code_cell(page, 3).locator(".jp-Stdin-input")
+            box.fill("Lite")
+            box.press("Enter")
+            expect(finish_cell(page, 3)).to_contain_text("hi Lite")
+        else:  # no channel, and no service worker serves a %%worker worker
+            failed = finish_cell(page, 3)
+            expect(failed).to_contain_text("input() needs a cross-origin isolated page")
+            expect(failed).to_contain_text("Cross-Origin-Opener-Policy: same-origin")

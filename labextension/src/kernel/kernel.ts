@@ -149,6 +149,13 @@ export class WorkerKernel extends PyodideKernel {
     pending?.resolve('value' in content ? content.value : '');
   }
 
+  /** No line can be had for the pending `input()`: it fails with `reason`. */
+  refuseInput(reason: string): void {
+    const pending = this._input;
+    this._input = null;
+    pending?.reject(new Error(reason));
+  }
+
   /** Stop the worker and drop the page objects it held. */
   dispose(): void {
     if (this.isDisposed) {

@@ -2,15 +2,16 @@
  * The notebook cell executor that runs `%%worker` cells in browser workers
  * and hands every other cell to JupyterLab's own `runCell`.
  */
-import type { ICodeCellModel } from '@jupyterlab/cells';
+import type { Cell, ICodeCellModel } from '@jupyterlab/cells';
 import type { INotebookCellExecutor } from '@jupyterlab/notebook';
-import type { KernelMessage } from '@jupyterlab/services';
+import { KernelMessage } from '@jupyterlab/services';
 
 import type { WorkerManager } from './manager';
 import type { ICellOptions, WorkerCell } from './options';
 import { MagicUsageError, USAGE, matchWorkerCell, parseCellLine, parseLineCommand } from './options';
 import { OutputSink } from './outputs';
 import { CellQueue } from './queue';
+import { CellStdin } from './stdin';
 import type { ICodeRunner } from './runner';
 import { KernelRunner } from './runner';
 import { TransferError, readVariable, writeVariable } from './transfer';
@@ -87,7 +88,7 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
         } else {
           const kernel = sessionContext?.session?.kernel;
           ok = await this._runInWorker(
-            model,
+            cell,
             match.code,
             cellOptions,
             notebook,
@@ -117,13 +118,14 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
   }
 
   private async _runInWorker(
-    model: ICodeCellModel,
+    cell: Cell,
     code: string,
     options: ICellOptions,
     notebook: object,
     sink: OutputSink,
     kernel: ICodeRunner | null,
   ): Promise<boolean> {
+    const model = cell.model as ICodeCellModel;
     const needKernel = (): ICodeRunner => {
       if (!kernel) {
         throw new TransferError('--in/--out need a running kernel in this notebook', 'NoKernel');
@@ -148,11 +150,19 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
             timedOut = true;
             void worker.interrupt();
           }, options.timeout * 1000);
+    const stdin = new CellStdin(cell, (answer) => void worker.answerInput(answer));
     let reply: KernelMessage.IExecuteReplyMsg['content'];
     try {
-      reply = await worker.execute(code, (msg) => sink.handle(msg));
+      reply = await worker.execute(code, (msg) => {
+        if (KernelMessage.isInputRequestMsg(msg)) {
+          stdin.ask(msg);
+        } else {
+          sink.handle(msg);
+        }
+      });
     } finally {
       clearTimeout(timer);
+      stdin.dispose();
     }
     model.executionCount = reply.execution_count;
     if (timedOut) {

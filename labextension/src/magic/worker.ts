@@ -10,6 +10,7 @@ import { PromiseDelegate } from '@lumino/coreutils';
 import type { WorkerKernel } from '../kernel/kernel';
 import type { IMagicWorkerSettings } from './settings';
 import type { ICodeRunner } from './runner';
+import type { InputAnswer } from './stdin';
 
 /** What a worker is doing, for `%worker list`. */
 export type WorkerState = 'starting' | 'idle' | 'running' | 'stopped';
@@ -100,6 +101,16 @@ export class NamedWorker implements ICodeRunner {
     return run;
   }
 
+  /** Answer the running cell's `input()` / `getpass()`. */
+  async answerInput(answer: InputAnswer): Promise<void> {
+    const kernel = await this._kernel;
+    if ('value' in answer) {
+      await kernel.inputReply({ status: 'ok', value: answer.value });
+    } else {
+      kernel.refuseInput(`%%worker: ${answer.error}`);
+    }
+  }
+
   /** Run `code` without history; for `--in` / `--out` and `--packages`. */
   runSilently(
     code: string,
@@ -154,7 +165,7 @@ export class NamedWorker implements ICodeRunner {
         silent,
         store_history: !silent,
         user_expressions: {},
-        allow_stdin: false,
+        allow_stdin: !silent,
         stop_on_error: false,
       },
     });

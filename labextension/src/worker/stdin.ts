@@ -16,6 +16,15 @@ export interface IInputRequest {
   browsingContextId?: string;
 }
 
+/** Why `input()` fails in a worker that has neither the channel nor the service worker. */
+const NO_STDIN =
+  'input() needs a cross-origin isolated page, or JupyterLite\'s service worker: the page ' +
+  'is not isolated, and no service worker serves this worker (a %%worker cell never has ' +
+  'one; for the worker kernel it is not active in private windows or where service ' +
+  'workers are blocked). Fix: serve the page with the headers ' +
+  '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: ' +
+  'credentialless" (`jupyter worker serve SITE` does, and so does `jupyter lab`).';
+
 /**
  * Block until the page answers an input request.
  *
@@ -23,10 +32,7 @@ export interface IInputRequest {
  */
 export function requestInputViaServiceWorker(request: IInputRequest): string | undefined {
   if (!request.browsingContextId) {
-    throw new Error(
-      'input() needs JupyterLite\'s service worker, which is not active on this page ' +
-        '(private window, or service workers blocked).',
-    );
+    throw new Error(NO_STDIN);
   }
   const message = KernelMessage.createMessage<KernelMessage.IInputRequestMsg>({
     channel: 'stdin',
