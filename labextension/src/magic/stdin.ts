@@ -42,7 +42,10 @@ export class CellStdin {
     cell: Cell,
     private readonly _reply: (answer: InputAnswer) => void,
   ) {
-    const area = (cell as Partial<{ outputArea: OutputArea }>).outputArea ?? null;
+    let area = (cell as Partial<{ outputArea: OutputArea }>).outputArea ?? null;
+    if (area?.isDisposed || area?.model.isDisposed) {
+      area = null; // the cell was deleted: nobody can answer
+    }
     this._area = area;
     this._future = {
       done: this._done.promise,
@@ -61,7 +64,8 @@ export class CellStdin {
   /** Show a stdin box for the worker's `input_request`. */
   ask(msg: KernelMessage.IInputRequestMsg): void {
     if (!this._area || this._area.isDisposed) {
-      this._reply({ error: 'the cell has no output area to ask in' });
+      // (a deleted cell still runs to its end)
+      this._reply({ error: 'the cell was deleted, so no stdin box can ask for input()' });
       return;
     }
     this._future.onStdin(msg);
