@@ -34,6 +34,11 @@ EXTRA_START_PACKAGES = {"comm": "0.2.3"}
 #: Where the offline Pyodide lands inside a built JupyterLite site.
 LITE_PYODIDE_DIR = "static/jupyter-worker/pyodide"
 
+#: The file, next to an air-gapped site's lock, that maps the import names of
+#: the Pyodide packages it does not ship to their package names (written by the
+#: Lite addon, read in the worker when such an import fails).
+NOT_SHIPPED_FILE = "not-shipped.json"
+
 #: Where the isolation scripts (service-worker fallback) land inside a built JupyterLite site.
 LITE_ISOLATION_DIR = "static/jupyter-worker/isolation"
 

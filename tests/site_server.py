@@ -11,9 +11,11 @@ from jupyter_worker.static_server import make_server
 
 
 @contextmanager
-def serve(root: Path, *, isolated: bool) -> Iterator[str]:
+def serve(root: Path, *, isolated: bool, embedder_policy: str = "credentialless") -> Iterator[str]:
     """Serve ``root`` on 127.0.0.1 in a thread; yield its base URL."""
-    server = make_server(root, port=0, isolated=isolated, quiet=True)
+    server = make_server(
+        root, port=0, isolated=isolated, embedder_policy=embedder_policy, quiet=True
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

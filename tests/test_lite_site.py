@@ -6,6 +6,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from jupyterlite_pyodide_kernel.constants import PYODIDE_CDN_URL
+from package_origins import BUNDLED_LOCK
 from site_server import serve
 
 from jupyter_worker.constants import LITE_PYODIDE_DIR, PYODIDE_KERNEL_PLUGIN_ID
@@ -29,10 +31,11 @@ def test_core_files_are_in_the_site(lite_site):
         assert (lite_site / LITE_PYODIDE_DIR / name).stat().st_size > 0
 
 
-def test_settings_point_at_the_local_pyodide(lite_site):
+def test_settings_point_at_the_local_pyodide_and_keep_pypi(lite_site):
     settings = _settings(lite_site)
     assert settings["pyodideUrl"] == f"./{LITE_PYODIDE_DIR}/pyodide.mjs"
-    assert settings["disablePyPIFallback"] is True
+    # packages the site does not ship come from PyPI, as in upstream's kernel
+    assert "disablePyPIFallback" not in settings
     assert "http" not in json.dumps(settings)
 
 
@@ -45,6 +48,21 @@ def test_lock_names_each_shipped_wheel_with_its_real_sha256(lite_site):
     assert names == START_WHEELS
     for wheel in shipped:
         assert by_file[wheel.name]["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
+
+
+def test_lock_sends_every_other_package_to_the_pyodide_cdn(lite_site):
+    folder = lite_site / LITE_PYODIDE_DIR
+    lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
+    bundled = json.loads(BUNDLED_LOCK.read_text(encoding="utf-8"))
+    assert lock["packages"].keys() == bundled["packages"].keys()
+    shipped = {wheel.name for wheel in folder.glob("*.whl")}
+    for key, entry in lock["packages"].items():
+        original = bundled["packages"][key]
+        if entry["file_name"] in shipped:
+            continue
+        assert entry["file_name"] == f"{PYODIDE_CDN_URL}/{original['file_name']}"
+        assert entry["sha256"] == original["sha256"]
+    assert lock["packages"]["numpy"]["file_name"].startswith(PYODIDE_CDN_URL)
 
 
 def test_labextension_and_kernel_wheels_are_in_the_site(lite_site):

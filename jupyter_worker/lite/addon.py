@@ -2,7 +2,9 @@
 
 Registered as the ``jupyter-worker`` entry point of ``jupyterlite.addon.v0``,
 so ``jupyter lite build`` runs it whenever jupyter-worker is installed. It
-points every Pyodide kernel of the site at an offline Pyodide, and makes the
+points every Pyodide kernel of the site at a Pyodide that starts offline and
+loads every other package as upstream's kernel does (the Pyodide CDN, PyPI;
+see :mod:`.site_lock`), or, air-gapped, only from the site; and it makes the
 site's pages cross-origin isolated on any host (header files, and a
 service-worker fallback for hosts that cannot send headers; see
 :mod:`.isolation`).
@@ -17,7 +19,8 @@ from typing import Any, ClassVar
 
 from jupyterlite_core.addons.base import BaseAddon
 from jupyterlite_core.constants import JUPYTERLITE_JSON
-from traitlets import Bool, Unicode
+from jupyterlite_pyodide_kernel.constants import PYODIDE_CDN_URL
+from traitlets import Bool, List, Unicode
 
 from ..constants import (
     EMBEDDER_POLICIES,
@@ -26,7 +29,8 @@ from ..constants import (
     PYODIDE_KERNEL_PLUGIN_ID,
 )
 from ..headers import isolation_headers
-from . import isolation
+from . import isolation, site_lock
+from .extra_packages import add_packages
 from .pyodide_bundle import LOCK_FILE
 
 #: Where the build put the offline Pyodide inside the installed package.
@@ -44,11 +48,18 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
     aliases: ClassVar[dict[str, str]] = {
         "worker-pyodide-url": "JupyterWorkerAddon.pyodide_url",
         "worker-embedder-policy": "JupyterWorkerAddon.embedder_policy",
+        "worker-cdn-url": "JupyterWorkerAddon.cdn_url",
+        "worker-packages": "JupyterWorkerAddon.packages",
+        "worker-packages-dir": "JupyterWorkerAddon.packages_dir",
     }
     flags: ClassVar[dict[str, tuple[dict[str, dict[str, bool]], str]]] = {
         "no-worker-isolation-fallback": (
             {"JupyterWorkerAddon": {"isolation_fallback": False}},
             "Do not make the site's service worker add cross-origin-isolation headers.",
+        ),
+        "worker-air-gapped": (
+            {"JupyterWorkerAddon": {"air_gapped": True}},
+            "Load packages only from the site: no URL off the site in its config or lock.",
         ),
     }
 
@@ -62,6 +73,61 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
             "(e.g. a CDN's, 'https://cdn.jsdelivr.net/pyodide/v314.0.6/full/pyodide.mjs'): "
             "nothing is copied and the kernels load Pyodide, its compiled packages "
             "(numpy, pandas...) and PyPI packages over the network."
+        ),
+    )
+
+    cdn_url = Unicode(
+        PYODIDE_CDN_URL,
+        config=True,
+        help=(
+            "Where the site's Pyodide kernels load the Pyodide packages the site does "
+            "not ship (numpy, pandas, matplotlib...), as upstream's kernel does: a "
+            "folder laid out like the Pyodide CDN's for this Pyodide version (default: "
+            "upstream's CDN URL). It must send CORS headers (Access-Control-Allow-Origin) "
+            "for isolated pages. Unused when air_gapped."
+        ),
+    )
+
+    cdn_lock = Unicode(
+        "",
+        config=True,
+        help=(
+            "A local copy of the pyodide-lock.json of cdn_url, when that folder is not "
+            "Pyodide's own distribution (a mirror with packages of its own). Empty: the "
+            "lock of the Pyodide shipped with jupyter-worker."
+        ),
+    )
+
+    air_gapped = Bool(
+        False,
+        config=True,
+        help=(
+            "Load packages only from the site: the site's lock names only the wheels "
+            "it ships, PyPI is off, and the build fails if any URL off the site is in "
+            "the site's config or lock. Importing a Pyodide package the site does not "
+            "ship fails at once, naming it and how to ship it (packages)."
+        ),
+    )
+
+    packages = List(
+        Unicode(),
+        config=True,
+        help=(
+            "Packages to ship in the site, so they load with no network: names or "
+            "requirements of Pyodide packages (their wheels from packages_dir; pure-"
+            "Python ones may come from PyPI at the lock's version) or of PyPI projects "
+            "(pure-Python wheels, resolved with their dependencies at build time by "
+            "pip, which reads its usual configuration: index URL, find-links)."
+        ),
+    )
+
+    packages_dir = Unicode(
+        "",
+        config=True,
+        help=(
+            "A folder of Pyodide-built wheels named as in the Pyodide lock (e.g. an "
+            "unpacked Pyodide distribution of the same version), where packages finds "
+            "the compiled packages it ships (numpy...)."
         ),
     )
 
@@ -138,6 +204,12 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
                 actions=[(self.copy_one, [BUNDLED_ISOLATION, self.output_isolation])],
             )
         if self.pyodide_url:
+            if self.air_gapped or self.packages:
+                msg = (
+                    "JupyterWorkerAddon.pyodide_url loads Pyodide from elsewhere: "
+                    "air_gapped and packages need the site's own Pyodide (leave pyodide_url empty)"
+                )
+                raise ValueError(msg)
             return
         if not (BUNDLED_PYODIDE / LOCK_FILE).exists():
             msg = (
@@ -145,14 +217,65 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
                 "reinstall it with `pip install` (the build step makes it)"
             )
             raise FileNotFoundError(msg)
-        files = sorted(p for p in BUNDLED_PYODIDE.iterdir() if p.is_file())
+        files = sorted(p for p in BUNDLED_PYODIDE.iterdir() if p.is_file() and p.name != LOCK_FILE)
+        copied = [self.output_pyodide / p.name for p in files]
         yield self.task(
             name="copy:pyodide",
             doc="copy the offline Pyodide core and start-up wheels into the site",
             file_dep=files,
-            targets=[self.output_pyodide / p.name for p in files],
-            actions=[(self.copy_one, [BUNDLED_PYODIDE, self.output_pyodide])],
+            targets=copied,
+            actions=[(self.copy_pyodide, [files])],
         )
+        yield self.task(
+            name="lock",
+            doc="write the site's Pyodide lock: shipped wheels, the CDN or nothing for the rest",
+            file_dep=[BUNDLED_PYODIDE / LOCK_FILE, *copied],
+            targets=[self.output_pyodide / LOCK_FILE],
+            # it depends on the options too: always redo (it is quick without packages)
+            uptodate=[False],
+            actions=[(self.write_lock, [])],
+        )
+
+    def copy_pyodide(self, files: list[Path]) -> None:
+        """Copy the bundled Pyodide's files (not its lock) into the site."""
+        self.output_pyodide.mkdir(parents=True, exist_ok=True)
+        for path in files:
+            self.copy_one(path, self.output_pyodide / path.name)
+
+    def write_lock(self) -> None:
+        """Write the site's lock (and, air-gapped, what it does not ship)."""
+        bundled = json.loads((BUNDLED_PYODIDE / LOCK_FILE).read_text(encoding="utf-8"))
+        lock = bundled
+        if self.cdn_lock:
+            # the mirror's lock, with the start-up wheels as the site ships them
+            lock = json.loads(Path(self.cdn_lock).read_text(encoding="utf-8"))
+            start = site_lock.shipped_files(BUNDLED_PYODIDE)
+            for key, entry in bundled["packages"].items():
+                if entry["file_name"] in start:
+                    lock["packages"][key] = entry
+        dest = self.output_pyodide
+        python = ".".join(lock["info"]["python"].split(".")[:2])
+        resolution = add_packages(
+            lock,
+            self.packages,
+            dest,
+            packages_dir=Path(self.packages_dir) if self.packages_dir else None,
+            python_version=python,
+            air_gapped=self.air_gapped,
+        )
+        for note in resolution.notes:
+            self.log.warning("[jupyter-worker] %s", note)
+        if resolution.shipped:
+            self.log.info("[jupyter-worker] shipped: %s", ", ".join(sorted(resolution.shipped)))
+        shipped = site_lock.shipped_files(dest)
+        not_shipped = dest / site_lock.NOT_SHIPPED_FILE
+        if self.air_gapped:
+            lock, dropped = site_lock.drop_unshipped(lock, shipped)
+            site_lock.write_json(not_shipped, dropped)
+        else:
+            lock = site_lock.point_at_cdn(lock, shipped, self.cdn_url)
+            not_shipped.unlink(missing_ok=True)
+        site_lock.write_json(dest / LOCK_FILE, lock)
 
     def post_build(self, manager: Any) -> Iterator[dict[str, Any]]:
         """Point the Pyodide kernels at the chosen Pyodide; make the pages isolated."""
@@ -222,21 +345,39 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
             raise ValueError(msg)
 
     def wanted_settings(self) -> dict[str, Any]:
-        """Return the Pyodide kernel settings this addon writes."""
+        """Return the Pyodide kernel settings this addon writes.
+
+        Both kernels of the site start from the site's Pyodide; the packages it
+        does not ship load as upstream's kernel loads them (the lock names the
+        CDN, piplite falls back to PyPI), unless the site is air-gapped.
+        """
         if self.pyodide_url:
             return {"pyodideUrl": self.pyodide_url}
-        return {
-            "pyodideUrl": f"./{LITE_PYODIDE_DIR}/pyodide.mjs",
-            # Offline: a package that is not in the site fails clearly instead of
-            # reaching for PyPI.
-            "disablePyPIFallback": True,
-        }
+        wanted: dict[str, Any] = {"pyodideUrl": f"./{LITE_PYODIDE_DIR}/pyodide.mjs"}
+        if self.air_gapped:
+            wanted["disablePyPIFallback"] = True
+        return wanted
 
     def patch_settings(self, config_path: Path) -> None:
         """Merge :meth:`wanted_settings` into the site's ``jupyter-lite.json``."""
         settings = self.get_lite_plugin_settings(config_path, PYODIDE_KERNEL_PLUGIN_ID)
         settings.update(self.wanted_settings())
         self.set_lite_plugin_settings(config_path, PYODIDE_KERNEL_PLUGIN_ID, settings)
+        if self.air_gapped:
+            self.check_air_gapped(config_path)
+
+    def check_air_gapped(self, config_path: Path) -> None:
+        """Raise if the site's config or lock names any URL off the site."""
+        found = [
+            f"{config_path.name} {where}"
+            for where in site_lock.off_site_urls(json.loads(config_path.read_text("utf-8")))
+        ]
+        lock_path = self.output_pyodide / LOCK_FILE
+        lock = json.loads(lock_path.read_text(encoding="utf-8"))
+        found += [f"{LOCK_FILE} {where}" for where in site_lock.off_site_urls(lock)]
+        if found:
+            msg = "an air-gapped site names URLs off the site:\n  " + "\n  ".join(found)
+            raise ValueError(msg)
 
     def check_settings(self, config_path: Path) -> None:
         """Raise if the settings do not name the Pyodide this addon put in the site."""
@@ -251,8 +392,14 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
             raise ValueError(msg)
         if not self.pyodide_url:
             lock = json.loads((self.output_pyodide / LOCK_FILE).read_text(encoding="utf-8"))
-            shipped = {p.name for p in self.output_pyodide.glob("*.whl")}
+            shipped = site_lock.shipped_files(self.output_pyodide)
             named = {entry["file_name"] for entry in lock["packages"].values()}
             if not shipped <= named:
                 msg = f"wheels not in the lock: {sorted(shipped - named)}"
                 raise ValueError(msg)
+            missing = site_lock.missing_local_files(lock, self.output_pyodide)
+            if missing:
+                msg = f"{LOCK_FILE} names wheels the site does not have: {missing}"
+                raise ValueError(msg)
+            if self.air_gapped:
+                self.check_air_gapped(config_path)

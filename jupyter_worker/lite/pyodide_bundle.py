@@ -114,32 +114,42 @@ def download_wheels(pins: Mapping[str, str], dest: Path, python_version: str) ->
     RuntimeError
         If pip fails or a wheel is missing afterwards.
     """
-    dest.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--no-deps",
-        "--only-binary=:all:",
-        "--python-version",
-        python_version,
-        "--dest",
-        str(dest),
-        *(f"{name}=={version}" for name, version in sorted(pins.items())),
-    ]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
-    if result.returncode:
-        msg = f"pip download failed ({result.returncode}):\n{result.stderr[-4000:]}"
-        raise RuntimeError(msg)
-    found: dict[str, Path] = {}
-    for wheel in dest.glob("*.whl"):
-        found[normalize(wheel.name.split("-", 1)[0])] = wheel
+    requirements = [f"{name}=={version}" for name, version in sorted(pins.items())]
+    found = pip_download(requirements, dest, python_version)
     missing = sorted(set(map(normalize, pins)) - set(found))
     if missing:
         msg = f"pip download gave no wheel for {', '.join(missing)}"
         raise RuntimeError(msg)
     return found
+
+
+def pip_download(
+    requirements: Iterable[str], dest: Path, python_version: str, *, pure_only: bool = False
+) -> dict[str, Path]:
+    """Download wheels (no dependencies) for PEP 508 ``requirements`` into ``dest``.
+
+    ``pure_only`` accepts only wheels for any platform (``*-none-any``), as
+    Pyodide can install from PyPI; pip reads its usual configuration (an index
+    URL, ``PIP_FIND_LINKS``...). Returns normalized name -> downloaded file.
+
+    Raises
+    ------
+    RuntimeError
+        With pip's message, if pip fails.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+        "--python-version", python_version, "--dest", str(dest),
+    ]  # fmt: skip
+    if pure_only:
+        cmd += ["--platform", "any", "--implementation", "py", "--abi", "none"]
+    cmd += list(requirements)
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode:
+        msg = f"pip download failed ({result.returncode}):\n{result.stderr[-4000:]}"
+        raise RuntimeError(msg)
+    return {normalize(wheel.name.split("-", 1)[0]): wheel for wheel in dest.glob("*.whl")}
 
 
 def rewrite_lock(

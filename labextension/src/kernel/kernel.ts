@@ -54,7 +54,10 @@ const INTERRUPT_RETRY_MS = 1000;
 const INTERRUPT_ATTEMPTS = 3;
 
 /** Options of the worker kernel. */
-export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSettings {}
+export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSettings {
+  /** Package indexes for micropip (empty: PyPI); see `IPyodideSettings`. */
+  pypiIndexUrls: string[];
+}
 
 /**
  * A Pyodide kernel whose cells run in jupyter-worker's own web worker, with a
@@ -221,7 +224,10 @@ export class WorkerKernel extends PyodideKernel {
       });
     });
     const remote = wrap<IPyodideWorkerKernel>(worker);
-    const remoteOptions: Record<string, unknown> = { ...this.initRemoteOptions(options) };
+    const remoteOptions: Record<string, unknown> = {
+      ...this.initRemoteOptions(options),
+      pypiIndexUrls: (options as IWorkerKernelOptions).pypiIndexUrls,
+    };
     const transfers: Transferable[] = [];
     if (crossOriginIsolated) {
       const { notifyMode, callbackTimeout } = options as IWorkerKernelOptions;

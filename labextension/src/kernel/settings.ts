@@ -14,6 +14,21 @@ function litePluginSettings(): Record<string, Record<string, unknown> | undefine
   >;
 }
 
+/**
+ * A setting that must be a list of strings (absent: empty).
+ *
+ * @throws Error naming the setting when it is something else.
+ */
+function stringList(value: unknown, name: string): string[] {
+  if (value === undefined) {
+    return [];
+  }
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw new Error(`jupyter-lite.json: ${name} must be a list of URLs, not ${JSON.stringify(value)}`);
+  }
+  return value as string[];
+}
+
 /** Read the worker kernel's own settings, with defaults. */
 export function readWorkerSettings(): IWorkerSettings {
   const own = litePluginSettings()[`${EXTENSION_ID}:kernel`] ?? {};
@@ -34,6 +49,11 @@ export interface IPyodideSettings {
   pipliteUrls: string[];
   /** Do not fall back to PyPI when a package is not in the local indexes. */
   disablePyPIFallback: boolean;
+  /**
+   * The package indexes micropip (and piplite's PyPI fallback) asks, in order
+   * (micropip's `set_index_urls`); empty: micropip's default, PyPI.
+   */
+  pypiIndexUrls: string[];
   /** Extra options for `loadPyodide`; keys ending in `URL` are absolute. */
   loadPyodideOptions: Record<string, unknown> & { lockFileURL: string; packages: string[] };
 }
@@ -76,6 +96,7 @@ export function readPyodideSettings(): IPyodideSettings {
       typeof raw.pipliteWheelUrl === 'string' ? absolute(raw.pipliteWheelUrl) : undefined,
     pipliteUrls: ((raw.pipliteUrls as string[] | undefined) ?? []).map(absolute),
     disablePyPIFallback: !!raw.disablePyPIFallback,
+    pypiIndexUrls: stringList(raw.pypiIndexUrls, 'pypiIndexUrls').map(absolute),
     loadPyodideOptions: loadPyodideOptions as IPyodideSettings['loadPyodideOptions'],
   };
 }

@@ -20,7 +20,8 @@ export function isLite(): boolean {
 /**
  * The settings of a new worker. In JupyterLite those of the site (as for the
  * worker kernel); in JupyterLab the offline Pyodide that the server extension
- * serves, and no PyPI: `--packages` may install only what it ships.
+ * serves (the packages it does not ship load from the Pyodide CDN, as its lock
+ * says, and PyPI).
  */
 export function readMagicSettings(): IMagicWorkerSettings {
   if (isLite()) {
@@ -30,7 +31,8 @@ export function readMagicSettings(): IMagicWorkerSettings {
   return {
     pyodideUrl: new URL(pyodideUrl, location.href).href,
     pipliteUrls: [],
-    disablePyPIFallback: true,
+    disablePyPIFallback: false,
+    pypiIndexUrls: [],
     loadPyodideOptions: {} as IPyodideSettings['loadPyodideOptions'],
     ...readWorkerSettings(),
   };

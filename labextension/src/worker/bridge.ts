@@ -44,6 +44,14 @@ export function writePythonFiles(pyodide: IPyodide): void {
  */
 export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null): void {
   writePythonFiles(pyodide);
+  // a package that fails to load, or that an air-gapped site lacks, is named
+  pyodide.runPython(
+    'from IPython import get_ipython\n' +
+      'from jupyter_worker.browser.packages import install_package_errors\n' +
+      'if get_ipython() is not None:\n' +
+      '    install_package_errors(get_ipython())\n' +
+      'del get_ipython, install_package_errors',
+  );
   if (channel) {
     const worker = channel;
     let last: IAnswer | null = null;

@@ -15,6 +15,7 @@ import proxy from '../../../jupyter_worker/browser/proxy.py';
 import sleep from '../../../jupyter_worker/browser/sleep.py';
 import interrupts from '../../../jupyter_worker/browser/interrupts.py';
 import connection from '../../../jupyter_worker/browser/connection.py';
+import packages from '../../../jupyter_worker/browser/packages.py';
 
 /** Path below site-packages -> source. */
 export const PYTHON_FILES: Record<string, string> = {
@@ -30,4 +31,5 @@ export const PYTHON_FILES: Record<string, string> = {
   'jupyter_worker/browser/sleep.py': sleep,
   'jupyter_worker/browser/interrupts.py': interrupts,
   'jupyter_worker/browser/connection.py': connection,
+  'jupyter_worker/browser/packages.py': packages,
 };

@@ -24,6 +24,8 @@ import { requestInputViaServiceWorker } from './stdin';
 /** The kernel options, plus the page channel when the page is isolated. */
 export interface IRemoteKernelOptions extends IPyodideWorkerKernel.IOptions {
   jupyterWorker?: IChannelOptions;
+  /** Package indexes for micropip, in order (empty: micropip's default, PyPI). */
+  pypiIndexUrls?: string[];
 }
 
 /** What the worker tells Pyodide's internals (`pyodide._api`). */
@@ -69,6 +71,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       this._channel.onBlock = (): void => outbox.flush();
     }
     await super.initialize(options);
+    await this._setIndexUrls(options.pypiIndexUrls ?? []);
     if (this._channel) {
       // real interrupts: the page writes SIGINT here (see ChannelServer.interrupt)
       this._pyodide.setInterruptBuffer(this._channel.interruptBuffer);
@@ -93,6 +96,19 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   protected async initPackageManager(options: IPyodideWorkerKernel.IOptions): Promise<void> {
     progress(2, 'installing packages');
     await super.initPackageManager(options);
+  }
+
+  /**
+   * Point micropip at the configured package indexes. Only after the kernel
+   * started: with indexes of its own, micropip asks them before the Pyodide
+   * lock, and the start must ask no index for what the site ships.
+   */
+  private async _setIndexUrls(indexes: string[]): Promise<void> {
+    if (indexes.length) {
+      await this._pyodide.runPythonAsync(
+        `import micropip\nmicropip.set_index_urls(${JSON.stringify(indexes)})`,
+      );
+    }
   }
 
   /** Install and start IPython (progress for the status bar). */
