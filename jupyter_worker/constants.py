@@ -49,3 +49,7 @@ EMBEDDER_POLICIES = ("credentialless", "require-corp")
 #: JupyterLab, below the base URL (``ExtensionApp.static_paths`` of the app
 #: named ``jupyter_worker``; ``tokens.ts`` ``LAB_PYODIDE_PATH``).
 LAB_PYODIDE_PATH = "static/jupyter_worker/"
+
+#: The JupyterLab page-config key under which the server extension tells
+#: ``%%worker`` cells its package settings (``tokens.ts`` ``LAB_PAGE_CONFIG_KEY``).
+LAB_PAGE_CONFIG_KEY = "jupyterWorker"

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Enum, default
+from jupyter_server.utils import url_path_join
+from jupyterlite_pyodide_kernel.constants import PYODIDE_CDN_URL
+from traitlets import Bool, Enum, List, Unicode, default
 
-from .constants import EMBEDDER_POLICIES
+from .constants import EMBEDDER_POLICIES, LAB_PAGE_CONFIG_KEY, LAB_PYODIDE_PATH
 from .headers import isolation_headers
+from .lab_packages import LockHandler
+from .lite.pyodide_bundle import LOCK_FILE
 
 
 class WorkerServerApp(ExtensionApp):
@@ -45,21 +49,59 @@ class WorkerServerApp(ExtensionApp):
         ),
     )
 
+    cdn_url = Unicode(
+        PYODIDE_CDN_URL,
+        config=True,
+        help=(
+            "Where %%worker cells load the Pyodide packages the server does not ship "
+            "(numpy, pandas...): a folder laid out like the Pyodide CDN's for this "
+            "Pyodide version (default: upstream's CDN URL), sending CORS headers."
+        ),
+    )
+
+    cdn_lock = Unicode(
+        "",
+        config=True,
+        help=(
+            "A local copy of the pyodide-lock.json of cdn_url, when that folder is not "
+            "Pyodide's own distribution (a mirror with packages of its own)."
+        ),
+    )
+
+    pypi_index_urls = List(
+        Unicode(),
+        config=True,
+        help=(
+            "The package indexes micropip asks for %%worker --packages and %pip in a "
+            "worker, in order (micropip.set_index_urls); empty: PyPI."
+        ),
+    )
+
     @default("static_paths")
     def _default_static_paths(self) -> list[str]:
         # The offline Pyodide for %%worker cells, at /static/jupyter_worker/
         # (constants.LAB_PYODIDE_PATH); the build puts it in the package.
         return [str(Path(__file__).parent / "pyodide_dist")]
 
+    def initialize_handlers(self) -> None:
+        """Serve the Pyodide lock with its unshipped packages at the CDN."""
+        lock_url = url_path_join("/", LAB_PYODIDE_PATH, LOCK_FILE)  # below the base URL
+        options = {"cdn_url": self.cdn_url, "cdn_lock": self.cdn_lock}
+        # before the static files' handler, which the base class adds after these
+        self.handlers.append((lock_url, LockHandler, options))
+
     def initialize_settings(self) -> None:
-        """Add the isolation headers to the server's response headers."""
-        if not self.isolation_headers:
-            self.log.info("jupyter_worker: cross-origin isolation headers are off")
-            return
+        """Tell %%worker cells the package settings; add the isolation headers."""
         if self.serverapp is None:  # only when misused outside a server
             msg = "WorkerServerApp must be loaded by a Jupyter server"
             raise RuntimeError(msg)
-        headers = self.serverapp.web_app.settings.setdefault("headers", {})
+        settings = self.serverapp.web_app.settings
+        page_config = settings.setdefault("page_config_data", {})
+        page_config[LAB_PAGE_CONFIG_KEY] = {"pypiIndexUrls": list(self.pypi_index_urls)}
+        if not self.isolation_headers:
+            self.log.info("jupyter_worker: cross-origin isolation headers are off")
+            return
+        headers = settings.setdefault("headers", {})
         for name, value in isolation_headers(self.embedder_policy).items():
             if headers.get(name, value) != value:
                 self.log.warning(

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from jupyter_worker import protocol
-from jupyter_worker.constants import LAB_PYODIDE_PATH
+from jupyter_worker.constants import LAB_PAGE_CONFIG_KEY, LAB_PYODIDE_PATH
 from jupyter_worker.magic.options import USAGE
 
 SRC = Path(__file__).parent.parent / "labextension" / "src"
@@ -35,6 +35,7 @@ def test_channel_numbers_agree():
 def test_wire_names_agree():
     tokens = SRC / "tokens.ts"
     assert _ts_string(tokens, "LAB_PYODIDE_PATH") == LAB_PYODIDE_PATH
+    assert _ts_string(tokens, "LAB_PAGE_CONFIG_KEY") == LAB_PAGE_CONFIG_KEY
     assert _ts_string(tokens, "VALUE_MIME") == protocol.VALUE_MIME
     assert _ts_string(tokens, "TYPE_MIME") == protocol.TYPE_MIME
 

@@ -202,6 +202,12 @@ export interface IWorkerSettings {
  */
 export const LAB_PYODIDE_PATH = 'static/jupyter_worker/';
 
+/**
+ * The JupyterLab page-config key under which the server extension gives
+ * `%%worker` cells its package settings (`jupyter_worker/constants.py`).
+ */
+export const LAB_PAGE_CONFIG_KEY = 'jupyterWorker';
+
 /** MIME type of the JSON text of a variable copied with `--in` / `--out`. */
 export const VALUE_MIME = 'application/vnd.jupyter-worker.value';
 

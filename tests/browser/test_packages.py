@@ -31,7 +31,7 @@ from package_origins import (
     trap,
 )
 from playwright.sync_api import Locator, Page
-from servers import free_port, write_notebook
+from servers import SERVER_KERNEL, free_port, jupyter_lab, write_notebook
 from site_server import serve
 
 from jupyter_worker.constants import LITE_PYODIDE_DIR
@@ -242,3 +242,28 @@ def test_default_site_starts_offline_and_loads_from_the_real_cdn_url(trapped, li
     assert caught.connections != []
     assert "ModuleNotFoundError" in text
     assert f"the Pyodide package numpy could not be loaded from {PYODIDE_CDN_URL}/numpy-" in text
+
+
+LAB_CELLS = [
+    f"%%worker\nimport {CDN_PACKAGE}\nprint({CDN_PACKAGE}.WHERE)",
+    f"%%worker --packages {PYPI_PACKAGE}\nimport {PYPI_PACKAGE}\nprint({PYPI_PACKAGE}.WHERE)",
+]
+
+
+def test_worker_cells_in_jupyterlab_load_from_the_cdn_and_pypi(page, tmp_path, cdn, index):
+    cdn[0].requests.clear()
+    index[0].requests.clear()
+    write_notebook(tmp_path / "packages.ipynb", LAB_CELLS, SERVER_KERNEL)
+    options = [
+        f"--WorkerServerApp.cdn_url={cdn[0].url}",
+        f"--WorkerServerApp.cdn_lock={cdn[1] / LOCK_FILE}",
+        f"--WorkerServerApp.pypi_index_urls={index[0].url}simple",
+    ]
+    with jupyter_lab(tmp_path, tmp_path / "lab.log", *options) as url:
+        open_notebook(page, f"{url}lab/tree/packages.ipynb")
+        assert page.evaluate("crossOriginIsolated") is True
+        output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+        assert output.inner_text().strip() == "from the CDN"
+        assert cdn[0].requests == [f"/{CDN_WHEEL}"]
+        assert run_cell(page, 1).inner_text().strip() == "from the index"
+        assert f"/wheels/{PYPI_WHEEL}" in index[0].requests

@@ -7,7 +7,7 @@ import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import type { IPyodideSettings } from '../kernel/settings';
 import { readPyodideSettings, readWorkerSettings } from '../kernel/settings';
 import type { IWorkerSettings } from '../tokens';
-import { LAB_PYODIDE_PATH } from '../tokens';
+import { LAB_PAGE_CONFIG_KEY, LAB_PYODIDE_PATH } from '../tokens';
 
 /** Everything a `%%worker` worker needs to start. */
 export interface IMagicWorkerSettings extends IPyodideSettings, IWorkerSettings {}
@@ -21,18 +21,21 @@ export function isLite(): boolean {
  * The settings of a new worker. In JupyterLite those of the site (as for the
  * worker kernel); in JupyterLab the offline Pyodide that the server extension
  * serves (the packages it does not ship load from the Pyodide CDN, as its lock
- * says, and PyPI).
+ * says, and PyPI or the indexes the server extension names).
  */
 export function readMagicSettings(): IMagicWorkerSettings {
   if (isLite()) {
     return { ...readPyodideSettings(), ...readWorkerSettings() };
   }
   const pyodideUrl = URLExt.join(PageConfig.getBaseUrl(), LAB_PYODIDE_PATH, 'pyodide.mjs');
+  const lab = JSON.parse(PageConfig.getOption(LAB_PAGE_CONFIG_KEY) || '{}') as {
+    pypiIndexUrls?: string[];
+  };
   return {
     pyodideUrl: new URL(pyodideUrl, location.href).href,
     pipliteUrls: [],
     disablePyPIFallback: false,
-    pypiIndexUrls: [],
+    pypiIndexUrls: lab.pypiIndexUrls ?? [],
     loadPyodideOptions: {} as IPyodideSettings['loadPyodideOptions'],
     ...readWorkerSettings(),
   };
