@@ -82,6 +82,22 @@ class CallbackEvent(TypedDict):
     args: list[Any]
 
 
+class KernelMessage(TypedDict):
+    """A comm message for worker Python, handed over during a wait (``IKernelEvent``)."""
+
+    msg_type: str
+    header: dict[str, Any]
+    parent_header: dict[str, Any]
+    metadata: dict[str, Any]
+    content: dict[str, Any]
+
+
+class KernelEvent(TypedDict):
+    """The event that carries a :class:`KernelMessage` (``IKernelEvent``)."""
+
+    kernel: KernelMessage
+
+
 class ElementRef(TypedDict):
     """A displayed element (``IElementRef``): registry key and static snapshot."""
 

@@ -8,7 +8,7 @@ import traceback
 import weakref
 from typing import Any
 
-from ..protocol import ELEMENT_MIME, R_INTERRUPT, R_OK, CallbackEvent, Request
+from ..protocol import ELEMENT_MIME, R_INTERRUPT, R_OK, CallbackEvent, KernelEvent, Request
 from . import codec
 from .errors import IsolationError, JsError
 from .interrupts import install_cell_marks, install_interrupt_traceback, install_sigint_report
@@ -235,12 +235,22 @@ class Session:
         return len(ids)
 
     def dispatch(self, event_json: str) -> None:
-        """Run one page call of a Python callback; send its result back.
+        """Run one page call of a Python callback, or deliver a comm message.
 
-        An exception is printed (with its traceback) in the output of the cell
-        that registered the callback, and rejects the page's Promise.
+        A callback's result goes back to the page. An exception is printed
+        (with its traceback) in the output of the cell that registered the
+        callback, and rejects the page's Promise.
         """
-        event: CallbackEvent = json.loads(event_json)
+        parsed: CallbackEvent | KernelEvent = json.loads(event_json)
+        if "kernel" in parsed:
+            from .comms import deliver
+
+            try:
+                deliver(parsed["kernel"])  # type: ignore[typeddict-item]
+            except Exception:  # a widget's handler failed: show it, go on
+                traceback.print_exc(file=sys.stderr)
+            return
+        event: CallbackEvent = parsed
         call = event["call"]
         callback = self._callbacks.get(event["cb"])
         if callback is None:

@@ -161,6 +161,24 @@ export interface ICallbackEvent {
   args: unknown[];
 }
 
+/**
+ * A kernel message for worker Python that must not wait for the running cell
+ * to end (a widget's `comm_msg`): handed over like a callback event, whenever
+ * the cell waits (`time.sleep`, `wait_for`, `input()`, `run_sync`).
+ */
+export interface IKernelEvent {
+  kernel: {
+    msg_type: 'comm_open' | 'comm_msg' | 'comm_close';
+    header: unknown;
+    parent_header: unknown;
+    metadata: unknown;
+    content: unknown;
+  };
+}
+
+/** What the page queues for worker Python. */
+export type ChannelEvent = ICallbackEvent | IKernelEvent;
+
 /** Messages on the channel's MessagePort (besides shared memory). */
 export interface IPortMessage {
   /** Worker to page: a request was written (message mode). */

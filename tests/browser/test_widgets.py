@@ -10,7 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from notebook import KERNEL_START_TIMEOUT, open_notebook, result_text, run_cell
+from notebook import (
+    KERNEL_START_TIMEOUT,
+    code_cell,
+    finish_cell,
+    open_notebook,
+    result_text,
+    run_cell,
+    start_cell,
+)
 from playwright.sync_api import expect
 from servers import write_notebook
 from site_server import serve
@@ -28,6 +36,13 @@ CELLS = [
     "slider",
     "seen, slider.value",
     "@widgets.interact(x=3)\ndef double(x):\n    print('double is', 2 * x)",
+    # a running cell that sleeps reads the slider's current value
+    "import time\n"
+    "for _ in range(400):\n"
+    "    if slider.value >= 4:\n"
+    "        break\n"
+    "    time.sleep(0.05)\n"
+    "slider.value, seen",
 ]
 
 
@@ -66,3 +81,20 @@ def test_slider_displays_and_its_changes_are_observed(page, widget_site, isolate
         interact.locator(".widget-slider .noUi-handle").focus()
         page.keyboard.press("ArrowLeft")
         expect(interact).to_contain_text("double is 4")
+
+
+def test_a_running_cell_sees_widget_changes_while_it_sleeps(page, widget_site):
+    with serve(widget_site, isolated=True) as base:
+        open_notebook(page, f"{base}lab/index.html?path=widgets.ipynb")
+        run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+        output = run_cell(page, 1)
+        handle = output.locator(".widget-slider .noUi-handle")
+        handle.wait_for(timeout=30_000)
+        start_cell(page, 4)
+        expect(code_cell(page, 4).locator(".jp-InputPrompt")).to_have_text("[*]:")
+        handle.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        expect(output.locator(".widget-readout")).to_have_text("4")
+        # the loop ends as soon as it sees 4, long before its 20 s are up
+        assert result_text(finish_cell(page, 4)) == "(4, [2, 3, 4])"

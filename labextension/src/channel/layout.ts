@@ -51,6 +51,12 @@ export const C_REF = 15;
  * then neither notifies nor posts to it.
  */
 export const C_WATCHING = 16;
+/**
+ * 1 while events (callback calls, kernel messages) wait in the page's queue
+ * and the worker is in no page wait: a worker in `time.sleep` takes them
+ * (the page also bumps `C_WAKE`); an idle one is poked through its port.
+ */
+export const C_EVENTS = 17;
 /** Number of control words. */
 export const CONTROL_WORDS = 32;
 

@@ -1,7 +1,7 @@
 /**
  * The operations the page performs for worker Python, one per request.
  */
-import type { ICallbackEvent, IChannelError, IChannelRequest, IPageServices } from '../tokens';
+import type { ChannelEvent, IChannelError, IChannelRequest, IPageServices } from '../tokens';
 import { registerElement } from '../display/registry';
 import type { ObjectHeap } from './heap';
 import type { CallbackFactory, Wire } from './values';
@@ -32,7 +32,7 @@ export interface ICallbackHooks extends IPageServices {
   /** Forget released callbacks. */
   forget(ids: number[]): void;
   /** Hand over the queued callback calls. */
-  take(): ICallbackEvent[];
+  take(): ChannelEvent[];
   /** Settle the Promise of a finished call. */
   settle(call: number, value: unknown, error: IChannelError | undefined): void;
 }

@@ -19,7 +19,9 @@
  * worker does not run it within `callbackTimeout` (busy in a long cell).
  */
 import type {
+  ChannelEvent,
   ICallbackEvent,
+  IKernelEvent,
   IChannelError,
   IChannelOptions,
   IChannelRequest,
@@ -32,6 +34,7 @@ import { ObjectHeap } from './heap';
 import type { IChannelBuffers } from './layout';
 import {
   C_DATA_GEN,
+  C_EVENTS,
   C_IN_CELL,
   C_KIND,
   C_ARG0,
@@ -470,9 +473,8 @@ export class ChannelServer {
     if (frame.answer) {
       this._frames.pop();
       this._answer(frame.seq, frame.answer);
-      if (!this._frames.length && this._undelivered.length && !this._poked) {
-        this._poked = true;
-        this._port.postMessage({ _jwPoll: 1 } satisfies IPortMessage);
+      if (!this._frames.length && this._undelivered.length) {
+        this._signalEvents();
       }
     }
   }
@@ -566,20 +568,52 @@ export class ChannelServer {
     });
     // Listeners ignore the Promise: keep a timeout from being an unhandled rejection.
     result.catch(() => undefined);
+    this._queue(event);
+    return result;
+  }
+
+  /**
+   * Hand a kernel message to worker Python now, not after the running cell:
+   * during the cell's next wait (see `IKernelEvent`), or once it is idle.
+   */
+  queueKernelMessage(message: IKernelEvent['kernel']): void {
+    this._queue({ kernel: message });
+  }
+
+  /** Whether events wait for the worker (later kernel messages must queue behind them). */
+  get hasQueuedEvents(): boolean {
+    return this._undelivered.length > 0;
+  }
+
+  /** Queue an event: into the worker's page wait, or tell a sleeping or idle worker. */
+  private _queue(event: ChannelEvent): void {
     this._undelivered.push(event);
     const frame = this._frames.at(-1);
     if (frame) {
       this._pump(frame);
-    } else if (!this._poked) {
+    } else {
+      this._signalEvents();
+    }
+  }
+
+  /**
+   * Tell a worker in no page wait that events are queued: the word a
+   * `time.sleep` checks (and a wake-up), and a poke for an idle worker.
+   */
+  private _signalEvents(): void {
+    Atomics.store(this._control, C_EVENTS, 1);
+    Atomics.add(this._control, C_WAKE, 1);
+    Atomics.notify(this._control, C_WAKE);
+    if (!this._poked) {
       this._poked = true;
       this._port.postMessage({ _jwPoll: 1 } satisfies IPortMessage);
     }
-    return result;
   }
 
-  /** The queued calls, for a worker that was poked (`take`). */
-  private _take(): ICallbackEvent[] {
+  /** The queued events, for a worker that was poked or sleeps (`take`). */
+  private _take(): ChannelEvent[] {
     this._poked = false;
+    Atomics.store(this._control, C_EVENTS, 0);
     return this._undelivered.splice(0);
   }
 
@@ -619,7 +653,7 @@ export class ChannelServer {
   private readonly _ops: Operations;
   private readonly _frames: IFrame[] = [];
   private readonly _callbacks = new Map<number, (...args: unknown[]) => Promise<unknown>>();
-  private readonly _undelivered: ICallbackEvent[] = [];
+  private readonly _undelivered: ChannelEvent[] = [];
   private readonly _calls = new Map<number, IPendingCall>();
   private _lastCall = 0;
   private _poked = false;

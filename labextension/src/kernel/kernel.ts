@@ -1,7 +1,7 @@
 /**
  * The worker kernel: upstream's PyodideKernel running our worker.
  */
-import type { KernelMessage } from '@jupyterlab/services';
+import { KernelMessage } from '@jupyterlab/services';
 import { PromiseDelegate } from '@lumino/coreutils';
 import { transfer, wrap } from 'comlink';
 
@@ -32,6 +32,8 @@ interface IPyodideKernelInternals {
   _ready: PromiseDelegate<void>;
   _processWorkerMessage(msg: unknown): void;
   _processLogMessage(payload: unknown): void;
+  /** BaseKernel's way out to the notebook (status messages for `deliverEarly`). */
+  _sendMessage(msg: KernelMessage.IMessage): void;
 }
 
 /** What a worker kernel keeps besides upstream's state. */
@@ -159,6 +161,77 @@ export class WorkerKernel extends PyodideKernel {
     pending?.reject(new Error(reason));
   }
 
+  /**
+   * A comm message the notebook sends this kernel (`comm_open`, `comm_msg`,
+   * `comm_close`; a widget's change), seen as it is sent. JupyterLite's
+   * client hands a kernel one message at a time, so it would wait for the
+   * running cell to end; while a cell runs (or messages queued so wait), it
+   * goes over the channel instead, to worker Python's next wait
+   * (`time.sleep`, `wait_for`, `input()`, `run_sync`), and the copy the
+   * client hands over later is dropped. Messages with binary buffers take
+   * the usual path.
+   */
+  deliverEarly(msg: KernelMessage.IMessage): void {
+    const server = this._extras.server;
+    const type = msg.header.msg_type;
+    if (!server || (type !== 'comm_open' && type !== 'comm_msg' && type !== 'comm_close')) {
+      return;
+    }
+    if ((!this._running && !server.hasQueuedEvents) || msg.buffers?.length) {
+      return;
+    }
+    this._early.add(msg.header.msg_id);
+    server.queueKernelMessage({
+      msg_type: type,
+      header: msg.header,
+      parent_header: msg.parent_header,
+      metadata: msg.metadata,
+      content: msg.content,
+    });
+    // ipywidgets sends a model's next change once the kernel is idle for the
+    // last: say so now (then busy again for the running cell, in the same task)
+    this._status('busy', msg.header);
+    this._status('idle', msg.header);
+    if (this._running && this.parent) {
+      this._status('busy', this.parent.header);
+    }
+  }
+
+  /** Publish a kernel status for the message with header `parent`. */
+  private _status(state: 'busy' | 'idle', parent: KernelMessage.IHeader): void {
+    const internals = this as unknown as IPyodideKernelInternals;
+    internals._sendMessage(
+      KernelMessage.createMessage({
+        msgType: 'status',
+        channel: 'iopub',
+        session: parent.session,
+        parentHeader: parent,
+        content: { execution_state: state },
+      }),
+    );
+  }
+
+  /** Open a comm, unless `deliverEarly` did. */
+  async commOpen(msg: KernelMessage.ICommOpenMsg): Promise<void> {
+    if (!this._early.delete(msg.header.msg_id)) {
+      await super.commOpen(msg);
+    }
+  }
+
+  /** Hand a comm message to worker Python, unless `deliverEarly` did. */
+  async commMsg(msg: KernelMessage.ICommMsgMsg): Promise<void> {
+    if (!this._early.delete(msg.header.msg_id)) {
+      await super.commMsg(msg);
+    }
+  }
+
+  /** Close a comm, unless `deliverEarly` did. */
+  async commClose(msg: KernelMessage.ICommCloseMsg): Promise<void> {
+    if (!this._early.delete(msg.header.msg_id)) {
+      await super.commClose(msg);
+    }
+  }
+
   /** Stop the worker and drop the page objects it held. */
   dispose(): void {
     if (this.isDisposed) {
@@ -197,7 +270,11 @@ export class WorkerKernel extends PyodideKernel {
       lifeline: new AbortController(),
     };
     allExtras.set(this, extras);
-    workers.add(this.id, () => this.interruptWorker());
+    workers.add(
+      this.id,
+      () => this.interruptWorker(),
+      (msg) => this.deliverEarly(msg),
+    );
     worker.addEventListener('message', (event: MessageEvent<WorkerEnvelope | undefined>) => {
       const data = event.data;
       if (!data) {
@@ -308,6 +385,8 @@ export class WorkerKernel extends PyodideKernel {
   private _running = 0;
   private _executions = 0;
   private _input: PromiseDelegate<string> | null = null;
+  /** Ids of comm messages delivered over the channel already. */
+  private readonly _early = new Set<string>();
 }
 
 /**

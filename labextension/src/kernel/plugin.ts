@@ -2,6 +2,8 @@
  * The JupyterLite plugin that registers the "Python (worker)" kernel.
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import type { ISessionContext } from '@jupyterlab/apputils';
+import type { Kernel } from '@jupyterlab/services';
 import type { ILogPayload } from '@jupyterlab/logconsole';
 import { ILoggerRegistry } from '@jupyterlab/logconsole';
 import { INotebookTracker } from '@jupyterlab/notebook';
@@ -13,6 +15,26 @@ import { EXTENSION_ID, KERNEL_DISPLAY_NAME, KERNEL_NAME } from '../tokens';
 import { KERNEL_ICON_URL } from './icon';
 import { workers } from './registry';
 import { readPyodideSettings, readWorkerSettings } from './settings';
+
+/**
+ * Show the worker kernels the messages a notebook sends them, as they are
+ * sent (widget changes reach a running cell: `WorkerKernel.deliverEarly`).
+ */
+function watchSends(sessionContext: ISessionContext): void {
+  const onMessage = (kernel: Kernel.IKernelConnection, args: Kernel.IAnyMessageArgs): void => {
+    if (args.direction === 'send' && args.msg.channel === 'shell') {
+      workers.sent(kernel.id, args.msg);
+    }
+  };
+  const connect = (kernel: Kernel.IKernelConnection | null | undefined): void => {
+    kernel?.anyMessage.connect(onMessage);
+  };
+  connect(sessionContext.session?.kernel);
+  sessionContext.kernelChanged.connect((_, change) => {
+    change.oldValue?.anyMessage.disconnect(onMessage);
+    connect(change.newValue);
+  });
+}
 
 /**
  * Register the `python-worker` kernel in JupyterLite.
@@ -58,6 +80,8 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
       };
     }
     const { contents: contentsManager, sessions } = app.serviceManager;
+    notebooks?.widgetAdded.connect((_, panel) => watchSends(panel.sessionContext));
+    notebooks?.forEach((panel) => watchSends(panel.sessionContext));
 
     const logger = (options: { payload: ILogPayload; kernelId: string }): void => {
       const session = [...sessions.running()].find(

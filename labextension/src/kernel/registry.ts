@@ -8,6 +8,7 @@
  * `interrupt` to them first. This module stays small: plugins import it
  * without pulling in the kernel itself.
  */
+import type { KernelMessage } from '@jupyterlab/services';
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 
@@ -30,6 +31,7 @@ export interface IWorkerState {
 
 interface IEntry {
   interrupt: () => Promise<InterruptOutcome>;
+  deliverEarly: (msg: KernelMessage.IMessage) => void;
   state: IWorkerState;
 }
 
@@ -40,10 +42,22 @@ export class WorkerRegistry {
     return this._changed;
   }
 
-  /** Register kernel `id`, loading. */
-  add(id: string, interrupt: () => Promise<InterruptOutcome>): void {
-    this._entries.set(id, { interrupt, state: { phase: 'loading', detail: '' } });
+  /**
+   * Register kernel `id`, loading: how to interrupt it, and what to do with a
+   * message the notebook sends it, as it is sent (see `WorkerKernel.deliverEarly`).
+   */
+  add(
+    id: string,
+    interrupt: () => Promise<InterruptOutcome>,
+    deliverEarly: (msg: KernelMessage.IMessage) => void = () => undefined,
+  ): void {
+    this._entries.set(id, { interrupt, deliverEarly, state: { phase: 'loading', detail: '' } });
     this._changed.emit(id);
+  }
+
+  /** A message the notebook sends kernel `id`, as it is sent. */
+  sent(id: string, msg: KernelMessage.IMessage): void {
+    this._entries.get(id)?.deliverEarly(msg);
   }
 
   /** Forget kernel `id` (disposed). */

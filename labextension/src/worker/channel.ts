@@ -12,6 +12,7 @@ import type { IChannelOptions, IPortMessage } from '../tokens';
 import { readMessage, readNumber, readString, writeMessage } from '../channel/codec';
 import {
   C_DATA_GEN,
+  C_EVENTS,
   C_IN_CELL,
   C_ARG0,
   C_ARG1,
@@ -203,7 +204,7 @@ export class WorkerChannel {
     }
   }
 
-  /** The worker is idle: fetch the queued callback calls and run them. */
+  /** The worker is idle or sleeps: fetch the queued events and run them. */
   private _runQueued(): void {
     const answer = this.request('{"op":"take"}');
     if (answer.kind === R_ERROR) {
@@ -330,6 +331,11 @@ export class WorkerChannel {
         Atomics.store(this.interruptBuffer, 0, 0);
         this.interruptRaised();
         return true;
+      }
+      if (Atomics.load(this._control, C_EVENTS) === 1) {
+        // callbacks and widget messages run while the cell sleeps
+        this._runQueued();
+        continue;
       }
       const left = end - performance.now();
       if (left <= 0) {

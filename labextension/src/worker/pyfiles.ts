@@ -16,6 +16,7 @@ import sleep from '../../../jupyter_worker/browser/sleep.py';
 import interrupts from '../../../jupyter_worker/browser/interrupts.py';
 import connection from '../../../jupyter_worker/browser/connection.py';
 import packages from '../../../jupyter_worker/browser/packages.py';
+import comms from '../../../jupyter_worker/browser/comms.py';
 
 /** Path below site-packages -> source. */
 export const PYTHON_FILES: Record<string, string> = {
@@ -32,4 +33,5 @@ export const PYTHON_FILES: Record<string, string> = {
   'jupyter_worker/browser/interrupts.py': interrupts,
   'jupyter_worker/browser/connection.py': connection,
   'jupyter_worker/browser/packages.py': packages,
+  'jupyter_worker/browser/comms.py': comms,
 };
