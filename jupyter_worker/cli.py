@@ -5,16 +5,60 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 from .constants import EMBEDDER_POLICIES
+from .lite.extra_packages import PackageResolutionError
 from .lite.site import build_site
 from .static_server import make_server
 
 DEMO_CONTENTS = Path(__file__).parent / "demo"
 
+#: The notebook ``jupyter worker demo`` opens.
+DEMO_NOTEBOOK = "worker-kernel.ipynb"
 
-def _serve(root: Path, args: argparse.Namespace) -> None:
+#: Pure-Python packages the demo site ships (resolved by pip at build time).
+DEMO_PACKAGES = ("ipywidgets",)
+
+
+def _package_failure(message: str) -> str | None:
+    """The reason a build could not ship a package, from its output; None if it failed otherwise."""
+    marker = f"{PackageResolutionError.__name__}: "
+    start = message.find(marker)
+    if start < 0:
+        return None
+    return message[start + len(marker) :].split("\n\n", 1)[0].strip()
+
+
+def build_demo(out: Path) -> Path:
+    """Build the demo site in ``out`` (replaced) and return it.
+
+    It ships :data:`DEMO_PACKAGES` (``--JupyterWorkerAddon.packages``), which pip
+    resolves with its usual configuration. If pip cannot (no network, no
+    index), a warning says so and the site is built without them.
+    """
+    options = [f"--JupyterWorkerAddon.packages={name}" for name in DEMO_PACKAGES]
+    try:
+        return build_site(out, [DEMO_CONTENTS], options=options)
+    except RuntimeError as error:
+        reason = _package_failure(str(error))
+        if reason is None:
+            raise
+    names = ", ".join(DEMO_PACKAGES)
+    print(
+        f"WARNING: the demo site does not ship {names}: pip could not get the wheels "
+        "(no network or no package index?):\n"
+        f"{textwrap.indent(reason, '  ')}\n"
+        f"Building it without them; in the notebook, run `%pip install {names}` "
+        "(online) before the widget cells.",
+        file=sys.stderr,
+        flush=True,
+    )
+    return build_site(out, [DEMO_CONTENTS])
+
+
+def _serve(root: Path, args: argparse.Namespace, path: str = "") -> None:
     server = make_server(
         root,
         host=args.host,
@@ -24,7 +68,9 @@ def _serve(root: Path, args: argparse.Namespace) -> None:
     )
     host, port = server.server_address[:2]
     state = "not isolated" if args.no_isolation else f"isolated, COEP {args.embedder_policy}"
-    print(f"Serving {root} ({state}) at http://{host!s}:{port}/lab/index.html", flush=True)
+    query = f"?path={path}" if path else ""
+    url = f"http://{host!s}:{port}/lab/index.html{query}"
+    print(f"Serving {root} ({state}) at {url}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -36,8 +82,8 @@ def _serve(root: Path, args: argparse.Namespace) -> None:
 def _demo(args: argparse.Namespace) -> None:
     out = Path(args.output_dir) if args.output_dir else Path(tempfile.mkdtemp()) / "site"
     print(f"Building the offline JupyterLite demo site in {out} ...", flush=True)
-    build_site(out, [DEMO_CONTENTS])
-    _serve(out, args)
+    build_demo(out)
+    _serve(out, args, DEMO_NOTEBOOK)
 
 
 def _serve_cmd(args: argparse.Namespace) -> None:

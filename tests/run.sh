@@ -23,9 +23,11 @@ python3 -m venv .venv
 bash binder/postBuild
 python -m pip install --quiet ".[test]"
 # ipywidgets for the Pyodide kernel, from PyPI now (install time): the widget
-# tests ship them in a site with JupyterLite's --piplite-wheels
+# tests ship them with JupyterLite's --piplite-wheels, the demo test with
+# JupyterWorkerAddon.packages (pip offline, finding them here)
 python -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.14 \
   --platform any --implementation py --abi none --dest .cache/wheels "ipywidgets~=8.1" \
+  "widgetsnbextension~=4.0" \
   "jupyterlab_widgets==$(python -c 'import jupyterlab_widgets; print(jupyterlab_widgets.__version__)')"
 
 echo "== lint"

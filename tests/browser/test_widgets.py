@@ -48,7 +48,9 @@ CELLS = [
 
 @pytest.fixture(scope="module")
 def widget_site(tmp_path_factory) -> Path:
-    wheels = sorted(WHEELS.glob("*.whl"))
+    # (widgetsnbextension: upstream's kernel ships an empty one, as for its own sites)
+    wanted = ("ipywidgets-", "jupyterlab_widgets-")
+    wheels = sorted(wheel for wheel in WHEELS.glob("*.whl") if wheel.name.startswith(wanted))
     names = {wheel.name.split("-")[0] for wheel in wheels}
     if not {"ipywidgets", "jupyterlab_widgets"} <= names:
         pytest.fail(f"no ipywidgets wheels in {WHEELS}: tests/run.sh downloads them")
