@@ -1,0 +1,43 @@
+"""Import errors that name the package (``browser/packages.py``), in CPython."""
+
+import pytest
+
+from jupyter_worker.browser import packages
+
+
+@pytest.fixture(autouse=True)
+def _clean(monkeypatch):
+    monkeypatch.setattr(packages, "_FAILED", {})
+    monkeypatch.setattr(packages, "_NOT_SHIPPED", {"PIL": "Pillow"})
+
+
+def _lock_entry(name):
+    return f"https://cdn.example/{name}-1.0.whl", {"pillow": ["PIL"]}.get(name.lower(), [name])
+
+
+def test_a_failed_load_is_named_with_its_url_and_cause():
+    packages.record_failures(
+        ["Loading numpy", "The following error occurred while loading numpy:", "Failed to fetch"],
+        _lock_entry,
+    )
+    error = ModuleNotFoundError("No module named 'numpy.linalg'", name="numpy.linalg")
+    assert packages.note_for(error) == (
+        "the Pyodide package numpy could not be loaded from "
+        "https://cdn.example/numpy-1.0.whl: Failed to fetch"
+    )
+
+
+def test_a_package_is_named_by_its_import_names():
+    packages.record_failures(
+        ["The following error occurred while loading Pillow:", "request failed"], _lock_entry
+    )
+    assert "Pillow" in packages.note_for(ModuleNotFoundError(name="PIL"))
+    assert packages.note_for(ModuleNotFoundError(name="Pillow")) is None
+
+
+def test_an_unshipped_package_of_an_air_gapped_site_says_how_to_ship_it(monkeypatch):
+    note = packages.note_for(ModuleNotFoundError(name="PIL.Image"))
+    assert note.startswith("Pillow is a Pyodide package that this air-gapped site does not ship")
+    assert "--worker-packages=Pillow" in note
+    assert packages.note_for(ModuleNotFoundError(name="nothing_known")) is None
+    assert packages.note_for(ModuleNotFoundError()) is None
