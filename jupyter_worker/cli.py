@@ -11,7 +11,7 @@ from pathlib import Path
 from .constants import EMBEDDER_POLICIES
 from .lite.extra_packages import PackageResolutionError
 from .lite.site import build_site
-from .static_server import make_server
+from .static_server import is_loopback, make_server
 
 DEMO_CONTENTS = Path(__file__).parent / "demo"
 
@@ -66,10 +66,18 @@ def _serve(root: Path, args: argparse.Namespace, path: str = "") -> None:
         isolated=not args.no_isolation,
         embedder_policy=args.embedder_policy,
     )
-    host, port = server.server_address[:2]
+    if not is_loopback(args.host):
+        print(
+            f"WARNING: serving on {args.host}, not a loopback address: anyone who can reach "
+            "this machine can read the site. Use --host 127.0.0.1 unless you mean that.",
+            file=sys.stderr,
+            flush=True,
+        )
+    port = server.server_address[1]
     state = "not isolated" if args.no_isolation else f"isolated, COEP {args.embedder_policy}"
     query = f"?path={path}" if path else ""
-    url = f"http://{host!s}:{port}/lab/index.html{query}"
+    shown = f"[{args.host}]" if ":" in args.host else args.host  # an IPv6 address in a URL
+    url = f"http://{shown}:{port}/lab/index.html{query}"
     print(f"Serving {root} ({state}) at {url}", flush=True)
     try:
         server.serve_forever()
@@ -101,6 +109,18 @@ def _options(_args: argparse.Namespace) -> None:
         print(cls.class_get_help())
 
 
+def _port(text: str) -> int:
+    """A TCP port number (0-65535), for argparse."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:  # noqa: PLR2004 - the TCP port range
+        msg = f"not a port number (0-65535): {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the command-line parser of ``jupyter worker``."""
     parser = argparse.ArgumentParser(prog="jupyter worker", description=__doc__)
@@ -108,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def server_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--host", default="127.0.0.1", help="address to listen on")
-        p.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+        p.add_argument("--port", type=_port, default=8000, help="port (0 picks a free one)")
         p.add_argument(
             "--no-isolation",
             action="store_true",
@@ -147,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except (FileNotFoundError, RuntimeError, OSError) as error:
+    except (FileNotFoundError, RuntimeError, OSError, ValueError) as error:
         sys.exit(f"jupyter worker: {error}")
 
 

@@ -1,12 +1,23 @@
-"""A small static file server for built JupyterLite sites, with or without isolation headers."""
+"""A small static file server for built JupyterLite sites, with or without isolation headers.
+
+It serves only regular files inside the resolved root (no directory listings,
+no symlinks out of it), answers bad paths with 404 (never a traceback), drops
+connections idle for :data:`IDLE_TIMEOUT_S`, and, bound to a loopback address,
+answers only requests whose ``Host`` is a loopback name: a page of another
+site that a DNS-rebinding attack points at 127.0.0.1 cannot read the site.
+"""
 
 from __future__ import annotations
 
 import functools
+import ipaddress
 import mimetypes
+import socket
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import unquote, urlsplit
 
 from .headers import isolation_headers
 
@@ -20,17 +31,51 @@ _TYPES = {
     ".whl": "application/zip",
 }
 
+#: Seconds a connection may stay silent before the server closes it.
+IDLE_TIMEOUT_S = 30
+
+#: Host names a loopback-bound server answers to.
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address) is this machine only."""
+    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
 
 class SiteHandler(SimpleHTTPRequestHandler):
     """Serve one folder; add the configured extra headers to every response."""
 
     extra_headers: ClassVar[dict[str, str]] = {}
     quiet = False
+    #: Only requests for loopback host names (set for loopback binds).
+    loopback_only = True
+    timeout = IDLE_TIMEOUT_S
 
     extensions_map: ClassVar[dict[str, str]] = {  # type: ignore[misc]
         **SimpleHTTPRequestHandler.extensions_map,
         **_TYPES,
     }
+
+    def send_head(self) -> Any:
+        """Check the ``Host`` and the path, then serve the file (or 404)."""
+        if self.loopback_only and not self._host_is_loopback():
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "not a loopback host name")
+            return None
+        path = self._file_path()
+        if path is None:
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        return super().send_head()
+
+    def list_directory(self, path: Any) -> None:  # noqa: ARG002 - no listings
+        """Answer 404 instead of listing a folder (one without index.html)."""
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
 
     def end_headers(self) -> None:
         """Add the extra headers, and forbid caching so rebuilt sites are seen at once."""
@@ -43,6 +88,25 @@ class SiteHandler(SimpleHTTPRequestHandler):
         """Log requests unless the server is quiet."""
         if not self.quiet:
             super().log_message(format, *args)
+
+    def _host_is_loopback(self) -> bool:
+        host = self.headers.get("Host", "")
+        name = urlsplit(f"//{host}").hostname or ""
+        return is_loopback(name)
+
+    def _file_path(self) -> Path | None:
+        """The file or folder the request names, if it is inside the root."""
+        raw = unquote(urlsplit(self.path).path)
+        if "\x00" in raw:
+            return None
+        root = Path(self.directory).resolve()
+        try:
+            target = (root / raw.lstrip("/")).resolve()
+        except (OSError, ValueError):
+            return None
+        if target != root and root not in target.parents:
+            return None  # outside the site (a symlink out, or ..)
+        return target if target.exists() else None
 
 
 def make_server(
@@ -61,17 +125,28 @@ def make_server(
     root
         The folder to serve (a built JupyterLite site).
     host, port
-        Where to listen; port 0 picks a free port (read it from ``server_address``).
+        Where to listen (IPv4 or IPv6); port 0 picks a free port (read it from
+        ``server_address``). A loopback host answers only loopback host names.
     isolated
         Send the cross-origin-isolation headers.
     embedder_policy
         The ``Cross-Origin-Embedder-Policy`` when isolated.
     quiet
         Do not log each request.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``root`` is not a folder.
+    ValueError
+        If ``port`` is not a TCP port number.
     """
     if not root.is_dir():
         msg = f"no such folder to serve: {root}"
         raise FileNotFoundError(msg)
+    if not 0 <= port <= 65535:  # noqa: PLR2004 - the TCP port range
+        msg = f"port must be 0-65535, not {port}"
+        raise ValueError(msg)
     for ext, mime in _TYPES.items():
         mimetypes.add_type(mime, ext)
     handler = type(
@@ -80,6 +155,14 @@ def make_server(
         {
             "extra_headers": isolation_headers(embedder_policy) if isolated else {},
             "quiet": quiet,
+            "loopback_only": is_loopback(host),
         },
     )
-    return ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(root)))
+    server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+    return server_class((host, port), functools.partial(handler, directory=str(root.resolve())))
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    """The threading server on an IPv6 address (``--host ::1``)."""
+
+    address_family = socket.AF_INET6

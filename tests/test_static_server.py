@@ -1,0 +1,96 @@
+"""``jupyter worker serve``'s server: only the site's files, only for loopback names."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from jupyter_worker import cli, static_server
+from jupyter_worker.static_server import make_server
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    (root / "lab").mkdir(parents=True)
+    (root / "lab" / "index.html").write_text("<html>lab</html>")
+    (root / "empty").mkdir()
+    (tmp_path / "secret.txt").write_text("not the site's")
+    (root / "out.txt").symlink_to(tmp_path / "secret.txt")
+    return root
+
+
+@contextmanager
+def _served(root: Path, host: str = "127.0.0.1") -> Iterator[int]:
+    server = make_server(root, host=host, port=0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _get(port: int, path: str, host: str | None = None, address: str = "127.0.0.1") -> int:
+    connection = http.client.HTTPConnection(address, port, timeout=10)
+    headers = {"Host": host} if host else {}
+    connection.request("GET", path, headers=headers)
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def test_site_files_are_served_and_nothing_else(site):
+    with _served(site) as port:
+        assert _get(port, "/lab/index.html") == 200
+        assert _get(port, "/lab/") == 200  # its index.html
+        assert _get(port, "/empty/") == 404  # no listing
+        assert _get(port, "/out.txt") == 404  # a symlink out of the site
+        assert _get(port, "/../secret.txt") == 404
+        assert _get(port, "/lab/index.html%00.txt") == 404
+
+
+def test_a_loopback_server_answers_only_loopback_host_names(site):
+    with _served(site) as port:
+        assert _get(port, "/lab/index.html", host=f"localhost:{port}") == 200
+        assert _get(port, "/lab/index.html", host=f"127.0.0.1:{port}") == 200
+        # a DNS-rebinding page's requests carry its own host name
+        assert _get(port, "/lab/index.html", host=f"attacker.example:{port}") == 421
+
+
+def test_idle_connections_are_closed(site, monkeypatch):
+    monkeypatch.setattr(static_server.SiteHandler, "timeout", 0.5)
+    with _served(site) as port:
+        idle = socket.create_connection(("127.0.0.1", port))
+        idle.settimeout(10)
+        start = time.monotonic()
+        assert idle.recv(1) == b""  # closed by the server, not by this timeout
+        assert time.monotonic() - start < 5
+        idle.close()
+
+
+def test_ipv6_loopback(site):
+    try:
+        probe = socket.socket(socket.AF_INET6)
+        probe.bind(("::1", 0))
+        probe.close()
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback")
+    with _served(site, host="::1") as port:
+        assert _get(port, "/lab/index.html", address="::1", host=f"[::1]:{port}") == 200
+
+
+def test_bad_ports_and_exposed_binds_are_named(site, capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["serve", str(site), "--port", "70000"])
+    assert "not a port number (0-65535): '70000'" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="port must be 0-65535"):
+        make_server(site, port=70000)
