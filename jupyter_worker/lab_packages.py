@@ -16,7 +16,6 @@ from pathlib import Path
 from jupyter_server.base.handlers import JupyterHandler
 
 from .lite import site_lock
-from .lite.pyodide_bundle import LOCK_FILE
 
 #: Where the build put the offline Pyodide inside the installed package.
 BUNDLED_PYODIDE = Path(__file__).parent / "pyodide_dist"
@@ -29,14 +28,8 @@ def lab_lock(cdn_url: str, cdn_lock: str) -> str:
     ``cdn_lock`` is a local copy of the lock of ``cdn_url`` when that is not
     Pyodide's own distribution (empty: the bundled lock).
     """
-    bundled = json.loads((BUNDLED_PYODIDE / LOCK_FILE).read_text(encoding="utf-8"))
+    lock = site_lock.base_lock(BUNDLED_PYODIDE, cdn_lock)
     shipped = site_lock.shipped_files(BUNDLED_PYODIDE)
-    lock = bundled
-    if cdn_lock:
-        lock = json.loads(Path(cdn_lock).read_text(encoding="utf-8"))
-        for key, entry in bundled["packages"].items():
-            if entry["file_name"] in shipped:
-                lock["packages"][key] = entry
     return json.dumps(site_lock.point_at_cdn(lock, shipped, cdn_url))
 
 

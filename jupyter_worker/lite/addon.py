@@ -244,15 +244,7 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
 
     def write_lock(self) -> None:
         """Write the site's lock (and, air-gapped, what it does not ship)."""
-        bundled = json.loads((BUNDLED_PYODIDE / LOCK_FILE).read_text(encoding="utf-8"))
-        lock = bundled
-        if self.cdn_lock:
-            # the mirror's lock, with the start-up wheels as the site ships them
-            lock = json.loads(Path(self.cdn_lock).read_text(encoding="utf-8"))
-            start = site_lock.shipped_files(BUNDLED_PYODIDE)
-            for key, entry in bundled["packages"].items():
-                if entry["file_name"] in start:
-                    lock["packages"][key] = entry
+        lock = site_lock.base_lock(BUNDLED_PYODIDE, self.cdn_lock)
         dest = self.output_pyodide
         python = ".".join(lock["info"]["python"].split(".")[:2])
         resolution = add_packages(

@@ -22,10 +22,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..constants import NOT_SHIPPED_FILE
-from .pyodide_bundle import normalize
+from .pyodide_bundle import LOCK_FILE, normalize
 
 __all__ = [
     "NOT_SHIPPED_FILE",
+    "base_lock",
     "drop_unshipped",
     "is_absolute_url",
     "missing_local_files",
@@ -45,6 +46,29 @@ def is_absolute_url(url: str) -> bool:
 def shipped_files(folder: Path) -> set[str]:
     """The names of the wheels in ``folder``."""
     return {path.name for path in folder.glob("*.whl")}
+
+
+def base_lock(bundled: Path, cdn_lock: str) -> dict[str, Any]:
+    """The lock a site starts from: the bundled Pyodide's, or a CDN mirror's.
+
+    Parameters
+    ----------
+    bundled
+        The folder of the bundled offline Pyodide (its lock and start-up wheels).
+    cdn_lock
+        A local copy of the lock of a CDN mirror with packages of its own, or
+        empty. Its entries for the start-up wheels become the bundled ones
+        (the site ships those).
+    """
+    own = json.loads((bundled / LOCK_FILE).read_text(encoding="utf-8"))
+    if not cdn_lock:
+        return dict(own)
+    lock = dict(json.loads(Path(cdn_lock).read_text(encoding="utf-8")))
+    start = shipped_files(bundled)
+    for key, entry in own["packages"].items():
+        if entry["file_name"] in start:
+            lock["packages"][key] = entry
+    return lock
 
 
 def point_at_cdn(lock: Mapping[str, Any], shipped: Iterable[str], cdn_url: str) -> dict[str, Any]:
