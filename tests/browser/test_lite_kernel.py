@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from notebook import KERNEL_START_TIMEOUT, open_notebook, run_cell
+from notebook import KERNEL_START_TIMEOUT, open_notebook, result_text, run_cell
 from playwright.sync_api import expect
 from site_server import serve
 
@@ -46,6 +46,9 @@ def test_cells_run_in_the_worker_kernel(page, page_log, site_url):
     assert "ValueError" in text
     assert "boom" in text
     assert "Traceback" in text or "Cell In[" in text
+
+    # the error's ename is its class name, as ipykernel sends (upstream: "<class '...'>")
+    assert result_text(run_cell(page, 6)) == "'ValueError'"
 
     assert page_log.foreign_requests() == []
     assert [e for e in page_log.console_errors if "jupyter-worker" in e] == []

@@ -44,13 +44,16 @@ export function writePythonFiles(pyodide: IPyodide): void {
  */
 export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null): void {
   writePythonFiles(pyodide);
-  // a package that fails to load, or that an air-gapped site lacks, is named
+  // a package that fails to load, or that an air-gapped site lacks, is named;
+  // error outputs name the exception's class (ename), as ipykernel's do
   pyodide.runPython(
     'from IPython import get_ipython\n' +
       'from jupyter_worker.browser.packages import install_package_errors\n' +
+      'from jupyter_worker.browser.error_names import install_error_names\n' +
       'if get_ipython() is not None:\n' +
       '    install_package_errors(get_ipython())\n' +
-      'del get_ipython, install_package_errors',
+      '    install_error_names(get_ipython())\n' +
+      'del get_ipython, install_package_errors, install_error_names',
   );
   if (channel) {
     const worker = channel;
