@@ -66,6 +66,7 @@ def test_parse_cell_line(line: str, expected: CellOptions) -> None:
         ("--timeout 0", "positive number"),
         ("--timeout soon", "positive number"),
         ("--timeout inf", "positive number"),
+        ("--timeout 3000000", "at most 2147483 seconds"),
         ("--packages 'x y'", "is not a package requirement"),
         ("bad.name", "is not a worker name"),
     ],

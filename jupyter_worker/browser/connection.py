@@ -9,6 +9,7 @@ import weakref
 from typing import Any
 
 from ..protocol import ELEMENT_MIME, R_INTERRUPT, R_OK, CallbackEvent, KernelEvent, Request
+from ..timeouts import checked_timeout
 from . import codec
 from .errors import IsolationError, JsError
 from .interrupts import install_cell_marks, install_interrupt_traceback, install_sigint_report
@@ -378,11 +379,13 @@ def wait_for(target: JsRef, event_type: str, timeout: float | None = None) -> An
     """Block until ``target`` fires ``event_type``; return the event.
 
     Other Python callbacks keep running while this waits. Raises
-    :class:`JsError` (``TimeoutError``) after ``timeout`` seconds.
+    :class:`JsError` (``TimeoutError``) after ``timeout`` seconds (``None`` or
+    ``math.inf``: no timeout; a negative or too long one raises ``ValueError``).
     """
     __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+    seconds = checked_timeout(timeout, "wait_for timeout")
     return session().request(
-        {"op": "wait_event", "id": target._id, "type": event_type, "timeout": timeout}
+        {"op": "wait_event", "id": target._id, "type": event_type, "timeout": seconds}
     )
 
 

@@ -11,6 +11,8 @@ import keyword
 import re
 from dataclasses import dataclass, field
 
+from ..timeouts import MAX_TIMEOUT_S
+
 #: The usage text of ``%%worker -h`` (identical in ``magic/options.ts``).
 USAGE = """\
 %%worker [NAME] [--fresh] [--background] [--in A,B] [--out C] [--timeout S] [--packages P,Q]
@@ -108,6 +110,11 @@ def _apply(options: CellOptions, option: str, value: str) -> None:
             seconds = -1.0
         if not seconds > 0 or seconds == float("inf"):
             raise MagicUsageError(f"--timeout takes a positive number of seconds, not {value!r}")
+        if seconds > MAX_TIMEOUT_S:
+            raise MagicUsageError(
+                f"--timeout takes at most {int(MAX_TIMEOUT_S)} seconds (about 24 days), "
+                f"not {value!r}"
+            )
         options.timeout = seconds
 
 

@@ -2,6 +2,7 @@
  * The operations the page performs for worker Python, one per request.
  */
 import type { ChannelEvent, IChannelError, IChannelRequest, IPageServices } from '../tokens';
+import { timerDelay } from '../timers';
 import { registerElement } from '../display/registry';
 import type { ObjectHeap } from './heap';
 import type { CallbackFactory, Wire } from './values';
@@ -221,13 +222,14 @@ export class Operations {
         resolve(event);
       };
       target.addEventListener(type, listener, { once: true });
-      if (typeof request.timeout === 'number') {
+      const delay = typeof request.timeout === 'number' ? timerDelay(request.timeout) : undefined;
+      if (delay !== undefined) {
         timer = setTimeout(() => {
           target.removeEventListener(type, listener);
           const error = new Error(`no "${type}" event within ${request.timeout} s`);
           error.name = 'TimeoutError';
           reject(error);
-        }, request.timeout * 1000);
+        }, delay);
       }
     });
   }

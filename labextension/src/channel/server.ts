@@ -30,6 +30,7 @@ import type {
   NotifyMode,
 } from '../tokens';
 import { readMessage, writeMessage, writeNumber, writeString } from './codec';
+import { timerDelay } from '../timers';
 import { ObjectHeap } from './heap';
 import type { IChannelBuffers } from './layout';
 import {
@@ -83,7 +84,7 @@ interface IAnswer {
 interface IPendingCall {
   resolve(value: unknown): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 interface IFrame {
@@ -553,8 +554,9 @@ export class ChannelServer {
   private _call(cb: number, args: unknown[]): Promise<unknown> {
     const call = ++this._lastCall;
     const event: ICallbackEvent = { cb, call, args: args.map((arg) => toWire(arg, this.heap)) };
+    const delay = timerDelay(this._callbackTimeout); // none: a timeout beyond 24 days
     const result = new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const expire = (): void => {
         this._calls.delete(call);
         reject(
           new Error(
@@ -563,7 +565,8 @@ export class ChannelServer {
               'or blocked. The callback runs when the worker is free; its result is lost.',
           ),
         );
-      }, this._callbackTimeout * 1000);
+      };
+      const timer = delay === undefined ? undefined : setTimeout(expire, delay);
       this._calls.set(call, { resolve, reject, timer });
     });
     // Listeners ignore the Promise: keep a timeout from being an unhandled rejection.

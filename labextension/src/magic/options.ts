@@ -6,6 +6,8 @@
  */
 
 /** The usage text of `%%worker -h`. */
+import { MAX_TIMER_MS, timerDelay } from '../timers';
+
 export const USAGE = `%%worker [NAME] [--fresh] [--background] [--in A,B] [--out C] [--timeout S] [--packages P,Q]
 
 Run this cell in a browser Pyodide worker instead of the notebook's kernel.
@@ -102,6 +104,11 @@ function apply(options: ICellOptions, option: string, value: string): void {
       if (!(seconds > 0) || !Number.isFinite(seconds)) {
         throw new MagicUsageError(
           `--timeout takes a positive number of seconds, not '${value}'`,
+        );
+      }
+      if (timerDelay(seconds) === undefined) {
+        throw new MagicUsageError(
+          `--timeout takes at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds (about 24 days), not '${value}'`,
         );
       }
       options.timeout = seconds;
