@@ -84,7 +84,13 @@ export function fromWire(
   if ('$obj' in wire) {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(wire.$obj as Record<string, Wire>)) {
-      out[key] = fromWire(item, heap, callbacks, binary);
+      // an own property even for "__proto__" (assignment would set the prototype)
+      Object.defineProperty(out, key, {
+        value: fromWire(item, heap, callbacks, binary),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
