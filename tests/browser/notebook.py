@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 #: Kernel start (Pyodide + packages + IPython) takes 6-10 s here; allow for slow CI.
 KERNEL_START_TIMEOUT = 120_000
@@ -48,13 +49,25 @@ def start_cell(page: Page, index: int) -> None:
         "jp-button[data-command='notebook:run-cell-and-select-next']"
     )
     for _attempt in range(5):
-        prompt.click()
+        _click(page, prompt)
         run.click()
         try:
             expect(prompt).not_to_have_text("[ ]:", timeout=3_000)
             break
         except AssertionError:
             continue
+
+
+def _click(page: Page, target: Locator) -> None:
+    """Click ``target``; if a dialog is in the way, fail with what it says."""
+    try:
+        target.click(timeout=10_000)
+    except PlaywrightTimeoutError:
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count():
+            msg = f"a dialog is in the way: {dialog.first.inner_text()!r}"
+            raise AssertionError(msg) from None
+        raise
 
 
 def finish_cell(page: Page, index: int, timeout: int = CELL_TIMEOUT) -> Locator:
