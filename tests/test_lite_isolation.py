@@ -143,3 +143,27 @@ def test_readme_shows_the_headers_we_send():
     assert f"```\n{block}\n```" in readme
     for name, value in isolation_headers().items():
         assert f"add_header {name} {value} always;" in readme
+
+
+def test_the_prelude_keeps_strict_mode_and_a_failed_import_only_warns(tmp_path):
+    worker = tmp_path / "service-worker.js"
+    # like JupyterLite's: a directive, then code that is strict only if it stays first
+    worker.write_text('"use strict";self.strict = (function () { return this === undefined; })();')
+    isolation.patch_service_worker(worker, isolation_headers("credentialless"))
+    assert worker.read_text(encoding="utf-8").startswith('"use strict";')
+    assert isolation.service_worker_is_patched(worker, isolation_headers("credentialless"))
+    # run it as a browser would when our sw.js is missing (a partial deploy)
+    script = (
+        "globalThis.self = globalThis; const warned = [];"
+        "console.warn = (...args) => warned.push(args.join(' '));"
+        "globalThis.importScripts = () => { throw new Error('NetworkError: 404'); };"
+        # the worker as a script of its own, as the browser runs it
+        "require('vm').runInThisContext(require('fs').readFileSync(process.argv[1], 'utf8'));"
+        "console.log(JSON.stringify({strict: self.strict, warned}));"
+    )
+    result = subprocess.run(
+        ["node", "-e", script, str(worker)], capture_output=True, text=True, check=True, timeout=60
+    )
+    outcome = json.loads(result.stdout)
+    assert outcome["strict"] is True
+    assert "the isolation script did not load" in outcome["warned"][0]

@@ -36,6 +36,8 @@ PAGE_MARKER = "data-jupyter-worker-isolation"
 
 _SW_BEGIN = "// >>> jupyter-worker: cross-origin isolation (JupyterWorkerAddon), generated"
 _SW_END = "// <<< jupyter-worker"
+#: A script's "use strict" directive at its very start (and the line end after it).
+_USE_STRICT = re.compile(r"""\A\s*(["'])use strict\1;?\n?""")
 _SW_BLOCK = re.compile(re.escape(_SW_BEGIN) + r".*?" + re.escape(_SW_END) + r"\n", re.DOTALL)
 
 _HASH_BEGIN = "# >>> jupyter-worker: cross-origin isolation (JupyterWorkerAddon), generated"
@@ -73,20 +75,30 @@ def patch_service_worker(path: Path, headers: dict[str, str] | None) -> None:
         raise FileNotFoundError(msg)
     text = _SW_BLOCK.sub("", path.read_text(encoding="utf-8"))
     if headers is not None:
+        # After JupyterLite's "use strict" directive (code before it would make
+        # the whole worker non-strict); a failed load of ours (a partial deploy)
+        # only warns, so JupyterLite's own worker (drive, input()) still starts.
         prelude = (
             f"{_SW_BEGIN}: adds the isolation headers to every response of this worker\n"
             f"self.jupyterWorkerIsolation = {json.dumps({'headers': headers})};\n"
-            f'importScripts("./{LITE_ISOLATION_DIR}/sw.js");\n'
+            f'try {{ importScripts("./{LITE_ISOLATION_DIR}/sw.js"); }} catch (error) {{\n'
+            '  console.warn("jupyter-worker: the isolation script did not load, pages are '
+            'not isolated by this service worker:", error);\n'
+            "}\n"
             f"{_SW_END}\n"
         )
-        text = prelude + text
+        directive = _USE_STRICT.match(text)
+        head = directive.group(0) if directive else ""
+        text = head + prelude + text[len(head) :]
     path.write_text(text, encoding="utf-8")
 
 
 def service_worker_is_patched(path: Path, headers: dict[str, str]) -> bool:
-    """Whether ``path`` has the prelude for exactly ``headers``."""
+    """Whether ``path`` has the prelude for exactly ``headers``, first after its directive."""
     text = path.read_text(encoding="utf-8")
-    return text.startswith(_SW_BEGIN) and json.dumps({"headers": headers}) in text
+    directive = _USE_STRICT.match(text)
+    rest = text[directive.end() :] if directive else text
+    return rest.startswith(_SW_BEGIN) and json.dumps({"headers": headers}) in text
 
 
 def page_files(output_dir: Path) -> list[Path]:
