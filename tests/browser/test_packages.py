@@ -74,20 +74,25 @@ def _contents(root: Path) -> Path:
     return contents
 
 
-@pytest.fixture(scope="module")
-def online_site(tmp_path_factory, cdn, index) -> Path:
-    """A site as a user builds it, its CDN and PyPI being the local stand-ins."""
-    root = tmp_path_factory.mktemp("online")
+def _site(root: Path, cdn_url: str, cdn_lock: Path, **settings: object) -> Path:
+    """Build a site with the test notebooks whose Pyodide CDN is ``cdn_url``."""
     return build_site(
         root / "site",
         [_contents(root)],
         options=[
             "--no-worker-isolation-fallback",
-            f"--JupyterWorkerAddon.cdn_url={cdn[0].url}",
-            f"--JupyterWorkerAddon.cdn_lock={cdn[1] / LOCK_FILE}",
+            f"--JupyterWorkerAddon.cdn_url={cdn_url}",
+            f"--JupyterWorkerAddon.cdn_lock={cdn_lock}",
         ],
-        plugin_settings={"jupyter-worker:kernel": {"pypiIndexUrls": [f"{index[0].url}simple"]}},
+        plugin_settings={"jupyter-worker:kernel": settings} if settings else None,
     )
+
+
+@pytest.fixture(scope="module")
+def online_site(tmp_path_factory, cdn, index) -> Path:
+    """A site as a user builds it, its CDN and PyPI being the local stand-ins."""
+    root = tmp_path_factory.mktemp("online")
+    return _site(root, cdn[0].url, cdn[1] / LOCK_FILE, pypiIndexUrls=[f"{index[0].url}simple"])
 
 
 def _stderr(output: Locator) -> str:
@@ -139,15 +144,7 @@ def test_upstream_kernel_of_the_site_keeps_its_packages(page, online_site, cdn):
 def unreachable_site(tmp_path_factory, cdn) -> Path:
     """A site whose CDN does not answer (nothing listens on its port)."""
     root = tmp_path_factory.mktemp("unreachable")
-    return build_site(
-        root / "site",
-        [_contents(root)],
-        options=[
-            "--no-worker-isolation-fallback",
-            f"--JupyterWorkerAddon.cdn_url=http://127.0.0.1:{free_port()}/down/",
-            f"--JupyterWorkerAddon.cdn_lock={cdn[1] / LOCK_FILE}",
-        ],
-    )
+    return _site(root, f"http://127.0.0.1:{free_port()}/down/", cdn[1] / LOCK_FILE)
 
 
 def test_an_unreachable_cdn_fails_the_import_naming_package_and_url(page, unreachable_site):

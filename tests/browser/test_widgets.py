@@ -19,7 +19,7 @@ from notebook import (
     run_cell,
     start_cell,
 )
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, Page, expect
 from servers import write_notebook
 from site_server import serve
 
@@ -64,14 +64,20 @@ def widget_site(tmp_path_factory) -> Path:
     return build_site(root / "site", [contents], options=options)
 
 
+def _show_slider(page: Page, base: str) -> tuple[Locator, Locator]:
+    """Install ipywidgets, run the slider's cell; its output and its handle."""
+    open_notebook(page, f"{base}lab/index.html?path=widgets.ipynb")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    output = run_cell(page, 1)
+    handle = output.locator(".widget-slider .noUi-handle")
+    handle.wait_for(timeout=30_000)
+    return output, handle
+
+
 @pytest.mark.parametrize("isolated", [True, False], ids=["isolated", "not-isolated"])
 def test_slider_displays_and_its_changes_are_observed(page, widget_site, isolated):
     with serve(widget_site, isolated=isolated) as base:
-        open_notebook(page, f"{base}lab/index.html?path=widgets.ipynb")
-        run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
-        output = run_cell(page, 1)
-        handle = output.locator(".widget-slider .noUi-handle")
-        handle.wait_for(timeout=30_000)
+        output, handle = _show_slider(page, base)
         handle.focus()
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
@@ -87,11 +93,7 @@ def test_slider_displays_and_its_changes_are_observed(page, widget_site, isolate
 
 def test_a_running_cell_sees_widget_changes_while_it_sleeps(page, widget_site):
     with serve(widget_site, isolated=True) as base:
-        open_notebook(page, f"{base}lab/index.html?path=widgets.ipynb")
-        run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
-        output = run_cell(page, 1)
-        handle = output.locator(".widget-slider .noUi-handle")
-        handle.wait_for(timeout=30_000)
+        output, handle = _show_slider(page, base)
         start_cell(page, 4)
         expect(code_cell(page, 4).locator(".jp-InputPrompt")).to_have_text("[*]:")
         handle.focus()
