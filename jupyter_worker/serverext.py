@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 from jupyterlite_pyodide_kernel.constants import PYODIDE_CDN_URL
-from traitlets import Bool, Enum, List, Unicode, default
+from traitlets import Bool, Enum, List, TraitError, Unicode, default
 
 from .constants import EMBEDDER_POLICIES, LAB_PAGE_CONFIG_KEY, LAB_PYODIDE_PATH
 from .headers import isolation_headers
@@ -82,6 +83,20 @@ class WorkerServerApp(ExtensionApp):
         # The offline Pyodide for %%worker cells, at /static/jupyter_worker/
         # (constants.LAB_PYODIDE_PATH); the build puts it in the package.
         return [str(Path(__file__).parent / "pyodide_dist")]
+
+    def _link_jupyter_server_extension(self, serverapp: Any) -> None:
+        """Take the server's config; a bad value of ours stops the server's start.
+
+        Jupyter Server logs an extension's failure to link and goes on: the
+        server would then run with our defaults (an embedder policy the user
+        did not choose), so it must not start at all.
+        """
+        try:
+            super()._link_jupyter_server_extension(serverapp)
+        except TraitError as error:
+            self.log.critical("jupyter_worker: bad configuration: %s", error)
+            msg = f"jupyter_worker: bad configuration: {error}"
+            raise SystemExit(msg) from None
 
     def initialize_handlers(self) -> None:
         """Serve the Pyodide lock with its unshipped packages at the CDN."""
