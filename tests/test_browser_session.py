@@ -300,3 +300,16 @@ def test_page_names_that_start_with_underscores_reach_the_page(bridge, session):
     assert bridge.sent[-1] == {"op": "get", "id": 7, "key": "__jwState"}
     with pytest.raises(AttributeError):
         _ = element.__length_hint__
+
+
+def test_an_interrupted_callback_rejects_the_pages_promise_and_interrupts(bridge, session):
+    def endless(event):
+        raise KeyboardInterrupt
+
+    encode(endless, session, [])
+    with pytest.raises(KeyboardInterrupt):
+        session.dispatch(json.dumps({"cb": 1, "call": 7, "args": [1]}))
+    # the page's Promise fails at once, not after callbackTimeout
+    sent = bridge.sent[-1]
+    assert (sent["op"], sent["call"]) == ("cbresult", 7)
+    assert sent["error"] == {"name": "KeyboardInterrupt", "message": "interrupted", "stack": ""}

@@ -261,6 +261,11 @@ class Session:
             try:
                 args = codec.decode(event["args"], self, None)
                 value = callback.function(*args)
+            except KeyboardInterrupt:
+                # the page's Promise fails now (not after callbackTimeout); the
+                # interrupt goes on to the cell that waits
+                self._report(call, error=KeyboardInterrupt("interrupted"))
+                raise
             except Exception as error:  # any error: report it, never break the page
                 traceback.print_exc(file=sys.stderr)
                 self._report(call, error=error)
