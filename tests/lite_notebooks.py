@@ -205,6 +205,22 @@ start = time.perf_counter(); time.sleep(0.5); slept = time.perf_counter() - star
 abs(slept - 0.5) < 0.05""",
     "time.sleep(1000)",
     "kept + 3",
+    # 8: an interrupt while a callback waits inside the cell's wait (nested page
+    # waits): the callback's wait is interrupted, the cell's goes on
+    """from js import document, window
+from jupyter_worker import display, run_sync, wait_for
+nest = document.createElement("button")
+nest.id = "jw-nest"
+display(nest)
+def inner(event):
+    window.jwInner = "waiting"
+    try:
+        run_sync(window.Promise.new(lambda resolve, reject: None))  # never settles
+    except KeyboardInterrupt:
+        window.jwInner = "interrupted"
+nest.addEventListener("click", inner)
+wait_for(document.body, "jw-go").type""",
+    "kept + 4",
 ]
 
 # On a page without isolation: ordinary cells run; the page proxy says why not.

@@ -80,6 +80,7 @@ export type ChannelOp =
   | 'release'
   | 'display'
   | 'cbdone'
+  | 'cbabort'
   | 'take'
   | 'cbresult'
   | 'drive'

@@ -117,6 +117,22 @@ def test_interrupt_stops_the_running_cell_and_keeps_state(page, isolated_url):
         assert result_text(run_cell(page, after)) == value
 
 
+def test_interrupt_of_a_callback_waiting_inside_a_wait(page, isolated_url):
+    _open(page, isolated_url, "interrupt")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    start_cell(page, 8)
+    button = code_cell(page, 8).locator(".jp-WorkerElement #jw-nest")
+    button.click()  # its callback waits in run_sync, inside the cell's wait_for
+    page.wait_for_function("window.jwInner === 'waiting'")
+    interrupt_kernel(page)
+    page.wait_for_function("window.jwInner === 'interrupted'")
+    # only the innermost wait was interrupted: the cell still waits for its event
+    expect(code_cell(page, 8).locator(".jp-InputPrompt")).to_have_text("[*]:")
+    page.evaluate("document.body.dispatchEvent(new Event('jw-go'))")
+    assert result_text(finish_cell(page, 8)) == "'jw-go'"
+    assert result_text(run_cell(page, 9)) == "45"
+
+
 def test_saved_element_output_runs_no_code_when_reopened(page, page_log, isolated_url):
     _open(page, isolated_url, "saved")
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)

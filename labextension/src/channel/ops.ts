@@ -16,7 +16,15 @@ export interface IOpResult {
 
 /** An operation that settles later (the worker keeps waiting, callbacks flow). */
 export class AsyncOp {
-  constructor(readonly promise: Promise<IOpResult>) {}
+  /**
+   * @param promise - settles with the operation's result.
+   * @param cancel - undoes what the operation left on the page (a listener, a
+   *   timer) when the worker stops waiting for it (an interrupt).
+   */
+  constructor(
+    readonly promise: Promise<IOpResult>,
+    readonly cancel: () => void = () => undefined,
+  ) {}
 }
 
 type Indexable = Record<string | number, unknown>;
@@ -116,8 +124,10 @@ export class Operations {
         return this._bytes(target());
       case 'await':
         return new AsyncOp(Promise.resolve(target() as unknown).then(ok));
-      case 'wait_event':
-        return new AsyncOp(this._waitEvent(target(), request).then(ok));
+      case 'wait_event': {
+        const wait = this._waitEvent(target(), request);
+        return new AsyncOp(wait.promise.then(ok), wait.cancel);
+      }
       case 'release':
         for (const [id, count] of request.ids ?? []) {
           heap.release(id, count);
@@ -209,28 +219,38 @@ export class Operations {
     return { value: { $b: [0, view.byteLength, type] }, segments: [view] };
   }
 
-  private _waitEvent(object: Indexable, request: IChannelRequest): Promise<unknown> {
+  /** The next `type` event of `object` (or a timeout), and how to stop waiting for it. */
+  private _waitEvent(
+    object: Indexable,
+    request: IChannelRequest,
+  ): { promise: Promise<unknown>; cancel: () => void } {
     const target = object as unknown as EventTarget;
     if (typeof target.addEventListener !== 'function') {
       throw new TypeError(`${describe(object)} is not an EventTarget`);
     }
     const type = request.type as string;
-    return new Promise((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const listener = (event: Event): void => {
-        clearTimeout(timer);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let listener: (event: Event) => void = () => undefined;
+    const cancel = (): void => {
+      clearTimeout(timer);
+      target.removeEventListener(type, listener);
+    };
+    const promise = new Promise((resolve, reject) => {
+      listener = (event: Event): void => {
+        cancel();
         resolve(event);
       };
       target.addEventListener(type, listener, { once: true });
       const delay = typeof request.timeout === 'number' ? timerDelay(request.timeout) : undefined;
       if (delay !== undefined) {
         timer = setTimeout(() => {
-          target.removeEventListener(type, listener);
+          cancel();
           const error = new Error(`no "${type}" event within ${request.timeout} s`);
           error.name = 'TimeoutError';
           reject(error);
         }, delay);
       }
     });
+    return { promise, cancel };
   }
 }

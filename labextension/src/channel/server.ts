@@ -94,6 +94,8 @@ interface IFrame {
   waiting: boolean;
   /** The answer, once the operation settled. */
   answer?: IAnswer;
+  /** Undo what the operation left on the page, when the worker gives it up. */
+  cancel: () => void;
 }
 
 /**
@@ -230,13 +232,24 @@ export class ChannelServer {
    * Returns false when the worker is not waiting on the page.
    */
   interruptWait(): boolean {
-    const waiting = this._frames.findLast((frame) => frame.waiting);
-    if (!waiting) {
+    const index = this._frames.findLastIndex((frame) => frame.waiting);
+    if (index < 0) {
       return false;
     }
-    this._frames.length = 0;
+    // only the innermost wait: outer ones (a callback runs inside them) are
+    // given up by the worker as the KeyboardInterrupt leaves them (cbabort)
+    const [waiting] = this._dropFrames(index);
     this._answer(waiting.seq, { kind: R_INTERRUPT, json: '{}', segments: [] });
     return true;
+  }
+
+  /** Drop the frames from `index` on, undoing what their operations left. */
+  private _dropFrames(index: number): IFrame[] {
+    const dropped = this._frames.splice(index);
+    for (const frame of dropped) {
+      frame.cancel();
+    }
+    return dropped;
   }
 
   /** Whether the worker is running a cell's own code (not kernel machinery). */
@@ -408,6 +421,15 @@ export class ChannelServer {
       this._answer(seq, errorAnswer(error));
       return;
     }
+    if (request.op === 'cbabort') {
+      // an exception (an interrupt) left a callback run during this frame's
+      // wait: the worker no longer waits for it
+      if (this._frames.length) {
+        this._dropFrames(this._frames.length - 1);
+      }
+      this._answer(seq, okAnswer({ value: null, segments: [] }));
+      return;
+    }
     if (request.op === 'cbdone') {
       const frame = this._frames.at(-1);
       if (!frame) {
@@ -430,7 +452,7 @@ export class ChannelServer {
       this._answer(seq, okAnswer(result));
       return;
     }
-    const frame: IFrame = { seq, waiting: true };
+    const frame: IFrame = { seq, waiting: true, cancel: result.cancel };
     this._frames.push(frame);
     // calls queued before the wait began (a Promise executor) run during it
     this._pump(frame);

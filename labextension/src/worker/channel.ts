@@ -198,9 +198,12 @@ export class WorkerChannel {
       }
       try {
         this.onCallback(answer.json);
-      } finally {
-        seq = this._send('{"op":"cbdone"}', []);
+      } catch (error) {
+        // the exception (an interrupt) leaves this wait too: the page drops it
+        this._answer(this._send('{"op":"cbabort"}', []));
+        throw error;
       }
+      seq = this._send('{"op":"cbdone"}', []);
     }
   }
 
