@@ -17,6 +17,7 @@ from notebook import (
     run_cell,
     start_cell,
 )
+from package_origins import serve_origin
 from playwright.sync_api import expect
 from servers import SERVER_KERNEL, jupyter_lab, write_notebook
 
@@ -104,7 +105,15 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("lab")
     for name, sources in NOTEBOOKS.items():
         write_notebook(root / f"{name}.ipynb", sources, SERVER_KERNEL)
-    with jupyter_lab(root, root.parent / "lab.log") as url:
+    # --packages falls back to PyPI as %pip does: here an empty local index
+    index = tmp_path_factory.mktemp("index")
+    (index / "simple").mkdir()
+    with (
+        serve_origin(index) as pypi,
+        jupyter_lab(
+            root, root.parent / "lab.log", f"--WorkerServerApp.pypi_index_urls={pypi.url}simple"
+        ) as url,
+    ):
         yield url, root
 
 
