@@ -165,8 +165,9 @@ export class WorkerKernel extends PyodideKernel {
    * A comm message the notebook sends this kernel (`comm_open`, `comm_msg`,
    * `comm_close`; a widget's change), seen as it is sent. JupyterLite's
    * client hands a kernel one message at a time, so it would wait for the
-   * running cell to end; while a cell runs (or messages queued so wait), it
-   * goes over the channel instead, to worker Python's next wait
+   * running cell to end; while a cell runs (or earlier ones still wait in the
+   * channel's queue, to keep their order), it goes over the channel instead, to
+   * worker Python's next wait
    * (`time.sleep`, `wait_for`, `input()`, `run_sync`), and the copy the
    * client hands over later is dropped. Messages with binary buffers take
    * the usual path.
