@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from .constants import EMBEDDER_POLICIES
 
+#: ``Cross-Origin-Resource-Policy`` values (``same-site`` is not offered: a
+#: site's other origins are no reason to widen it).
+RESOURCE_POLICIES = ("cross-origin", "same-origin")
 
-def isolation_headers(embedder_policy: str = "credentialless") -> dict[str, str]:
+
+def isolation_headers(
+    embedder_policy: str = "credentialless", resource_policy: str = "cross-origin"
+) -> dict[str, str]:
     """Return the headers that make a page cross-origin isolated.
 
     Parameters
@@ -19,6 +25,12 @@ def isolation_headers(embedder_policy: str = "credentialless") -> dict[str, str]
         The ``Cross-Origin-Embedder-Policy`` value: ``"credentialless"`` keeps
         third-party images without CORP headers working (they load without
         cookies), ``"require-corp"`` blocks them.
+    resource_policy
+        The ``Cross-Origin-Resource-Policy`` value: who may load the responses
+        into their pages. The page's own isolation does not need it (its
+        resources are same-origin): ``"cross-origin"`` lets other isolated
+        sites embed the files (a public Lite site); ``"same-origin"`` keeps
+        them to the site (a Jupyter server's API and files).
 
     Returns
     -------
@@ -28,16 +40,20 @@ def isolation_headers(embedder_policy: str = "credentialless") -> dict[str, str]
     Raises
     ------
     ValueError
-        If ``embedder_policy`` is not one of :data:`~jupyter_worker.constants.EMBEDDER_POLICIES`.
+        If ``embedder_policy`` is not one of :data:`~jupyter_worker.constants.EMBEDDER_POLICIES`
+        or ``resource_policy`` not one of :data:`RESOURCE_POLICIES`.
     """
     if embedder_policy not in EMBEDDER_POLICIES:
         choices = ", ".join(EMBEDDER_POLICIES)
         msg = f"unknown embedder policy {embedder_policy!r}: choose one of {choices}"
         raise ValueError(msg)
+    if resource_policy not in RESOURCE_POLICIES:
+        msg = f"unknown resource policy {resource_policy!r}: choose one of {RESOURCE_POLICIES}"
+        raise ValueError(msg)
     return {
         "Cross-Origin-Opener-Policy": "same-origin",
         "Cross-Origin-Embedder-Policy": embedder_policy,
-        "Cross-Origin-Resource-Policy": "cross-origin",
+        "Cross-Origin-Resource-Policy": resource_policy,
     }
 
 

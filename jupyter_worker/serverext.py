@@ -117,7 +117,11 @@ class WorkerServerApp(ExtensionApp):
             self.log.info("jupyter_worker: cross-origin isolation headers are off")
             return
         headers = settings.setdefault("headers", {})
-        for name, value in isolation_headers(self.embedder_policy).items():
+        # CORP same-origin: the server's pages load only its own resources, and
+        # no other isolated page may load its API answers or /files/ into its
+        # process (cross-origin would let it, e.g. with a Spectre-style read)
+        wanted = isolation_headers(self.embedder_policy, resource_policy="same-origin")
+        for name, value in wanted.items():
             if headers.get(name, value) != value:
                 self.log.warning(
                     "jupyter_worker: keeping configured %s: %s (ours would be %s)",

@@ -21,3 +21,11 @@ def test_default_policy_is_credentialless():
 def test_unknown_policy_is_named():
     with pytest.raises(ValueError, match=r"unsafe-none.*credentialless, require-corp"):
         isolation_headers("unsafe-none")
+
+
+def test_resource_policy_is_cross_origin_for_sites_and_chosen_for_servers():
+    assert isolation_headers()["Cross-Origin-Resource-Policy"] == "cross-origin"
+    same = isolation_headers(resource_policy="same-origin")
+    assert same["Cross-Origin-Resource-Policy"] == "same-origin"
+    with pytest.raises(ValueError, match="unknown resource policy 'same-site'"):
+        isolation_headers(resource_policy="same-site")

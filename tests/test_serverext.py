@@ -9,7 +9,8 @@ pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
 ISOLATION = {
     "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Resource-Policy": "cross-origin",
+    # same-origin: nobody else may load the server's API answers or files
+    "Cross-Origin-Resource-Policy": "same-origin",
 }
 PATHS = ["lab", "lab/extensions/jupyter-worker/static/style.js", "api/status"]
 

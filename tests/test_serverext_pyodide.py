@@ -27,14 +27,14 @@ async def test_pyodide_is_served_isolated(jp_fetch, name, content_type):
     response = await jp_fetch(*LAB_PYODIDE_PATH.strip("/").split("/"), name)
     assert response.code == 200
     assert response.headers["Content-Type"].startswith(content_type)
-    assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
     assert len(response.body) > 1000
 
 
 async def test_the_served_lock_sends_unshipped_packages_to_the_cdn(jp_fetch):
     response = await jp_fetch(*LAB_PYODIDE_PATH.strip("/").split("/"), "pyodide-lock.json")
     lock = json.loads(response.body)
-    assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
     numpy = lock["packages"]["numpy"]["file_name"]
     assert numpy.startswith(f"{PYODIDE_CDN_URL}/numpy-")
     # the start-up wheels load from the server itself
