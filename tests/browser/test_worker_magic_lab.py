@@ -92,6 +92,15 @@ NOTEBOOKS = {
         "%%worker\ninput('never answered: ')",
         "%%worker\nprint('still', name)",
     ],
+    "late": [
+        "%%worker\n"
+        "from js import document\n"
+        "late = document.createElement('button')\n"
+        "late.id = 'jw-late'\n"
+        "display(late)\n"
+        "late.addEventListener('click', lambda event: print('clicked after the cell'))",
+        "%%worker\nprint('another cell')",
+    ],
     "restart": [
         "%%worker\nstate = 'kept'",
         "%%worker\nwhile True:\n    pass",
@@ -367,3 +376,13 @@ def test_restart_stops_the_busy_worker_and_the_panel_lists_workers(page, lab):
     )
     # the next cell gets a fresh worker
     assert run_cell(page, 2, timeout=KERNEL_START_TIMEOUT).inner_text().strip() == "False"
+
+
+def test_callback_output_after_the_cell_ended_goes_to_that_cell(page, lab):
+    url, _root = lab
+    _open(page, url, "late")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    assert run_cell(page, 1).inner_text().strip() == "another cell"
+    code_cell(page, 0).locator(".jp-WorkerElement #jw-late").click()
+    expect(code_cell(page, 0).locator(".jp-OutputArea")).to_contain_text("clicked after the cell")
+    expect(code_cell(page, 1).locator(".jp-OutputArea")).not_to_contain_text("clicked")

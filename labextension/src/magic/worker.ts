@@ -12,6 +12,12 @@ import type { IMagicWorkerSettings } from './settings';
 import type { ICodeRunner } from './runner';
 import type { InputAnswer } from './stdin';
 
+/** How many ended cells of a worker still take late output (from their callbacks). */
+const LATE_CELLS = 100;
+
+/** The messages a cell takes after it ended. */
+const LATE_TYPES = new Set<string>(['stream', 'display_data', 'update_display_data', 'error']);
+
 /** What a worker is doing, for `%worker list`. */
 export type WorkerState = 'starting' | 'idle' | 'running' | 'stopped';
 
@@ -188,6 +194,9 @@ export class NamedWorker implements ICodeRunner {
       return content;
     } finally {
       this._listeners.delete(msg.header.msg_id);
+      if (!silent) {
+        this._keepForLateOutput(msg.header.msg_id, onMessage);
+      }
       this._running--;
       if (this._state === 'running' && !this._running) {
         this._state = 'idle';
@@ -195,9 +204,33 @@ export class NamedWorker implements ICodeRunner {
     }
   }
 
+  /**
+   * After a cell ends, its output stays reachable: a Python callback it
+   * registered (a click listener) prints there later, as in the worker kernel.
+   * The last `LATE_CELLS` cells of this worker are kept.
+   */
+  private _keepForLateOutput(id: string, onMessage: (msg: KernelMessage.IMessage) => void): void {
+    this._late.set(id, onMessage);
+    if (this._late.size > LATE_CELLS) {
+      this._late.delete(this._late.keys().next().value as string);
+    }
+  }
+
   private _route(msg: KernelMessage.IMessage): void {
-    const parent = msg.parent_header as Partial<KernelMessage.IHeader>;
-    this._listeners.get(parent.msg_id ?? '')?.(msg);
+    const id = (msg.parent_header as Partial<KernelMessage.IHeader>).msg_id ?? '';
+    const live = this._listeners.get(id);
+    if (live) {
+      live(msg);
+      return;
+    }
+    const late = this._late.get(id);
+    if (late && LATE_TYPES.has(msg.header.msg_type)) {
+      try {
+        late(msg);
+      } catch {
+        this._late.delete(id); // the cell is gone
+      }
+    }
   }
 
   private _kernel: Promise<WorkerKernel>;
@@ -209,4 +242,5 @@ export class NamedWorker implements ICodeRunner {
   private _stopped = new PromiseDelegate<never>();
   private _session = crypto.randomUUID();
   private _listeners = new Map<string, (msg: KernelMessage.IMessage) => void>();
+  private _late = new Map<string, (msg: KernelMessage.IMessage) => void>();
 }
