@@ -15,6 +15,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
+import shutil
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -93,12 +95,28 @@ def make_index(folder: Path) -> Path:
     wheels = folder / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
     wheel = build_wheel(wheels, PYPI_WHEEL, PYPI_PACKAGE, 'WHERE = "from the index"\n')
-    project = folder / "simple" / PYPI_PACKAGE
-    project.mkdir(parents=True, exist_ok=True)
-    link = f'<a href="../../wheels/{wheel.name}#sha256={sha256(wheel)}">{wheel.name}</a>'
-    (project / "index.html").write_text(
-        f"<!DOCTYPE html><html><body>{link}</body></html>\n", encoding="utf-8"
-    )
+    return index_wheels(folder, [wheel])
+
+
+def index_wheels(folder: Path, wheels: list[Path]) -> Path:
+    """Add ``wheels`` to the simple index in ``folder``; return its ``simple`` folder.
+
+    Each wheel is copied to ``folder/wheels`` (unless it is there) and linked
+    from its project's page, with its sha256, as PyPI does (one wheel per
+    project: a later one of the same project replaces the page).
+    """
+    (folder / "wheels").mkdir(parents=True, exist_ok=True)
+    for wheel in wheels:
+        kept = folder / "wheels" / wheel.name
+        if kept != wheel:
+            shutil.copyfile(wheel, kept)
+        name = re.sub(r"[-_.]+", "-", wheel.name.split("-")[0]).lower()
+        project = folder / "simple" / name
+        project.mkdir(parents=True, exist_ok=True)
+        link = f'<a href="../../wheels/{kept.name}#sha256={sha256(kept)}">{kept.name}</a>'
+        (project / "index.html").write_text(
+            f"<!DOCTYPE html><html><body>{link}</body></html>\n", encoding="utf-8"
+        )
     return folder / "simple"
 
 

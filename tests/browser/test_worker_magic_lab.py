@@ -17,11 +17,13 @@ from notebook import (
     run_cell,
     start_cell,
 )
-from package_origins import serve_origin
+from package_origins import index_wheels, serve_origin
 from playwright.sync_api import expect
 from servers import SERVER_KERNEL, jupyter_lab, write_notebook
 
 from jupyter_worker.magic.options import USAGE
+
+WHEELS = Path(__file__).parent.parent.parent / ".cache" / "wheels"
 
 NOTEBOOKS = {
     "hello": [
@@ -101,6 +103,24 @@ NOTEBOOKS = {
         "late.addEventListener('click', lambda event: print('clicked after the cell'))",
         "%%worker\nprint('another cell')",
     ],
+    "widgets": [
+        "%%worker --packages ipywidgets\n"
+        "import ipywidgets as widgets\n"
+        "slider = widgets.IntSlider(value=1, min=0, max=10, description='jw')\n"
+        "seen = []\n"
+        "slider.observe(lambda change: seen.append(change['new']), 'value')\n"
+        "slider",
+        "%%worker\nprint(seen, slider.value)",
+        "%%worker\n@widgets.interact(x=3)\ndef double(x):\n    print('double is', 2 * x)",
+        # a running worker cell that sleeps reads the slider's current value
+        "%%worker\n"
+        "import time\n"
+        "for _ in range(400):\n"
+        "    if slider.value >= 5:\n"
+        "        break\n"
+        "    time.sleep(0.05)\n"
+        "print(slider.value, seen)",
+    ],
     "restart": [
         "%%worker\nstate = 'kept'",
         "%%worker\nwhile True:\n    pass",
@@ -114,9 +134,14 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("lab")
     for name, sources in NOTEBOOKS.items():
         write_notebook(root / f"{name}.ipynb", sources, SERVER_KERNEL)
-    # --packages falls back to PyPI as %pip does: here an empty local index
+    # --packages falls back to PyPI as %pip does: here a local index with
+    # ipywidgets (its wheels come from PyPI at install time, tests/run.sh)
+    wanted = ("ipywidgets-", "jupyterlab_widgets-")
+    wheels = sorted(wheel for wheel in WHEELS.glob("*.whl") if wheel.name.startswith(wanted))
+    if len(wheels) != len(wanted):
+        pytest.fail(f"no ipywidgets wheels in {WHEELS}: tests/run.sh downloads them")
     index = tmp_path_factory.mktemp("index")
-    (index / "simple").mkdir()
+    index_wheels(index, wheels)
     with (
         serve_origin(index) as pypi,
         jupyter_lab(
@@ -386,3 +411,30 @@ def test_callback_output_after_the_cell_ended_goes_to_that_cell(page, lab):
     code_cell(page, 0).locator(".jp-WorkerElement #jw-late").click()
     expect(code_cell(page, 0).locator(".jp-OutputArea")).to_contain_text("clicked after the cell")
     expect(code_cell(page, 1).locator(".jp-OutputArea")).not_to_contain_text("clicked")
+
+
+def test_widgets_of_a_worker_cell_display_and_reach_worker_python(page, lab):
+    url, _root = lab
+    _open(page, url, "widgets")
+    output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    handle = output.locator(".widget-slider .noUi-handle")
+    handle.wait_for(timeout=30_000)
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(output.locator(".widget-readout")).to_have_text("3")
+    assert run_cell(page, 1).inner_text().strip() == "[2, 3] 3"
+    # interact: its Output widget captures what worker Python prints for it
+    interact = run_cell(page, 2)
+    expect(interact.locator(".widget-output")).to_contain_text("double is 6")
+    interact.locator(".widget-slider .noUi-handle").focus()
+    page.keyboard.press("ArrowLeft")
+    expect(interact.locator(".widget-output")).to_have_text("double is 4")
+    start_cell(page, 3)
+    expect(code_cell(page, 3).locator(".jp-InputPrompt")).to_have_text("[*]:")
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(output.locator(".widget-readout")).to_have_text("5")
+    # the loop ends as soon as it sees 5, long before its 20 s are up
+    assert finish_cell(page, 3).inner_text().strip() == "5 [2, 3, 4, 5]"

@@ -173,15 +173,26 @@ export class WorkerKernel extends PyodideKernel {
    * the usual path.
    */
   deliverEarly(msg: KernelMessage.IMessage): void {
+    if (this.queueComm(msg)) {
+      this._early.add(msg.header.msg_id);
+    }
+  }
+
+  /**
+   * Hand comm message `msg` to worker Python over the channel, to the running
+   * cell's next wait, if a cell runs (or earlier messages still wait in the
+   * channel's queue); returns whether it did. Otherwise (and for messages with
+   * binary buffers) the caller hands it over with `handleMessage`.
+   */
+  queueComm(msg: KernelMessage.IMessage): boolean {
     const server = this._extras.server;
     const type = msg.header.msg_type;
     if (!server || (type !== 'comm_open' && type !== 'comm_msg' && type !== 'comm_close')) {
-      return;
+      return false;
     }
     if ((!this._running && !server.hasQueuedEvents) || msg.buffers?.length) {
-      return;
+      return false;
     }
-    this._early.add(msg.header.msg_id);
     server.queueKernelMessage({
       msg_type: type,
       header: msg.header,
@@ -196,6 +207,7 @@ export class WorkerKernel extends PyodideKernel {
     if (this._running && this.parent) {
       this._status('busy', this.parent.header);
     }
+    return true;
   }
 
   /** Publish a kernel status for the message with header `parent`. */

@@ -2,7 +2,7 @@
  * The notebook cell executor that runs `%%worker` cells in browser workers
  * and hands every other cell to JupyterLab's own `runCell`.
  */
-import type { Cell, ICodeCellModel } from '@jupyterlab/cells';
+import type { Cell, CodeCell, ICodeCellModel } from '@jupyterlab/cells';
 import type { INotebookCellExecutor } from '@jupyterlab/notebook';
 import { KernelMessage } from '@jupyterlab/services';
 
@@ -136,6 +136,7 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
       needKernel();
     }
     const worker = this._manager.get(notebook, options.name, options.fresh);
+    worker.rendermime = (cell as CodeCell).outputArea.rendermime;
     if (options.packages.length) {
       await this._install(worker, options.packages, sink);
     }

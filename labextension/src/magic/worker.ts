@@ -4,6 +4,7 @@
  * runs there.
  */
 import { KernelMessage } from '@jupyterlab/services';
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { Contents } from '@jupyterlab/services';
 import { PromiseDelegate } from '@lumino/coreutils';
 
@@ -11,6 +12,7 @@ import type { WorkerKernel } from '../kernel/kernel';
 import type { IMagicWorkerSettings } from './settings';
 import type { ICodeRunner } from './runner';
 import type { InputAnswer } from './stdin';
+import { WorkerWidgets } from './widgets';
 
 /** How many ended cells of a worker still take late output (from their callbacks). */
 const LATE_CELLS = 100;
@@ -71,6 +73,14 @@ export class NamedWorker implements ICodeRunner {
   /** What the worker is doing. */
   get state(): WorkerState {
     return this._state;
+  }
+
+  /**
+   * The rendermime of the notebook this worker runs cells of: the widgets of
+   * worker Python go to its widget manager.
+   */
+  set rendermime(value: IRenderMimeRegistry) {
+    this._widgets.rendermime = value;
   }
 
   /** How many cells ran here. */
@@ -149,6 +159,7 @@ export class NamedWorker implements ICodeRunner {
     }
     this._state = 'stopped';
     this._stopped.reject(new WorkerStoppedError(`${this.label} was ${reason}`));
+    this._widgets.close();
     void this._kernel.then((kernel) => kernel.dispose(), () => undefined);
   }
 
@@ -216,8 +227,27 @@ export class NamedWorker implements ICodeRunner {
     }
   }
 
+  /**
+   * A message of the worker's kernel: to the widgets, or to the cell it
+   * answers. One after the other: a widget's model exists before the output
+   * that shows it.
+   */
   private _route(msg: KernelMessage.IMessage): void {
-    const id = (msg.parent_header as Partial<KernelMessage.IHeader>).msg_id ?? '';
+    this._inbox = this._inbox.then(() => this._deliver(msg));
+  }
+
+  private async _deliver(msg: KernelMessage.IMessage): Promise<void> {
+    try {
+      if (await this._widgets.take(msg)) {
+        return;
+      }
+    } catch (error) {
+      console.error(`%%worker ${this.name}: a widget message failed`, error);
+    }
+    const parent = (msg.parent_header as Partial<KernelMessage.IHeader>).msg_id ?? '';
+    // what worker Python prints while it handles a widget's change goes to
+    // the cell that made the widget
+    const id = this._widgets.cellOf(parent) ?? parent;
     const live = this._listeners.get(id);
     if (live) {
       live(msg);
@@ -233,6 +263,24 @@ export class NamedWorker implements ICodeRunner {
     }
   }
 
+  /**
+   * A widget's message to worker Python: over the channel to a running cell's
+   * next wait, or after the cells queued before it.
+   */
+  private _toWorker(msg: KernelMessage.IMessage): void {
+    void this._kernel.then((kernel) => {
+      if (this._state === 'stopped' || kernel.queueComm(msg)) {
+        return;
+      }
+      this._queue = this._queue
+        .then(() => kernel.handleMessage(msg))
+        .then(
+          () => undefined,
+          () => undefined,
+        );
+    }, () => undefined);
+  }
+
   private _kernel: Promise<WorkerKernel>;
   private _state: WorkerState = 'starting';
   private _running = 0;
@@ -243,4 +291,6 @@ export class NamedWorker implements ICodeRunner {
   private _session = crypto.randomUUID();
   private _listeners = new Map<string, (msg: KernelMessage.IMessage) => void>();
   private _late = new Map<string, (msg: KernelMessage.IMessage) => void>();
+  private _inbox: Promise<void> = Promise.resolve();
+  private _widgets = new WorkerWidgets((msg) => this._toWorker(msg));
 }
