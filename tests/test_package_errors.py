@@ -41,3 +41,16 @@ def test_an_unshipped_package_of_an_air_gapped_site_says_how_to_ship_it(monkeypa
     assert "--worker-packages=Pillow" in note
     assert packages.note_for(ModuleNotFoundError(name="nothing_known")) is None
     assert packages.note_for(ModuleNotFoundError()) is None
+
+
+def test_a_package_no_index_has_names_the_urls_micropip_asked():
+    error = ValueError(
+        "Can't fetch metadata for 'nope-jw'. Please make sure you have entered a correct "
+        "package name and correctly specified index_urls (if you changed them)."
+    )
+    note = packages.note_for_install(
+        error, ["http://127.0.0.1:9/simple", "http://mirror.test/{package_name}/json"]
+    )
+    assert note is not None
+    assert "http://127.0.0.1:9/simple/nope-jw/, http://mirror.test/nope-jw/json" in note
+    assert packages.note_for_install(ValueError("something else"), ["http://x"]) is None

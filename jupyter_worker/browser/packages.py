@@ -7,6 +7,8 @@ Pyodide only logs that to the console, and the cell then fails with a bare
 of a ``ModuleNotFoundError`` gets a note naming the package, the URL tried and
 the cause; on an air-gapped site, for a Pyodide package it does not ship, how
 to ship it (the build writes their import names next to the site's lock).
+micropip's "Can't fetch metadata" (``%pip install``, ``--packages``) gets a
+note naming the index URLs it asked.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from ..constants import NOT_SHIPPED_FILE
 
 #: How Pyodide reports a package it could not load (then, the error's message).
 _RE_FAILED = re.compile(r"^The following error occurred while loading (\S+):$")
+
+#: How micropip reports a package no index had (or no index answered for).
+_RE_NO_METADATA = re.compile(r"^Can't fetch metadata for '([^']+)'")
 
 #: Import name -> why its package could not be loaded.
 _FAILED: dict[str, str] = {}
@@ -77,6 +82,30 @@ def note_for(error: ModuleNotFoundError) -> str | None:
     return None
 
 
+def note_for_install(error: ValueError, index_urls: list[str]) -> str | None:
+    """A note on micropip's "Can't fetch metadata" ``error``: the URLs it asked.
+
+    ``index_urls`` are micropip's (``PYPI`` for PyPI, ``{package_name}``
+    placeholders allowed), as its package index formats them.
+    """
+    match = _RE_NO_METADATA.match(str(error))
+    if not match:
+        return None
+    name = match.group(1)
+    urls = []
+    for index in index_urls:
+        url = index
+        if index == "PYPI":  # micropip's name of PyPI
+            from micropip import package_index  # type: ignore[import-not-found]
+
+            url = package_index.PYPI_URL
+        urls.append(url.format(package_name=name) if "{package_name}" in url else f"{url}/{name}/")
+    return (
+        f"micropip asked {', '.join(urls) or 'no index'} for {name}: the package is not "
+        "there, or the index could not be reached (the browser console names a failed request)"
+    )
+
+
 def not_shipped() -> dict[str, str]:
     """The import names of the Pyodide packages the site does not ship (air-gapped)."""
     global _NOT_SHIPPED  # noqa: PLW0603 - read once, when first needed
@@ -108,9 +137,10 @@ def _lock_entry(package: str) -> tuple[str, list[str]]:
 
 
 def install_package_errors(shell: Any) -> None:
-    """Load packages with :func:`load_packages_from_imports`; add notes to import errors.
+    """Load packages with :func:`load_packages_from_imports`; add notes to package errors.
 
-    ``shell`` is the kernel's IPython shell. Upstream's kernel module calls
+    ``shell`` is the kernel's IPython shell; micropip's failures to find a
+    package get :func:`note_for_install`. Upstream's kernel module calls
     ``_load_packages_from_imports`` for each cell; it is replaced here. The
     note is added where IPython shows a cell's error (``showtraceback``), so
     ``importlib.util.find_spec`` probes and caught ImportErrors are untouched.
@@ -122,10 +152,14 @@ def install_package_errors(shell: Any) -> None:
 
     def showtraceback(exc_tuple: Any = None, *args: Any, **kwargs: Any) -> Any:
         error = (exc_tuple or sys.exc_info())[1]
+        note = None
         if isinstance(error, ModuleNotFoundError):
             note = note_for(error)
-            if note and note not in getattr(error, "__notes__", []):
-                error.add_note(note)
+        elif isinstance(error, ValueError) and "micropip" in sys.modules:
+            manager = sys.modules["micropip"]._package_manager_singleton
+            note = note_for_install(error, list(manager.index_urls))
+        if error is not None and note and note not in getattr(error, "__notes__", []):
+            error.add_note(note)
         return show(exc_tuple, *args, **kwargs)
 
     shell.showtraceback = showtraceback

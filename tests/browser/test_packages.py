@@ -47,8 +47,11 @@ CELLS = [
     f"%pip install {PYPI_PACKAGE}",
     f"import {PYPI_PACKAGE}\n{PYPI_PACKAGE}.WHERE",
     "import numpy",
+    # matplotlib (from the CDN) draws inline as in upstream's kernel: its backend
+    "import os\nos.environ.get('MPLBACKEND')",
 ]
-UPSTREAM_CELLS = CELLS[:2]
+UPSTREAM_CELLS = [*CELLS[:2], CELLS[5]]
+INLINE_BACKEND = "'module://matplotlib_inline.backend_inline'"
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +130,7 @@ def test_worker_kernel_loads_from_the_cdn_and_pypi(page, online_site, cdn, index
         assert result_text(run_cell(page, 3)) == "'from the index'"
         assert f"/simple/{PYPI_PACKAGE}/" in index[0].requests
         assert f"/wheels/{PYPI_WHEEL}" in index[0].requests
+        assert result_text(run_cell(page, 5)) == INLINE_BACKEND
 
 
 def test_upstream_kernel_of_the_site_keeps_its_packages(page, online_site, cdn):
@@ -138,6 +142,7 @@ def test_upstream_kernel_of_the_site_keeps_its_packages(page, online_site, cdn):
         assert cdn[0].requests == []
         assert result_text(run_cell(page, 1)) == "'from the CDN'"
         assert cdn[0].requests == [f"/{CDN_WHEEL}"]
+        assert result_text(run_cell(page, 2)) == INLINE_BACKEND
 
 
 @pytest.fixture(scope="module")
