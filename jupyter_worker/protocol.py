@@ -98,6 +98,12 @@ class KernelEvent(TypedDict):
     kernel: KernelMessage
 
 
+class GoneEvent(TypedDict):
+    """Page functions of these callbacks were garbage collected (``IGoneEvent``)."""
+
+    gone: list[int]
+
+
 class ElementRef(TypedDict):
     """A displayed element (``IElementRef``): registry key and static snapshot."""
 

@@ -146,6 +146,78 @@ baseline""",
     window.Object.new()
 gc.collect(); release()
 session().stats()["heap"] - baseline""",
+    # 4: 20 MiB of JSON text each way: the codecs' scratch space does not keep it
+    """big = "x" * (20 * 1024 * 1024)
+echoed = window.JSON.parse('"' + big + '"')
+try:
+    window.eval("throw new Error('y'.repeat(20 * 1024 * 1024))")
+except Exception as error:
+    thrown = str(error)
+scratch = session().stats()
+(len(echoed), len(thrown) > len(big), scratch["scratch"], scratch["worker_scratch"])""",
+]
+
+# Page calls of a Python callback while the worker is busy: bounded, timed out, released.
+QUEUE = [
+    # 0
+    """from js import window
+import gc
+from jupyter_worker import release
+from jupyter_worker.browser.connection import session
+ran = []
+window.jwQueued = lambda event: ran.append(event.n)
+gc.collect(); release()
+before = session().stats()
+(before["queued"], before["calls"])""",
+    # 1: busy (no wait) until the page says so
+    """window.jwDone = False
+window.jwBusy = True
+while not window.jwDone:
+    pass
+window.jwBusy = False""",
+    # 2
+    """gc.collect(); release()
+after = session().stats()
+(len(ran), ran[:1], ran[-1:], after["queued"], after["calls"], after["heap"] - before["heap"])""",
+]
+
+# Displayed elements are freed when their outputs go.
+ELEMENTS = [
+    # 0
+    """from js import document
+import gc
+from jupyter_worker import display, release
+from jupyter_worker.browser.connection import session
+gc.collect(); release()
+baseline = session().stats()["elements"]
+baseline""",
+    # 1
+    """for i in range(20):
+    item = document.createElement("div")
+    item.className = "jw-item"
+    item.textContent = f"item {i}"
+    display(item)
+del item
+session().stats()["elements"] - baseline""",
+    # 2: (after the outputs were cleared)
+    """gc.collect(); release()""",
+    # 3: (after the page collected garbage)
+    """session().stats()["elements"] - baseline""",
+    # 4: listeners of elements that are then dropped
+    """before = session().stats()["worker_callbacks"]
+for i in range(100):
+    orphan = document.createElement("button")
+    orphan.addEventListener("click", lambda event: None)
+del orphan
+gc.collect(); release()
+session().stats()["worker_callbacks"] - before""",
+    # 5: (after the page collected garbage) the page told the worker, which let go
+    """import time
+for _ in range(200):
+    if session().stats()["worker_callbacks"] == before:
+        break
+    time.sleep(0.05)  # (takes the page's events)
+(session().stats()["worker_callbacks"] - before, session().stats()["callbacks"])""",
 ]
 
 # The page waiting on Python callbacks: no deadlock, and a clear error when the worker is busy.
@@ -180,6 +252,18 @@ saved.id = "jw-saved"
 saved.textContent = "live button"
 saved.setAttribute("onclick", "window.jwRan = true")
 display(saved)""",
+    # a snapshot larger than what an output keeps
+    """huge = document.createElement("pre")
+huge.id = "jw-huge"
+huge.textContent = "z" * (2 * 1024 * 1024)
+display(huge)""",
+    # (run after reopening) what the saved file holds
+    """import json
+with open("saved.ipynb") as f:
+    data = [cell["outputs"][0]["data"] for cell in json.load(f)["cells"][:2]]
+button, big = data[0]["text/html"], data[1]["text/html"]
+(sorted(data[0]["application/vnd.jupyter-worker.element+json"]), "live button" in button,
+ "onclick" in button, len(big) < 1000, "more than the" in big)""",
 ]
 
 # The JupyterLite drive from the kernel (over the channel when isolated).
@@ -221,6 +305,14 @@ def inner(event):
 nest.addEventListener("click", inner)
 wait_for(document.body, "jw-go").type""",
     "kept + 4",
+    # 10: a loop that drops page proxies (their finalizers run all the time)
+    """from js import window
+window.jwLooping = True
+try:
+    while True:
+        window.Object.new()
+finally:
+    window.jwLooping = False""",
 ]
 
 # On a page without isolation: ordinary cells run; the page proxy says why not.
@@ -292,12 +384,32 @@ LIFE = [
     "from pyodide.code import run_js\nrun_js('close()')",
 ]
 
+# Faults and bad input: each is named, and the kernel lives on.
+FAULTS = [
+    "from js import window\nimport _jupyter_worker_bridge as bridge\nkept = 41",
+    "def deeper(n):\n    return deeper(n + 1)\ndeeper(0)",
+    # more than the 4 GiB a wasm32 heap can have
+    "hog = [bytearray(1024 ** 3) for _ in range(5)]",
+    # a message beyond the channel's 1 GiB
+    "window.Uint8Array.new(bytes(1024 ** 3 + 1))",
+    # malformed requests are answered with errors (kind 1), and the page goes on serving
+    """answers = []
+for text in ('{not json', '{"op": "no-such-op"}', '[]'):
+    bridge.request(text)
+    answers.append(bridge.answer()[:1])
+(answers, window.document.title == window.document.title)""",
+    "kept + 1",
+]
+
 NOTEBOOKS = {
     "ui": UI,
     "semantics": SEMANTICS,
     "callbacks": CALLBACKS,
     "memory": MEMORY,
     "deadlock": DEADLOCK,
+    "queue": QUEUE,
+    "elements": ELEMENTS,
+    "faults": FAULTS,
     "saved": SAVED,
     "drive": DRIVE,
     "interrupt": INTERRUPT,

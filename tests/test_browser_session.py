@@ -293,6 +293,27 @@ def test_release_of_a_callback(bridge, session):
     assert encode(handler, session, []) == {"$cb": 2}
 
 
+def test_callbacks_the_page_collected_are_let_go(bridge, session):
+    def kept(event):
+        return event
+
+    def dropped(event):
+        return event
+
+    encode(kept, session, [])
+    encode(dropped, session, [])
+    watch = weakref.ref(dropped)
+    sent = len(bridge.sent)
+    session.dispatch(json.dumps({"gone": [2]}))
+    assert len(bridge.sent) == sent  # nothing to tell the page
+    del dropped
+    gc.collect()
+    assert watch() is None  # the session no longer holds the function
+    assert encode(kept, session, []) == {"$cb": 1}
+    session.dispatch(json.dumps({"cb": 2, "call": 1, "args": []}))
+    assert bridge.sent[-1]["error"]["name"] == "ReferenceError"
+
+
 def test_page_names_that_start_with_underscores_reach_the_page(bridge, session):
     element = decode(ref(7), session, None)
     bridge.reply(1)

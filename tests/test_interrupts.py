@@ -107,9 +107,13 @@ class RaisedBridge:
 
     def __init__(self) -> None:
         self.raised = 0
+        self.later = 0
 
     def interrupt_raised(self) -> None:
         self.raised += 1
+
+    def interrupt_later(self) -> None:
+        self.later += 1
 
 
 def test_sigint_raises_keyboardinterrupt_and_tells_the_page():
@@ -122,3 +126,23 @@ def test_sigint_raises_keyboardinterrupt_and_tells_the_page():
     finally:
         signal.signal(signal.SIGINT, before)
     assert bridge.raised == 1
+
+
+class _Finalized:
+    """An object whose finalizer is interrupted (as a page proxy's can be)."""
+
+    def __del__(self) -> None:
+        signal.raise_signal(signal.SIGINT)
+
+
+def test_sigint_in_a_finalizer_is_handed_back_not_lost():
+    # Python would print and ignore a KeyboardInterrupt raised in __del__
+    bridge = RaisedBridge()
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        install_sigint_report(bridge)
+        finalized = _Finalized()
+        del finalized
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert (bridge.raised, bridge.later) == (0, 1)

@@ -8,7 +8,15 @@ import traceback
 import weakref
 from typing import Any
 
-from ..protocol import ELEMENT_MIME, R_INTERRUPT, R_OK, CallbackEvent, KernelEvent, Request
+from ..protocol import (
+    ELEMENT_MIME,
+    R_INTERRUPT,
+    R_OK,
+    CallbackEvent,
+    GoneEvent,
+    KernelEvent,
+    Request,
+)
 from ..timeouts import checked_timeout
 from . import codec
 from .errors import IsolationError, JsError
@@ -196,12 +204,22 @@ class Session:
         return proxy
 
     def stats(self) -> dict[str, int]:
-        """Page-side figures of this channel.
+        """Figures of this channel, for leak tests; all but the last from the page.
 
         ``heap``: page objects kept for this worker; ``data``: bytes of the
-        shared data buffer; ``answered``: requests answered so far (round trips).
+        shared data buffer; ``answered``: requests answered so far (round trips);
+        ``queued``: events waiting for the worker; ``calls``: page calls of
+        Python callbacks not settled yet; ``elements``: displayed elements the
+        page holds; ``scratch``: bytes of the page's codec scratch space;
+        ``worker_scratch``: the same in this worker; ``callbacks``: page
+        functions of Python callbacks; ``worker_callbacks``: the callables
+        this worker keeps for them.
         """
         figures: dict[str, int] = self.request({"op": "stats"})
+        figures["worker_callbacks"] = len(self._callbacks)
+        scratch = getattr(self._bridge, "scratch_bytes", None)
+        if scratch is not None:
+            figures["worker_scratch"] = int(scratch())
         return figures
 
     # -- callbacks ------------------------------------------------------------
@@ -235,14 +253,28 @@ class Session:
             self.request({"op": "release", "ids": [], "cbs": ids})
         return len(ids)
 
-    def dispatch(self, event_json: str) -> None:
-        """Run one page call of a Python callback, or deliver a comm message.
+    def forget_callbacks(self, ids: list[int]) -> None:
+        """Let go of the callables whose page functions the page collected."""
+        gone = set(ids)
+        for key in [key for key, cb_id in self._callback_ids.items() if cb_id in gone]:
+            del self._callback_ids[key]
+        for cb_id in gone:
+            self._callbacks.pop(cb_id, None)
+            self._callback_parents.pop(cb_id, None)
 
-        A callback's result goes back to the page. An exception is printed
-        (with its traceback) in the output of the cell that registered the
-        callback, and rejects the page's Promise.
+    def dispatch(self, event_json: str) -> None:
+        """Run one page call of a Python callback, or take another page event.
+
+        The other events: a comm message, or callbacks the page can no longer
+        call (their callables are let go). A callback's result goes back to
+        the page. An exception is printed (with its traceback) in the output
+        of the cell that registered the callback, and rejects the page's
+        Promise.
         """
-        parsed: CallbackEvent | KernelEvent = json.loads(event_json)
+        parsed: CallbackEvent | KernelEvent | GoneEvent = json.loads(event_json)
+        if "gone" in parsed:
+            self.forget_callbacks(parsed["gone"])  # type: ignore[typeddict-item]
+            return
         if "kernel" in parsed:
             from .comms import deliver
 
@@ -287,9 +319,13 @@ class Session:
     # -- display --------------------------------------------------------------
 
     def element_bundle(self, element: JsRef) -> dict[str, Any]:
-        """A display bundle that shows the live ``element`` (and its snapshot)."""
+        """A display bundle that shows the live ``element``.
+
+        Its ``text/html`` part is the element's snapshot, sanitized by the page
+        (what a notebook opened without the extension, or nbconvert, shows).
+        """
         ref = self.request({"op": "display", "id": element._id})
-        return {ELEMENT_MIME: ref, "text/html": ref["html"]}
+        return {ELEMENT_MIME: {"uuid": ref["uuid"]}, "text/html": ref["html"]}
 
 
 def _current_parent() -> Any:

@@ -78,15 +78,30 @@ def _is_string(statement: ast.stmt) -> bool:
 def install_sigint_report(bridge: Any) -> None:
     """Raise KeyboardInterrupt on SIGINT as Python does, telling the page it did.
 
-    The page sends an interrupt again if none was raised a second later.
+    Python ignores an exception raised in a finalizer (``__del__``: a page
+    proxy's runs in any loop that drops proxies), so an interrupt that lands
+    in one is handed back to Pyodide (``bridge.interrupt_later``) and comes
+    again at a later bytecode.
     """
 
-    def on_sigint(_signum: int, _frame: object) -> None:
+    def on_sigint(_signum: int, frame: types.FrameType | None) -> None:
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        if in_finalizer(frame):
+            bridge.interrupt_later()
+            return
         bridge.interrupt_raised()
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, on_sigint)
+
+
+def in_finalizer(frame: types.FrameType | None) -> bool:
+    """Whether ``frame`` runs inside a ``__del__`` method (at any depth)."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
 
 
 def install_cell_marks(shell: Any, bridge: Any) -> None:

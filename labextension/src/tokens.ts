@@ -177,8 +177,17 @@ export interface IKernelEvent {
   };
 }
 
+/**
+ * Page functions of these Python callbacks were garbage collected (their
+ * listeners removed, their elements gone): nothing on the page can call them,
+ * and worker Python lets go of the callables.
+ */
+export interface IGoneEvent {
+  gone: number[];
+}
+
 /** What the page queues for worker Python. */
-export type ChannelEvent = ICallbackEvent | IKernelEvent;
+export type ChannelEvent = ICallbackEvent | IKernelEvent | IGoneEvent;
 
 /** Messages on the channel's MessagePort (besides shared memory). */
 export interface IPortMessage {

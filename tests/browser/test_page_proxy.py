@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ast import literal_eval
+
 from notebook import (
     KERNEL_START_TIMEOUT,
     code_cell,
@@ -16,6 +18,12 @@ from playwright.sync_api import expect
 
 #: A million round trips take minutes on a shared 2-core machine.
 MILLION_TIMEOUT = 900_000
+
+#: Scratch space a codec keeps (``SCRATCH_KEEP_BYTES`` in channel/codec.ts).
+SCRATCH_KEPT = 1024 * 1024
+
+#: Calls of one callback that wait for a busy worker (``MAX_QUEUED_CALLS``, channel/server.ts).
+MAX_QUEUED_CALLS = 100
 
 
 def _open(page, base, name):
@@ -86,6 +94,72 @@ def test_large_values_and_released_references(page, isolated_url):
     run_cell(page, 2)
     leaked = int(result_text(run_cell(page, 3, timeout=MILLION_TIMEOUT)))
     assert 0 <= leaked <= 2
+    # 20 MiB of JSON each way: neither side's codec keeps scratch space for it
+    echoed, thrown, scratch, worker_scratch = literal_eval(result_text(run_cell(page, 4)))
+    assert (echoed, thrown) == (20 * 1024 * 1024, True)
+    assert scratch <= SCRATCH_KEPT
+    assert worker_scratch <= SCRATCH_KEPT
+
+
+def test_calls_of_a_busy_workers_callback_are_bounded_and_time_out(page, isolated_url):
+    _open(page, isolated_url, "queue")
+    assert result_text(run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)) == "(0, 0)"
+    calls = """async (await_first) => {
+        const results = [];
+        for (let i = 0; i < 50000; i++) {
+            results.push(window.jwQueued({n: i}).then(() => 'ran', (error) => error.message));
+        }
+        if (await_first) {
+            // the newest calls wait until the callback timeout
+            await Promise.all(results);
+        }
+        window.jwDone = true;
+        const settled = await Promise.all(results);
+        const count = (word) => settled.filter((text) => text.includes(word)).length;
+        return [count('dropped'), count('did not run it'), count('ran')];
+    }"""
+    # calls that time out leave the queue: the worker never runs them
+    start_cell(page, 1)
+    page.wait_for_function("window.jwBusy === true")
+    assert page.evaluate(calls, True) == [50000 - MAX_QUEUED_CALLS, MAX_QUEUED_CALLS, 0]
+    finish_cell(page, 1)
+    assert result_text(run_cell(page, 2)) == "(0, [], [], 0, 0, 0)"
+    # calls that the worker takes in time: the newest ones run, in order
+    start_cell(page, 1)
+    page.wait_for_function("window.jwBusy === true")
+    assert page.evaluate(calls, False) == [50000 - MAX_QUEUED_CALLS, 0, MAX_QUEUED_CALLS]
+    finish_cell(page, 1)
+    first = 50000 - MAX_QUEUED_CALLS
+    expected = f"({MAX_QUEUED_CALLS}, [{first}], [49999], 0, 0, 0)"
+    assert result_text(run_cell(page, 2)) == expected
+
+
+def test_faults_are_named_and_the_kernel_lives_on(page, isolated_url):
+    _open(page, isolated_url, "faults")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    expect(run_cell(page, 1)).to_contain_text("RecursionError")
+    expect(run_cell(page, 2)).to_contain_text("MemoryError")
+    expect(run_cell(page, 3)).to_contain_text("exceeds the channel limit of 1073741824")
+    assert result_text(run_cell(page, 4)) == "(['1', '1', '1'], True)"
+    assert result_text(run_cell(page, 5)) == "42"
+
+
+def test_displayed_elements_and_dropped_callbacks_are_freed(page, isolated_url):
+    _open(page, isolated_url, "elements")
+    result_text(run_cell(page, 0, timeout=KERNEL_START_TIMEOUT))
+    assert result_text(run_cell(page, 1)) == "20"
+    expect(code_cell(page, 1).locator(".jw-item")).to_have_count(20)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Edit").click()
+    page.locator(".lm-Menu-itemLabel", has_text="Clear Outputs of All Cells").click()
+    expect(page.locator(".jw-item")).to_have_count(0)
+    run_cell(page, 2)  # worker Python lets go of its proxies
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("HeapProfiler.collectGarbage")
+    assert result_text(run_cell(page, 3)) == "0"
+    # Python callbacks that nothing on the page can call any more are let go
+    assert result_text(run_cell(page, 4)) == "100"
+    cdp.send("HeapProfiler.collectGarbage")
+    assert result_text(run_cell(page, 5)) == "(0, 0)"
 
 
 def test_waiting_on_python_callbacks_never_hangs(page, page_log, isolated_url):
@@ -117,6 +191,31 @@ def test_interrupt_stops_the_running_cell_and_keeps_state(page, isolated_url):
         assert result_text(run_cell(page, after)) == value
 
 
+def test_no_interrupt_of_a_loop_that_drops_proxies_is_lost(page, isolated_url):
+    _open(page, isolated_url, "interrupt")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    for _ in range(10):
+        start_cell(page, 10)
+        page.wait_for_function("window.jwLooping === true")
+        interrupt_kernel(page)
+        expect(finish_cell(page, 10, timeout=20_000)).to_contain_text("KeyboardInterrupt")
+    assert result_text(run_cell(page, 2)) == "42"
+
+
+def test_interrupt_before_the_cell_starts_cancels_it(page, isolated_url):
+    _open(page, isolated_url, "interrupt")
+    start_cell(page, 0)  # the kernel still loads
+    interrupt_kernel(page)
+    # JupyterLite's client cancels the queued cell: it never runs
+    prompt = code_cell(page, 0).locator(".jp-InputPrompt")
+    expect(prompt).to_have_text("[ ]:", timeout=KERNEL_START_TIMEOUT)
+    expect(code_cell(page, 0).locator(".jp-OutputArea")).to_have_text(
+        "Kernel Interrupt: Interrupted"
+    )
+    run_cell(page, 0)
+    assert result_text(run_cell(page, 2)) == "42"
+
+
 def test_interrupt_of_a_callback_waiting_inside_a_wait(page, isolated_url):
     _open(page, isolated_url, "interrupt")
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
@@ -137,6 +236,7 @@ def test_saved_element_output_runs_no_code_when_reopened(page, page_log, isolate
     _open(page, isolated_url, "saved")
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
     expect(code_cell(page, 0).locator(".jp-WorkerElement #jw-saved")).to_be_visible()
+    run_cell(page, 1)
     page.locator(
         ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='docmanager:save']"
     ).click()
@@ -157,6 +257,10 @@ def test_saved_element_output_runs_no_code_when_reopened(page, page_log, isolate
     snapshot.click()
     assert page.evaluate("window.jwRan") is None
     assert code_cell(page, 0).locator(".jp-InputPrompt").inner_text() == "[1]:"
+    # the file holds one sanitized snapshot per element, as text/html, of bounded size
+    assert result_text(run_cell(page, 2, timeout=KERNEL_START_TIMEOUT)) == (
+        "(['uuid'], True, False, True, True)"
+    )
 
 
 def test_not_isolated_cells_run_and_the_proxy_says_why(page, plain_url):

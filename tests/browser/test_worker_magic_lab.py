@@ -76,12 +76,14 @@ NOTEBOOKS = {
         "%worker list",
     ],
     "interrupt": [
-        "%%worker\ni = 0\nwhile True:\n    i += 1",
+        "%%worker\nfrom js import document\ndocument.title = 'jw-looping'\n"
+        "i = 0\nwhile True:\n    i += 1",
         "%%worker\nprint('still here', i > 0)",
         "%%worker --timeout 1\nwhile True:\n    pass",
         "%%worker --packages no-such-package-jw\nprint('ran')",
         "%%worker\nimport importlib.util\nprint(importlib.util.find_spec('widgetsnbextension'))",
         "%%worker --packages widgetsnbextension\nimport widgetsnbextension\nprint('imported')",
+        "%%worker pending\nprint('ran')",
     ],
     "abort": [
         "%%worker\nraise ValueError('stop')",
@@ -313,32 +315,28 @@ def test_interrupt_timeout_and_packages(page, lab):
     url, _root = lab
     _open(page, url, "interrupt")
     start_cell(page, 0)
-    cell = code_cell(page, 0)
-    # the loop runs once the worker is up: then interrupt with the toolbar button
-    page.wait_for_function(
-        "() => document.querySelectorAll('.jp-CodeCell')[0]"
-        ".querySelector('.jp-InputPrompt').textContent.includes('*')"
-    )
-    page.wait_for_timeout(500)
-    interrupt = page.locator(
-        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:interrupt-kernel']"
-    )
-    output = cell.locator(".jp-OutputArea")
-    for _attempt in range(60):  # the first clicks may come before the loop runs
-        interrupt.click()
-        if "KeyboardInterrupt" in output.inner_text():
-            break
-        page.wait_for_timeout(1000)
-    expect(output).to_contain_text("KeyboardInterrupt", timeout=KERNEL_START_TIMEOUT)
+    # the loop runs once the worker is up: then one click of the toolbar button
+    page.wait_for_function("document.title === 'jw-looping'", timeout=KERNEL_START_TIMEOUT)
+    interrupt_kernel(page)
+    expect(finish_cell(page, 0)).to_contain_text("KeyboardInterrupt")
     assert run_cell(page, 1).inner_text().strip() == "still here True"
     timed_out = run_cell(page, 2).inner_text()
     assert "KeyboardInterrupt" in timed_out
     assert "--timeout: interrupted after 1 s" in timed_out
     missing = _run_uncounted(page, 3)
     assert "no-such-package-jw" in missing
+    assert re.search(r"micropip asked http://127\.0\.0\.1:\d+/simple/no-such-package-jw/", missing)
     assert not re.search(r"^ran$", missing, re.MULTILINE)
     assert run_cell(page, 4).inner_text().strip() == "None"  # not installed yet
     assert run_cell(page, 5).inner_text().strip() == "imported"
+    # interrupted while its worker still loads: the cell does not run
+    start_cell(page, 6)
+    interrupt_kernel(page)
+    cell = code_cell(page, 6)
+    expect(cell.locator(".jp-InputPrompt")).to_have_text("[ ]:", timeout=KERNEL_START_TIMEOUT)
+    output = cell.locator(".jp-OutputArea").inner_text()
+    assert "KeyboardInterrupt: interrupted before it started in worker 'pending'" in output
+    assert "ran" not in output
 
 
 def _answer_stdin(page, index: int, text: str) -> None:

@@ -22,6 +22,10 @@ const decoder = new TextDecoder();
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
+/** Scratch space kept at first, and at most (larger messages use their own). */
+const SCRATCH_INITIAL_BYTES = 4096;
+const SCRATCH_KEEP_BYTES = 1024 * 1024;
+
 interface IViews {
   bytes: Uint8Array;
   view: DataView;
@@ -50,13 +54,26 @@ function viewsOf(data: SharedArrayBuffer): IViews {
 }
 
 /** Non-shared scratch space: TextEncoder/TextDecoder refuse views of shared memory. */
-let scratch = new Uint8Array(4096);
+let scratch = new Uint8Array(SCRATCH_INITIAL_BYTES);
 
+/**
+ * Scratch space of at least `bytes` bytes. Up to `SCRATCH_KEEP_BYTES` it is
+ * kept for the next message; a larger message gets space of its own, freed
+ * with it (as the data buffer shrinks back after a large message).
+ */
 function scratchOf(bytes: number): Uint8Array {
+  if (bytes > SCRATCH_KEEP_BYTES) {
+    return new Uint8Array(bytes);
+  }
   if (scratch.length < bytes) {
-    scratch = new Uint8Array(Math.max(bytes, scratch.length * 2));
+    scratch = new Uint8Array(Math.min(SCRATCH_KEEP_BYTES, Math.max(bytes, scratch.length * 2)));
   }
   return scratch;
+}
+
+/** Bytes of scratch space this side keeps (for leak tests). */
+export function scratchBytes(): number {
+  return scratch.length;
 }
 
 /**
@@ -69,9 +86,17 @@ export function writeMessage(
   json: string,
   segments: readonly Uint8Array[] = [],
 ): number {
-  // UTF-8 takes at most 3 bytes per UTF-16 unit.
-  const text = scratchOf(json.length * 3);
-  const textLength = encoder.encodeInto(json, text).written;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; a large text is encoded
+  // into space of its own size
+  let text: Uint8Array;
+  let textLength: number;
+  if (json.length * 3 <= SCRATCH_KEEP_BYTES) {
+    text = scratchOf(json.length * 3);
+    textLength = encoder.encodeInto(json, text).written;
+  } else {
+    text = encoder.encode(json);
+    textLength = text.length;
+  }
   ensureCapacity(data, 4 + textLength);
   const { bytes, view } = viewsOf(data);
   view.setUint32(0, textLength, true);

@@ -1,12 +1,18 @@
 /**
  * The operations the page performs for worker Python, one per request.
  */
+import { Sanitizer } from '@jupyterlab/apputils';
+
 import type { ChannelEvent, IChannelError, IChannelRequest, IPageServices } from '../tokens';
 import { timerDelay } from '../timers';
-import { registerElement } from '../display/registry';
+import { liveElements, registerElement } from '../display/registry';
+import { scratchBytes } from './codec';
 import type { ObjectHeap } from './heap';
 import type { CallbackFactory, Wire } from './values';
 import { fromWire, toWire } from './values';
+
+/** Cleans the snapshot of a displayed element (no scripts, no handlers), as JupyterLab's outputs are. */
+const sanitizer = new Sanitizer();
 
 /** The result of a synchronous operation: a wire value and binary segments. */
 export interface IOpResult {
@@ -51,7 +57,7 @@ export class Operations {
   constructor(
     private readonly _heap: ObjectHeap,
     private readonly _callbacks: ICallbackHooks,
-    private readonly _figures: () => { data: number; answered: number },
+    private readonly _figures: () => Record<string, number>,
   ) {}
 
   /** Perform `request`; throws the page-side exception on failure. */
@@ -139,7 +145,8 @@ export class Operations {
         if (!(element instanceof Element)) {
           throw new TypeError(`display() takes a DOM element, not ${describe(element)}`);
         }
-        return { value: { $obj: registerElement(element) }, segments: [] };
+        const snapshot = registerElement(element, (html) => sanitizer.sanitize(html));
+        return { value: { $obj: snapshot }, segments: [] };
       }
       case 'take':
         return { value: this._callbacks.take() as unknown as Wire, segments: [] };
@@ -168,7 +175,14 @@ export class Operations {
       }
       case 'stats':
         return {
-          value: { $obj: { heap: heap.size, ...this._figures() } },
+          value: {
+            $obj: {
+              heap: heap.size,
+              elements: liveElements(),
+              scratch: scratchBytes(),
+              ...this._figures(),
+            },
+          },
           segments: [],
         };
       default:

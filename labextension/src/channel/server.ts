@@ -16,11 +16,20 @@
  * So a call made while the worker waits on the page (a Promise executor, a
  * `then` callback) runs during that wait instead of deadlocking. Each call
  * returns a Promise of the Python result, rejected with a clear error if the
- * worker does not run it within `callbackTimeout` (busy in a long cell).
+ * worker does not run it within `callbackTimeout` (busy in a long cell): the
+ * call then leaves the queue, and the worker never runs it. Arguments become
+ * page references only when a call is handed to the worker, so a queued call
+ * pins nothing in the heap. At most `MAX_QUEUED_CALLS` calls of one callback
+ * wait (a `mousemove` listener during a long cell): a newer call drops the
+ * oldest, whose Promise is rejected.
+ *
+ * Every failure to read or perform a request is answered with an error, and
+ * the page goes on serving.
  */
 import type {
   ChannelEvent,
   ICallbackEvent,
+  IGoneEvent,
   IKernelEvent,
   IChannelError,
   IChannelOptions,
@@ -103,6 +112,22 @@ interface IFrame {
  * before it goes back to waiting for a notification (ms).
  */
 const BURST_WATCH_MS = 0.05;
+
+/**
+ * How many calls of one Python callback may wait for a busy worker; a newer
+ * call drops the oldest waiting one.
+ */
+export const MAX_QUEUED_CALLS = 100;
+
+/** A queued call of a Python callback: its arguments as the page gave them. */
+interface IQueuedCall {
+  cb: number;
+  call: number;
+  args: unknown[];
+}
+
+/** What waits for the worker. */
+type Queued = IQueuedCall | IKernelEvent | IGoneEvent;
 
 /** The longest the page serves a burst of requests before it yields (ms). */
 const BURST_BUDGET_MS = 4;
@@ -207,7 +232,13 @@ export class ChannelServer {
         drive: services.drive,
         input: services.input,
       },
-      () => ({ data: this._data.byteLength, answered: this._answered }),
+      () => ({
+        data: this._data.byteLength,
+        answered: this._answered,
+        queued: this._undelivered.length,
+        calls: this._calls.size,
+        callbacks: this._callbacks.size,
+      }),
     );
     this._port.onmessage = (event: MessageEvent<IPortMessage>) => this._onPortMessage(event.data);
   }
@@ -401,26 +432,32 @@ export class ChannelServer {
     }
     this._lastRequest = seq;
     if (Atomics.load(this._control, C_DATA_GEN) !== this._dataGen) {
-      return this._adoptDataBuffer().then(() => this._handle(seq));
+      return this._adoptDataBuffer().then(
+        () => this._handle(seq),
+        (error: unknown) => this._answer(seq, errorAnswer(error)),
+      );
     }
     this._handle(seq);
     return undefined;
   }
 
+  /** Handle request `seq`; whatever fails is answered as an error. */
   private _handle(seq: number): void {
+    try {
+      this._handleRequest(seq);
+    } catch (error) {
+      this._answer(seq, errorAnswer(error));
+    }
+  }
+
+  private _handleRequest(seq: number): void {
     const op = Atomics.load(this._control, C_OP);
     if (op !== OP_MESSAGE) {
       this._handleGet(seq, op);
       return;
     }
     const raw = readMessage(this._data, Atomics.load(this._control, C_LENGTH));
-    let request: IChannelRequest;
-    try {
-      request = JSON.parse(raw.json) as IChannelRequest;
-    } catch (error) {
-      this._answer(seq, errorAnswer(error));
-      return;
-    }
+    const request = JSON.parse(raw.json) as IChannelRequest;
     if (request.op === 'cbabort') {
       // an exception (an interrupt) left a callback run during this frame's
       // wait: the worker no longer waits for it
@@ -441,13 +478,7 @@ export class ChannelServer {
       this._pump(frame);
       return;
     }
-    let result: IOpResult | AsyncOp;
-    try {
-      result = this._ops.run(request, raw.binary);
-    } catch (error) {
-      this._answer(seq, errorAnswer(error));
-      return;
-    }
+    const result = this._ops.run(request, raw.binary);
     if (!(result instanceof AsyncOp)) {
       this._answer(seq, okAnswer(result));
       return;
@@ -458,7 +489,11 @@ export class ChannelServer {
     this._pump(frame);
     result.promise.then(
       (value) => {
-        frame.answer = okAnswer(value);
+        try {
+          frame.answer = okAnswer(value);
+        } catch (error) {
+          frame.answer = errorAnswer(error);
+        }
         this._pump(frame);
       },
       (error: unknown) => {
@@ -487,7 +522,7 @@ export class ChannelServer {
     if (frame !== this._frames.at(-1) || !frame.waiting) {
       return;
     }
-    const event = this._undelivered.shift();
+    const event = this._nextEvent();
     if (event !== undefined) {
       frame.waiting = false;
       this._answer(frame.seq, { kind: R_CALLBACK, json: JSON.stringify(event), segments: [] });
@@ -552,9 +587,13 @@ export class ChannelServer {
     this._dataGen = gen;
   }
 
-  /** The page function standing for a Python callable (one per callback id). */
+  /**
+   * The page function standing for a Python callable (one per callback id).
+   * Held weakly: once nothing on the page can call it (its listener removed,
+   * its element gone) it is collected, and worker Python is told (`IGoneEvent`).
+   */
   private _callback(spec: ICallbackSpec): (...args: unknown[]) => Promise<unknown> {
-    let fn = this._callbacks.get(spec.$cb);
+    let fn = this._callbacks.get(spec.$cb)?.deref();
     if (!fn) {
       const id = spec.$cb;
       fn = (...args: unknown[]): Promise<unknown> => {
@@ -567,18 +606,37 @@ export class ChannelServer {
         }
         return this._call(id, args);
       };
-      this._callbacks.set(id, fn);
+      this._callbacks.set(id, new WeakRef(fn));
+      this._collected.register(fn, id);
     }
     return fn;
+  }
+
+  /** The page function of callback `id` was collected: tell the worker (in one batch). */
+  private _callbackCollected(id: number): void {
+    if (this._disposed || this._callbacks.get(id)?.deref()) {
+      return; // (made again since)
+    }
+    this._callbacks.delete(id);
+    this._gone.add(id);
+    if (this._gone.size === 1) {
+      queueMicrotask(() => {
+        const gone = [...this._gone];
+        this._gone.clear();
+        if (gone.length && !this._disposed) {
+          this._queue({ gone });
+        }
+      });
+    }
   }
 
   /** Queue one call of Python callback `cb`; its Promise settles with the result. */
   private _call(cb: number, args: unknown[]): Promise<unknown> {
     const call = ++this._lastCall;
-    const event: ICallbackEvent = { cb, call, args: args.map((arg) => toWire(arg, this.heap)) };
     const delay = timerDelay(this._callbackTimeout); // none: a timeout beyond 24 days
     const result = new Promise<unknown>((resolve, reject) => {
       const expire = (): void => {
+        this._unqueue((queued) => 'call' in queued && queued.call === call);
         this._calls.delete(call);
         reject(
           new Error(
@@ -593,8 +651,86 @@ export class ChannelServer {
     });
     // Listeners ignore the Promise: keep a timeout from being an unhandled rejection.
     result.catch(() => undefined);
-    this._queue(event);
+    if ((this._queuedCalls.get(cb) ?? 0) >= MAX_QUEUED_CALLS) {
+      const oldest = this._unqueue((queued) => 'cb' in queued && queued.cb === cb);
+      if (oldest && 'call' in oldest) {
+        this._fail(
+          oldest.call,
+          `jupyter-worker: this call of a Python callback was dropped: the worker is busy ` +
+            `and ${MAX_QUEUED_CALLS} newer calls of the same callback wait for it ` +
+            '(only the newest are kept).',
+        );
+      }
+    }
+    this._queue({ cb, call, args });
     return result;
+  }
+
+  /** Reject the Promise of call `call` with `message`. */
+  private _fail(call: number, message: string): void {
+    const pending = this._calls.get(call);
+    if (pending) {
+      this._calls.delete(call);
+      clearTimeout(pending.timer);
+      pending.reject(new Error(message));
+    }
+  }
+
+  /** Remove the first queued entry that `match`es; returns it. */
+  private _unqueue(match: (queued: Queued) => boolean): Queued | undefined {
+    const index = this._undelivered.findIndex(match);
+    if (index < 0) {
+      return undefined;
+    }
+    const [queued] = this._undelivered.splice(index, 1);
+    this._counted(queued, -1);
+    return queued;
+  }
+
+  /** Keep `_queuedCalls` right as `queued` enters (+1) or leaves (-1) the queue. */
+  private _counted(queued: Queued, change: 1 | -1): void {
+    if ('cb' in queued) {
+      const count = (this._queuedCalls.get(queued.cb) ?? 0) + change;
+      if (count > 0) {
+        this._queuedCalls.set(queued.cb, count);
+      } else {
+        this._queuedCalls.delete(queued.cb);
+      }
+    }
+  }
+
+  /**
+   * The event a queued entry is for the worker: a call's arguments become
+   * page references now. A call whose arguments cannot be sent fails.
+   */
+  private _wire(queued: Queued): ChannelEvent | undefined {
+    if ('gone' in queued) {
+      // a callback the worker sent again since has a page function again
+      const gone = queued.gone.filter((id) => !this._callbacks.get(id)?.deref());
+      return gone.length ? { gone } : undefined;
+    }
+    if (!('cb' in queued)) {
+      return queued;
+    }
+    try {
+      const args = queued.args.map((arg) => toWire(arg, this.heap));
+      return { cb: queued.cb, call: queued.call, args } satisfies ICallbackEvent;
+    } catch (error) {
+      this._fail(queued.call, `jupyter-worker: a callback's arguments cannot be sent: ${String(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Take the next queued event for the worker, if any. */
+  private _nextEvent(): ChannelEvent | undefined {
+    for (let queued = this._undelivered.shift(); queued; queued = this._undelivered.shift()) {
+      this._counted(queued, -1);
+      const event = this._wire(queued);
+      if (event) {
+        return event;
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -611,8 +747,9 @@ export class ChannelServer {
   }
 
   /** Queue an event: into the worker's page wait, or tell a sleeping or idle worker. */
-  private _queue(event: ChannelEvent): void {
+  private _queue(event: Queued): void {
     this._undelivered.push(event);
+    this._counted(event, 1);
     const frame = this._frames.at(-1);
     if (frame) {
       this._pump(frame);
@@ -639,7 +776,15 @@ export class ChannelServer {
   private _take(): ChannelEvent[] {
     this._poked = false;
     Atomics.store(this._control, C_EVENTS, 0);
-    return this._undelivered.splice(0);
+    this._queuedCalls.clear();
+    const events: ChannelEvent[] = [];
+    for (const queued of this._undelivered.splice(0)) {
+      const event = this._wire(queued);
+      if (event) {
+        events.push(event);
+      }
+    }
+    return events;
   }
 
   /** Settle the Promise of a finished call (`cbresult`). */
@@ -677,8 +822,15 @@ export class ChannelServer {
   private readonly _workerPort: MessagePort;
   private readonly _ops: Operations;
   private readonly _frames: IFrame[] = [];
-  private readonly _callbacks = new Map<number, (...args: unknown[]) => Promise<unknown>>();
-  private readonly _undelivered: ChannelEvent[] = [];
+  private readonly _callbacks = new Map<number, WeakRef<(...args: unknown[]) => Promise<unknown>>>();
+  private readonly _collected = new FinalizationRegistry<number>((id) =>
+    this._callbackCollected(id),
+  );
+  /** Callbacks collected since the last `IGoneEvent`. */
+  private readonly _gone = new Set<number>();
+  private readonly _undelivered: Queued[] = [];
+  /** How many calls of each callback are queued (`MAX_QUEUED_CALLS`). */
+  private readonly _queuedCalls = new Map<number, number>();
   private readonly _calls = new Map<number, IPendingCall>();
   private _lastCall = 0;
   private _poked = false;

@@ -5,7 +5,7 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
 import type { IElementRef } from './registry';
-import { ELEMENT_MIME, liveElement } from './registry';
+import { ELEMENT_MIME, takeElement } from './registry';
 
 /**
  * Shows the live element when this page has it; otherwise the sanitized
@@ -21,13 +21,14 @@ class ElementRenderer extends Widget implements IRenderMime.IRenderer {
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const ref = model.data[ELEMENT_MIME] as unknown as IElementRef | undefined;
-    const element = ref ? liveElement(ref.uuid) : undefined;
+    const element = ref ? takeElement(ref.uuid) : undefined;
     this.node.replaceChildren();
     this.toggleClass('jp-WorkerElement-snapshot', !element);
     if (element) {
       this.node.appendChild(element);
-    } else if (ref) {
-      this.node.innerHTML = this._options.sanitizer.sanitize(ref.html);
+    } else {
+      const snapshot = model.data['text/html'] ?? ref?.html ?? '';
+      this.node.innerHTML = this._options.sanitizer.sanitize(String(snapshot));
     }
   }
 }

@@ -51,9 +51,8 @@ interface IExtras {
 /** How often a pending interrupt checks whether the cell's own code runs yet. */
 const INTERRUPT_POLL_MS = 20;
 
-/** How long an interrupt may go unraised before it is sent again (ms), and how often. */
-const INTERRUPT_RETRY_MS = 1000;
-const INTERRUPT_ATTEMPTS = 3;
+/** After how long an interrupt that raised nothing is reported (ms). */
+const INTERRUPT_UNRAISED_MS = 2000;
 
 /** Options of the worker kernel. */
 export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSettings {
@@ -107,7 +106,7 @@ export class WorkerKernel extends PyodideKernel {
   async interruptWorker(): Promise<InterruptOutcome> {
     const { server, stopped } = this._extras;
     if (!this._running) {
-      return 'idle';
+      return 'idle'; // (JupyterLite's client cancels the queued cells)
     }
     if (!server) {
       this._extras.stop = RESTARTED_TO_INTERRUPT;
@@ -122,22 +121,30 @@ export class WorkerKernel extends PyodideKernel {
     }
     const raised = server.interruptsRaised();
     const execution = this._executions;
-    let attempts = 0;
+    const pending = (): boolean =>
+      !this.isDisposed &&
+      this._running > 0 &&
+      this._executions === execution &&
+      server.interruptsRaised() === raised;
     const deliver = (): void => {
-      const done = !this._running || this._executions !== execution;
-      if (done || this.isDisposed || server.interruptsRaised() !== raised) {
+      if (!pending()) {
         return;
       }
-      if (server.inCell()) {
-        // Pyodide sometimes takes the signal without raising it (seldom, in a
-        // loop that calls nothing): until the worker says it raised one, ask again
-        if (attempts++ < INTERRUPT_ATTEMPTS) {
-          server.interruptPython();
-          setTimeout(deliver, INTERRUPT_RETRY_MS);
-        }
-      } else {
+      if (!server.inCell()) {
         setTimeout(deliver, INTERRUPT_POLL_MS);
+        return;
       }
+      server.interruptPython();
+      // never sent again (a second KeyboardInterrupt could land in the first's
+      // handling); if none comes, say so
+      setTimeout(() => {
+        if (pending()) {
+          console.warn(
+            `jupyter-worker: kernel ${this.id} took the interrupt but has not raised ` +
+              `KeyboardInterrupt after ${INTERRUPT_UNRAISED_MS} ms; interrupt again or restart.`,
+          );
+        }
+      }, INTERRUPT_UNRAISED_MS);
     };
     deliver();
     return 'interrupted';

@@ -15,7 +15,7 @@ import { CellStdin } from './stdin';
 import type { ICodeRunner } from './runner';
 import { KernelRunner } from './runner';
 import { TransferError, readVariable, writeVariable } from './transfer';
-import { WorkerStoppedError } from './worker';
+import { CellInterruptedError, WorkerStoppedError } from './worker';
 import type { NamedWorker } from './worker';
 
 type RunCell = INotebookCellExecutor['runCell'];
@@ -104,6 +104,8 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
         sink.error(error.ename, error.message);
       } else if (error instanceof WorkerStoppedError) {
         sink.error('WorkerStopped', error.message);
+      } else if (error instanceof CellInterruptedError) {
+        sink.error('KeyboardInterrupt', error.message);
       } else if (!(error instanceof CellFailed)) {
         const message = error instanceof Error ? error.message : String(error);
         sink.error('WorkerError', message);

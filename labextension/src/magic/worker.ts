@@ -28,6 +28,11 @@ export class WorkerStoppedError extends Error {
   name = 'WorkerStopped';
 }
 
+/** A cell interrupted before it started (it did not run). */
+export class CellInterruptedError extends Error {
+  name = 'KeyboardInterrupt';
+}
+
 /** A browser Pyodide worker that runs `%%worker` cells of one name. */
 export class NamedWorker implements ICodeRunner {
   /**
@@ -142,6 +147,9 @@ export class NamedWorker implements ICodeRunner {
    */
   async interrupt(): Promise<boolean> {
     if (!this._running) {
+      // a cell waiting for the worker to start (or for the cell before it to
+      // end): it will not run
+      this._cancelNext = this._pending > 0;
       return true;
     }
     if (crossOriginIsolated) {
@@ -173,6 +181,10 @@ export class NamedWorker implements ICodeRunner {
     }
     const kernel = await Promise.race([this._kernel, this._stopped.promise]);
     await Promise.race([kernel.ready, this._stopped.promise]);
+    if (this._cancelNext) {
+      this._cancelNext = false;
+      throw new CellInterruptedError(`interrupted before it started in ${this.label}`);
+    }
     const msg = KernelMessage.createMessage({
       msgType: 'execute_request',
       channel: 'shell',
@@ -285,6 +297,8 @@ export class NamedWorker implements ICodeRunner {
   private _state: WorkerState = 'starting';
   private _running = 0;
   private _pending = 0;
+  /** An interrupt came while no cell ran and one was pending: the next does not run. */
+  private _cancelNext = false;
   private _cellsRun = 0;
   private _queue: Promise<void> = Promise.resolve();
   private _stopped = new PromiseDelegate<never>();

@@ -3,6 +3,7 @@
  * the blocking channel, and make `js.document` / `js.window` the page's.
  */
 import type { IAnswer, WorkerChannel } from './channel';
+import { scratchBytes } from '../channel/codec';
 import { R_OK, R_REF, R_UNDEFINED } from '../channel/layout';
 import { PYTHON_FILES } from './pyfiles';
 
@@ -118,6 +119,12 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
       },
       interrupt_raised(): void {
         worker.interruptRaised();
+      },
+      interrupt_later(): void {
+        worker.interruptAgain();
+      },
+      scratch_bytes(): number {
+        return scratchBytes();
       },
       set_dispatcher(fn: IPyProxy): void {
         dispatcher?.destroy();

@@ -44,6 +44,7 @@ import {
   R_STRING,
   R_TRUE,
   R_UNDEFINED,
+  SIGINT,
   WAIT_SLICE_MS,
   createDataBuffer,
 } from '../channel/layout';
@@ -305,6 +306,14 @@ export class WorkerChannel {
       }
     } while (performance.now() < end);
     return false;
+  }
+
+  /**
+   * Put an interrupt Python could not raise where it landed (a finalizer)
+   * back into Pyodide's buffer: Pyodide takes it again at a later bytecode.
+   */
+  interruptAgain(): void {
+    Atomics.store(this.interruptBuffer, 0, SIGINT);
   }
 
   /** Tell the page that an interrupt became a KeyboardInterrupt (it was not lost). */
