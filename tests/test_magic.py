@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from jupyter_worker.magic.magics import NOT_HERE, WorkerCellError, WorkerMagics
 from jupyter_worker.magic.options import (
     USAGE,
     CellOptions,
+    LineCommand,
     MagicUsageError,
     parse_cell_line,
     parse_line_command,
@@ -33,56 +36,28 @@ def magics(ip: Any) -> Iterator[WorkerMagics]:
     instance.on_kernel = "error"
 
 
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        ("", CellOptions()),
-        ("plots", CellOptions(name="plots")),
-        ("w-2 --fresh --background", CellOptions(name="w-2", fresh=True, background=True)),
-        ("--in a,b --out c", CellOptions(inputs=["a", "b"], outputs=["c"])),
-        ("--in=a --in b", CellOptions(inputs=["a", "b"])),
-        ("--timeout 2.5", CellOptions(timeout=2.5)),
-        ("--packages attrs,six==1.17.0", CellOptions(packages=["attrs", "six==1.17.0"])),
-        ("-h", CellOptions(help=True)),
-        ("x --help", CellOptions(name="x", help=True)),
-    ],
-)
-def test_parse_cell_line(line: str, expected: CellOptions) -> None:
-    assert parse_cell_line(line) == expected
+#: What lines parse to; labextension/test/options.test.ts checks the browser's parser against it.
+LINES = json.loads((Path(__file__).parent / "fixtures" / "magic" / "lines.json").read_text("utf-8"))
 
 
-@pytest.mark.parametrize(
-    ("line", "message"),
-    [
-        ("--bogus", "unknown option '--bogus'"),
-        ("a b", "one worker name only"),
-        ("--in", "--in needs a value"),
-        ("--in --fresh", "--in needs a value"),
-        ("--in a,,b", "comma-separated"),
-        ("--in 1a", "'1a' is not a Python variable name"),
-        ("--out class", "'class' is not a Python variable name"),
-        ("--in a;import_os", "is not a Python variable name"),
-        ("--in=é", "is not a Python variable name"),
-        ("--timeout 0", "positive number"),
-        ("--timeout soon", "positive number"),
-        ("--timeout inf", "positive number"),
-        ("--timeout 3000000", "at most 2147483 seconds"),
-        ("--packages 'x y'", "is not a package requirement"),
-        ("bad.name", "is not a worker name"),
-    ],
-)
-def test_parse_cell_line_errors(line: str, message: str) -> None:
-    with pytest.raises(MagicUsageError, match=message.replace("(", r"\(")):
-        parse_cell_line(line)
+@pytest.mark.parametrize("case", LINES["cell"], ids=lambda case: repr(case["line"]))
+def test_parse_cell_line(case: dict[str, Any]) -> None:
+    if "error" in case:
+        with pytest.raises(MagicUsageError) as caught:
+            parse_cell_line(case["line"])
+        assert str(caught.value) == case["error"]
+    else:
+        assert parse_cell_line(case["line"]) == CellOptions(**case["options"])
 
 
-def test_parse_line_command() -> None:
-    assert parse_line_command("list").action == "list"
-    assert parse_line_command(" stop  plots ").name == "plots"
-    assert parse_line_command("-h").action == "help"
-    for bad in ("", "stop", "stop a b", "kill a", "list all"):
-        with pytest.raises(MagicUsageError):
-            parse_line_command(bad)
+@pytest.mark.parametrize("case", LINES["line"], ids=lambda case: repr(case["line"]))
+def test_parse_line_command(case: dict[str, Any]) -> None:
+    if "error" in case:
+        with pytest.raises(MagicUsageError) as caught:
+            parse_line_command(case["line"])
+        assert str(caught.value) == case["error"]
+    else:
+        assert parse_line_command(case["line"]) == LineCommand(**case["options"])
 
 
 def test_cell_in_kernel_says_where_it_runs(ip: Any, magics: WorkerMagics) -> None:

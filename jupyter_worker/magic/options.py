@@ -38,6 +38,8 @@ DEFAULT_WORKER = "default"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _PACKAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:[=<>!~]=?[A-Za-z0-9._*+-]+)?\Z")
+#: What ``--timeout`` takes: digits, ``.``, an exponent (as the browser's parser).
+_NUMBER = re.compile(r"[0-9.eE+-]+\Z")
 _FLAGS = {"--fresh": "fresh", "--background": "background"}
 _VALUED = ("--in", "--out", "--timeout", "--packages")
 
@@ -82,7 +84,7 @@ def check_variable(name: str) -> str:
         If ``name`` is not an identifier, or is a keyword.
     """
     if not _IDENTIFIER.match(name) or keyword.iskeyword(name):
-        raise MagicUsageError(f"{name!r} is not a Python variable name")
+        raise MagicUsageError(f"'{name}' is not a Python variable name")
     return name
 
 
@@ -101,19 +103,19 @@ def _apply(options: CellOptions, option: str, value: str) -> None:
     elif option == "--packages":
         for package in _split(option, value):
             if not _PACKAGE.match(package):
-                raise MagicUsageError(f"{package!r} is not a package requirement")
+                raise MagicUsageError(f"'{package}' is not a package requirement")
             options.packages.append(package)
     else:  # --timeout
         try:
-            seconds = float(value)
+            seconds = float(value) if _NUMBER.match(value) else -1.0
         except ValueError:
             seconds = -1.0
         if not seconds > 0 or seconds == float("inf"):
-            raise MagicUsageError(f"--timeout takes a positive number of seconds, not {value!r}")
+            raise MagicUsageError(f"--timeout takes a positive number of seconds, not '{value}'")
         if seconds > MAX_TIMEOUT_S:
             raise MagicUsageError(
                 f"--timeout takes at most {int(MAX_TIMEOUT_S)} seconds (about 24 days), "
-                f"not {value!r}"
+                f"not '{value}'"
             )
         options.timeout = seconds
 
@@ -156,11 +158,11 @@ def parse_cell_line(line: str) -> CellOptions:
                 i += 1
             _apply(options, option, value)
         elif token.startswith("-"):
-            raise MagicUsageError(f"unknown option {token!r}")
+            raise MagicUsageError(f"unknown option '{token}'")
         elif named:
-            raise MagicUsageError(f"one worker name only, got {options.name!r} and {token!r}")
+            raise MagicUsageError(f"one worker name only, got '{options.name}' and '{token}'")
         elif not _NAME.match(token):
-            raise MagicUsageError(f"{token!r} is not a worker name (letters, digits, _ and -)")
+            raise MagicUsageError(f"'{token}' is not a worker name (letters, digits, _ and -)")
         else:
             options.name = token
             named = True
@@ -192,4 +194,4 @@ def parse_line_command(line: str) -> LineCommand:
         return LineCommand("list")
     if len(tokens) == 2 and tokens[0] == "stop" and _NAME.match(tokens[1]):  # noqa: PLR2004
         return LineCommand("stop", tokens[1])
-    raise MagicUsageError(f"%worker takes 'list' or 'stop NAME', not {line.strip()!r}")
+    raise MagicUsageError(f"%worker takes 'list' or 'stop NAME', not '{line.strip()}'")

@@ -131,6 +131,11 @@ export interface IPageServices {
   drive?(request: unknown): Promise<unknown>;
   /** Ask the notebook for a line of input (`input()` / `getpass()`); resolves with it. */
   input?(request: IInputRequest): Promise<string>;
+  /**
+   * Clean the HTML snapshot of a displayed element (no scripts, no handlers);
+   * without it no snapshot is saved.
+   */
+  sanitize?(html: string): string;
 }
 
 /** An `input()` / `getpass()` of worker Python, as the page receives it. */

@@ -1,8 +1,6 @@
 /**
  * The operations the page performs for worker Python, one per request.
  */
-import { Sanitizer } from '@jupyterlab/apputils';
-
 import type { ChannelEvent, IChannelError, IChannelRequest, IPageServices } from '../tokens';
 import { timerDelay } from '../timers';
 import { liveElements, registerElement } from '../display/registry';
@@ -10,9 +8,6 @@ import { scratchBytes } from './codec';
 import type { ObjectHeap } from './heap';
 import type { CallbackFactory, Wire } from './values';
 import { fromWire, toWire } from './values';
-
-/** Cleans the snapshot of a displayed element (no scripts, no handlers), as JupyterLab's outputs are. */
-const sanitizer = new Sanitizer();
 
 /** The result of a synchronous operation: a wire value and binary segments. */
 export interface IOpResult {
@@ -145,7 +140,8 @@ export class Operations {
         if (!(element instanceof Element)) {
           throw new TypeError(`display() takes a DOM element, not ${describe(element)}`);
         }
-        const snapshot = registerElement(element, (html) => sanitizer.sanitize(html));
+        const sanitize = this._callbacks.sanitize ?? ((): string => '');
+        const snapshot = registerElement(element, sanitize);
         return { value: { $obj: snapshot }, segments: [] };
       }
       case 'take':

@@ -231,6 +231,7 @@ export class ChannelServer {
         settle: (call, value, error) => this._settle(call, value, error),
         drive: services.drive,
         input: services.input,
+        sanitize: services.sanitize,
       },
       () => ({
         data: this._data.byteLength,

@@ -1,6 +1,7 @@
 /**
  * The worker kernel: upstream's PyodideKernel running our worker.
  */
+import { Sanitizer } from '@jupyterlab/apputils';
 import { KernelMessage } from '@jupyterlab/services';
 import { PromiseDelegate } from '@lumino/coreutils';
 import { transfer, wrap } from 'comlink';
@@ -47,6 +48,9 @@ interface IExtras {
   /** Ends the page's watch of the worker's lifeline lock. */
   lifeline: AbortController;
 }
+
+/** Cleans the snapshots of displayed elements, as JupyterLab's outputs are cleaned. */
+const sanitizer = new Sanitizer();
 
 /** How often a pending interrupt checks whether the cell's own code runs yet. */
 const INTERRUPT_POLL_MS = 20;
@@ -333,6 +337,7 @@ export class WorkerKernel extends PyodideKernel {
       const server = new ChannelServer(createChannelBuffers(), notifyMode, callbackTimeout, {
         drive: (request) => drive.processDriveRequest(request as TDriveRequest<TDriveMethod>),
         input: (request) => this._askInput(request),
+        sanitize: (html) => sanitizer.sanitize(html),
       });
       extras.server = server;
       const channelOptions = server.workerOptions();
