@@ -90,6 +90,8 @@ class KernelMessage(TypedDict):
     parent_header: dict[str, Any]
     metadata: dict[str, Any]
     content: dict[str, Any]
+    #: the binary buffers, in base64
+    buffers: list[str]
 
 
 class KernelEvent(TypedDict):

@@ -41,6 +41,22 @@ def test_a_comm_message_reaches_the_comm_manager_as_upstream_hands_it(manager):
     assert msg["buffers"] == []
 
 
+def test_binary_buffers_arrive_as_memoryviews(manager):
+    message = {
+        "msg_type": "comm_msg",
+        "header": {"msg_id": "m2"},
+        "parent_header": {},
+        "metadata": {},
+        "content": {"comm_id": "c1", "data": {"method": "update", "buffer_paths": [["x"]]}},
+        "buffers": ["AAEC/w=="],
+    }
+    comms.deliver(message)
+    [(_kind, _stream, _ident, msg)] = manager.calls
+    [buffer] = msg["buffers"]
+    assert isinstance(buffer, memoryview)
+    assert bytes(buffer) == b"\x00\x01\x02\xff"
+
+
 def test_anything_else_is_refused(manager):
     with pytest.raises(ValueError, match="not a comm message: 'execute_request'"):
         comms.deliver({"msg_type": "execute_request"})  # type: ignore[typeddict-item]

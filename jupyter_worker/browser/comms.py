@@ -4,11 +4,13 @@ JupyterLite hands a kernel one message at a time, so a widget's change would
 wait for the running cell to end. The page sends such messages over the
 channel instead (``WorkerKernel.deliverEarly``), and they arrive here during
 the cell's next wait (``time.sleep``, ``wait_for``, ``input()``, ``run_sync``),
-so a loop that sleeps reads a slider's current value.
+so a loop that sleeps reads a slider's current value. Binary buffers (a file
+upload's content) come as base64.
 """
 
 from __future__ import annotations
 
+import base64
 import sys
 from typing import Any
 
@@ -31,7 +33,8 @@ def deliver(message: KernelMessage) -> None:
         msg = f"not a comm message: {message['msg_type']!r}"
         raise ValueError(msg)
     manager = _comm_manager()
-    full: dict[str, Any] = {**message, "buffers": []}
+    buffers = [memoryview(base64.b64decode(data)) for data in message.get("buffers", [])]
+    full: dict[str, Any] = {**message, "buffers": buffers}
     getattr(manager, handler)(None, None, full)
 
 

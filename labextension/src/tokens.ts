@@ -179,6 +179,8 @@ export interface IKernelEvent {
     parent_header: unknown;
     metadata: unknown;
     content: unknown;
+    /** The message's binary buffers, in base64. */
+    buffers: string[];
   };
 }
 

@@ -43,6 +43,14 @@ CELLS = [
     "        break\n"
     "    time.sleep(0.05)\n"
     "slider.value, seen",
+    "upload = widgets.FileUpload()\nupload",
+    # a file chosen while the cell sleeps reaches it (the content: binary buffers)
+    "import time\n"
+    "for _ in range(400):\n"
+    "    if upload.value:\n"
+    "        break\n"
+    "    time.sleep(0.05)\n"
+    "[(item['name'], bytes(item['content'])) for item in upload.value]",
 ]
 
 
@@ -102,3 +110,17 @@ def test_a_running_cell_sees_widget_changes_while_it_sleeps(page, widget_site):
         expect(output.locator(".widget-readout")).to_have_text("4")
         # the loop ends as soon as it sees 4, long before its 20 s are up
         assert result_text(finish_cell(page, 4)) == "(4, [2, 3, 4])"
+
+
+def test_a_running_cell_receives_an_uploaded_file_while_it_sleeps(page, widget_site, tmp_path):
+    chosen = tmp_path / "up.bin"
+    chosen.write_bytes(b"jw upload\x00\xff")
+    with serve(widget_site, isolated=True) as base:
+        _show_slider(page, base)
+        button = run_cell(page, 5).locator(".widget-upload")
+        start_cell(page, 6)
+        expect(code_cell(page, 6).locator(".jp-InputPrompt")).to_have_text("[*]:")
+        with page.expect_file_chooser() as chooser:
+            button.click()
+        chooser.value.set_files(str(chosen))
+        assert result_text(finish_cell(page, 6)) == "[('up.bin', b'jw upload\\x00\\xff')]"

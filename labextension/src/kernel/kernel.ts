@@ -49,6 +49,18 @@ interface IExtras {
   lifeline: AbortController;
 }
 
+/** The bytes of a message buffer in base64. */
+function base64Of(buffer: ArrayBuffer | ArrayBufferView): string {
+  const bytes = ArrayBuffer.isView(buffer)
+    ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+    : new Uint8Array(buffer);
+  const chunks: string[] = [];
+  for (let start = 0; start < bytes.length; start += 0x8000) {
+    chunks.push(String.fromCharCode(...bytes.subarray(start, start + 0x8000)));
+  }
+  return btoa(chunks.join(''));
+}
+
 /** Cleans the snapshots of displayed elements, as JupyterLab's outputs are cleaned. */
 const sanitizer = new Sanitizer();
 
@@ -192,8 +204,9 @@ export class WorkerKernel extends PyodideKernel {
   /**
    * Hand comm message `msg` to worker Python over the channel, to the running
    * cell's next wait, if a cell runs (or earlier messages still wait in the
-   * channel's queue); returns whether it did. Otherwise (and for messages with
-   * binary buffers) the caller hands it over with `handleMessage`.
+   * channel's queue); returns whether it did. Otherwise the caller hands it
+   * over with `handleMessage`. Binary buffers (a file upload's content) travel
+   * as base64.
    */
   queueComm(msg: KernelMessage.IMessage): boolean {
     const server = this._extras.server;
@@ -201,7 +214,7 @@ export class WorkerKernel extends PyodideKernel {
     if (!server || (type !== 'comm_open' && type !== 'comm_msg' && type !== 'comm_close')) {
       return false;
     }
-    if ((!this._running && !server.hasQueuedEvents) || msg.buffers?.length) {
+    if (!this._running && !server.hasQueuedEvents) {
       return false;
     }
     server.queueKernelMessage({
@@ -210,6 +223,7 @@ export class WorkerKernel extends PyodideKernel {
       parent_header: msg.parent_header,
       metadata: msg.metadata,
       content: msg.content,
+      buffers: (msg.buffers ?? []).map(base64Of),
     });
     // ipywidgets sends a model's next change once the kernel is idle for the
     // last: say so now (then busy again for the running cell, in the same task)
