@@ -192,8 +192,7 @@ export class WorkerKernel extends PyodideKernel {
    * channel's queue, to keep their order), it goes over the channel instead, to
    * worker Python's next wait
    * (`time.sleep`, `wait_for`, `input()`, `run_sync`), and the copy the
-   * client hands over later is dropped. Messages with binary buffers take
-   * the usual path.
+   * client hands over later is dropped.
    */
   deliverEarly(msg: KernelMessage.IMessage): void {
     if (this.queueComm(msg)) {

@@ -147,8 +147,7 @@ export class NamedWorker implements ICodeRunner {
    */
   async interrupt(): Promise<boolean> {
     if (!this._running) {
-      // a cell waiting for the worker to start (or for the cell before it to
-      // end): it will not run
+      // a cell that waits for the worker to start: it will not run
       this._cancelNext = this._pending > 0;
       return true;
     }
