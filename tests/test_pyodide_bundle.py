@@ -7,9 +7,11 @@ import pytest
 
 from jupyter_worker.lite.pyodide_bundle import (
     normalize,
+    requirement_name,
     rewrite_lock,
     start_closure,
     wheel_metadata,
+    wheel_requirements,
 )
 
 
@@ -100,3 +102,12 @@ def test_rewrite_refuses_an_unknown_wheel(tmp_path):
 def test_wheel_metadata(tmp_path):
     wheel = _wheel(tmp_path / "a-1.0-py3-none-any.whl", "a", ["b (>=1)", "c; python_version<'3'"])
     assert wheel_metadata(wheel) == (["a"], ["b"])
+    # the requirement keeps its version, not its extras
+    extras = _wheel(tmp_path / "d-1.0-py3-none-any.whl", "d", ["Foo_Bar[x] >=2", "six"])
+    assert wheel_requirements(extras) == [("foo-bar", "Foo_Bar>=2"), ("six", "six")]
+
+
+def test_requirement_name():
+    assert requirement_name(" Foo.Bar[x]>=1 ") == "foo-bar"
+    with pytest.raises(ValueError, match="not a package requirement"):
+        requirement_name("==1")

@@ -13,7 +13,6 @@ Runs at build time only; uses the standard library and ``pip download``.
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -21,10 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .pyodide_bundle import lock_index, normalize, pip_download, sha256, wheel_metadata
-
-#: A requirement without environment marker: ``name[extras] specifier``.
-_RE_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$")
+from .pyodide_bundle import (
+    lock_index,
+    normalize,
+    pip_download,
+    requirement_name,
+    sha256,
+    wheel_metadata,
+    wheel_requirements,
+)
 
 #: The file-name endings of wheels that run on any platform.
 _PURE_SUFFIXES = ("-none-any.whl",)
@@ -44,31 +48,13 @@ class Resolution:
     notes: list[str] = field(default_factory=list)
 
 
-def requirements_of(wheel: Path) -> list[tuple[str, str]]:
-    """Return (normalized name, requirement) of a wheel's unconditional dependencies."""
-    import zipfile
-
-    with zipfile.ZipFile(wheel) as archive:
-        meta = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
-        metadata = archive.read(meta).decode("utf-8")
-    found = []
-    for line in metadata.splitlines():
-        if not line.startswith("Requires-Dist:") or ";" in line:
-            continue
-        match = _RE_REQUIREMENT.match(line.removeprefix("Requires-Dist:"))
-        if match:
-            name, _extras, spec = match.groups()
-            found.append((normalize(name), f"{name}{spec.strip().strip('()')}"))
-    return found
-
-
 def _pure(file_name: str) -> bool:
     return file_name.endswith(_PURE_SUFFIXES)
 
 
 def _download_one(requirement: str, dest: Path, python_version: str) -> Path:
     """Download one pure-Python wheel (no dependencies) for ``requirement``."""
-    name = normalize(_RE_REQUIREMENT.match(requirement).group(1))  # type: ignore[union-attr]
+    name = requirement_name(requirement)
     with tempfile.TemporaryDirectory(prefix="jupyter-worker-pip-") as scratch:
         try:
             found = pip_download([requirement], Path(scratch), python_version, pure_only=True)
@@ -124,11 +110,12 @@ def add_packages(
     resolver = _Resolver(lock, dest, packages_dir, python_version, air_gapped=air_gapped)
     todo: list[tuple[str, str, str]] = []  # (name, requirement, needed by)
     for requirement in names:
-        match = _RE_REQUIREMENT.match(requirement)
-        if not match:
+        try:
+            name = requirement_name(requirement)
+        except ValueError:
             msg = f"not a package name or requirement: {requirement!r}"
-            raise PackageResolutionError(msg)
-        todo.append((normalize(match.group(1)), requirement.strip(), ""))
+            raise PackageResolutionError(msg) from None
+        todo.append((name, requirement.strip(), ""))
     done: set[str] = set()
     while todo:
         name, requirement, needed_by = todo.pop(0)
@@ -161,7 +148,7 @@ class _Resolver:
             return [(normalize(dep), dep, entry["name"]) for dep in entry["depends"]]
         wheel = _download_one(requirement, self.dest, self.python_version)
         imports, _requires = wheel_metadata(wheel)
-        requirements = requirements_of(wheel)
+        requirements = wheel_requirements(wheel)
         packages[name] = {
             "name": name,
             "version": wheel.name.split("-")[1],

@@ -36,8 +36,8 @@ CORE_FILES = (
 
 LOCK_FILE = "pyodide-lock.json"
 
-#: The Python version of the Pyodide runtime, for ``pip download``.
-_RE_REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+#: A requirement: its name, its extras, the rest (the version specifier).
+_RE_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$")
 
 
 def normalize(name: str) -> str:
@@ -84,10 +84,7 @@ def sha256(path: Path) -> str:
 
 def wheel_metadata(path: Path) -> tuple[list[str], list[str]]:
     """Return (top-level import names, unconditional requirement names) of a wheel."""
-    with zipfile.ZipFile(path) as wheel:
-        names = wheel.namelist()
-        meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
-        metadata = wheel.read(meta_name).decode("utf-8")
+    names, _metadata = _read_wheel(path)
     tops = sorted(
         {
             name.split("/", 1)[0].removesuffix(".py")
@@ -95,13 +92,48 @@ def wheel_metadata(path: Path) -> tuple[list[str], list[str]]:
             if ".dist-info/" not in name and (name.endswith(".py") or "/" in name)
         }
     )
-    requires = []
+    return tops, [name for name, _requirement in wheel_requirements(path)]
+
+
+def wheel_requirements(path: Path) -> list[tuple[str, str]]:
+    """Return (normalized name, requirement) of a wheel's unconditional dependencies.
+
+    Those are its ``Requires-Dist`` lines without an environment marker; the
+    requirement keeps the version specifier (``six>=1.5``), not the extras.
+    """
+    _names, metadata = _read_wheel(path)
+    found = []
     for line in metadata.splitlines():
-        if line.startswith("Requires-Dist:") and ";" not in line:
-            match = _RE_REQUIREMENT_NAME.match(line.removeprefix("Requires-Dist:"))
-            if match:
-                requires.append(normalize(match.group(1)))
-    return tops, requires
+        if not line.startswith("Requires-Dist:") or ";" in line:
+            continue
+        match = _RE_REQUIREMENT.match(line.removeprefix("Requires-Dist:"))
+        if match:
+            name, _extras, spec = match.groups()
+            found.append((normalize(name), f"{name}{spec.strip().strip('()')}"))
+    return found
+
+
+def requirement_name(requirement: str) -> str:
+    """The normalized project name of ``requirement`` (``Foo_Bar>=1`` -> ``foo-bar``).
+
+    Raises
+    ------
+    ValueError
+        If ``requirement`` does not start with a project name.
+    """
+    match = _RE_REQUIREMENT.match(requirement)
+    if not match:
+        msg = f"not a package requirement: {requirement!r}"
+        raise ValueError(msg)
+    return normalize(match.group(1))
+
+
+def _read_wheel(path: Path) -> tuple[list[str], str]:
+    """The file names of a wheel and the text of its METADATA."""
+    with zipfile.ZipFile(path) as wheel:
+        names = wheel.namelist()
+        meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        return names, wheel.read(meta_name).decode("utf-8")
 
 
 def download_wheels(pins: Mapping[str, str], dest: Path, python_version: str) -> dict[str, Path]:
