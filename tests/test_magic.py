@@ -40,24 +40,24 @@ def magics(ip: Any) -> Iterator[WorkerMagics]:
 LINES = json.loads((Path(__file__).parent / "fixtures" / "magic" / "lines.json").read_text("utf-8"))
 
 
-@pytest.mark.parametrize("case", LINES["cell"], ids=lambda case: repr(case["line"]))
-def test_parse_cell_line(case: dict[str, Any]) -> None:
+def _check(parse: Any, case: dict[str, Any], build: Any) -> None:
+    """``parse(line)`` gives what ``case`` says: ``build(**options)``, or the error."""
     if "error" in case:
         with pytest.raises(MagicUsageError) as caught:
-            parse_cell_line(case["line"])
+            parse(case["line"])
         assert str(caught.value) == case["error"]
     else:
-        assert parse_cell_line(case["line"]) == CellOptions(**case["options"])
+        assert parse(case["line"]) == build(**case["options"])
+
+
+@pytest.mark.parametrize("case", LINES["cell"], ids=lambda case: repr(case["line"]))
+def test_parse_cell_line(case: dict[str, Any]) -> None:
+    _check(parse_cell_line, case, CellOptions)
 
 
 @pytest.mark.parametrize("case", LINES["line"], ids=lambda case: repr(case["line"]))
 def test_parse_line_command(case: dict[str, Any]) -> None:
-    if "error" in case:
-        with pytest.raises(MagicUsageError) as caught:
-            parse_line_command(case["line"])
-        assert str(caught.value) == case["error"]
-    else:
-        assert parse_line_command(case["line"]) == LineCommand(**case["options"])
+    _check(parse_line_command, case, LineCommand)
 
 
 def test_cell_in_kernel_says_where_it_runs(ip: Any, magics: WorkerMagics) -> None:

@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { DEFAULT_WORKER, MagicUsageError, parseCellLine, parseLineCommand } from '../src/magic/options';
+import {
+  MagicUsageError,
+  defaultCellOptions,
+  parseCellLine,
+  parseLineCommand,
+} from '../src/magic/options';
 
 interface ICase {
   line: string;
@@ -21,16 +26,6 @@ const table = JSON.parse(readFileSync('../tests/fixtures/magic/lines.json', 'utf
   line: ICase[];
 };
 
-const DEFAULTS = {
-  name: DEFAULT_WORKER,
-  fresh: false,
-  background: false,
-  inputs: [],
-  outputs: [],
-  timeout: null,
-  packages: [],
-  help: false,
-};
 
 function check(parse: (line: string) => unknown, { line, options, error }: ICase, base: object): void {
   if (error !== undefined) {
@@ -46,7 +41,7 @@ function check(parse: (line: string) => unknown, { line, options, error }: ICase
 
 test('%%worker lines parse as the table says', () => {
   for (const item of table.cell) {
-    check(parseCellLine, item, DEFAULTS);
+    check(parseCellLine, item, defaultCellOptions());
   }
 });
 

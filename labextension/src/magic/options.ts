@@ -116,13 +116,9 @@ function apply(options: ICellOptions, option: string, value: string): void {
   }
 }
 
-/**
- * Parse the arguments of a `%%worker` line (what follows `%%worker`).
- *
- * @throws MagicUsageError for an unknown option, a missing or malformed value.
- */
-export function parseCellLine(line: string): ICellOptions {
-  const options: ICellOptions = {
+/** What a `%%worker` line without arguments asks for. */
+export function defaultCellOptions(): ICellOptions {
+  return {
     name: DEFAULT_WORKER,
     fresh: false,
     background: false,
@@ -132,6 +128,15 @@ export function parseCellLine(line: string): ICellOptions {
     packages: [],
     help: false,
   };
+}
+
+/**
+ * Parse the arguments of a `%%worker` line (what follows `%%worker`).
+ *
+ * @throws MagicUsageError for an unknown option, a missing or malformed value.
+ */
+export function parseCellLine(line: string): ICellOptions {
+  const options = defaultCellOptions();
   let named = false;
   const tokens = line.split(/\s+/).filter(Boolean);
   for (let i = 0; i < tokens.length; ) {
