@@ -313,6 +313,18 @@ try:
         window.Object.new()
 finally:
     window.jwLooping = False""",
+    # 11: a plain loop interrupted again and again, each KeyboardInterrupt
+    # caught (the title says how many so far)
+    """from js import document
+caught = 0
+while caught < 300:
+    try:
+        document.title = f"jw-caught-{caught}"
+        while True:
+            pass
+    except KeyboardInterrupt:
+        caught += 1
+caught""",
 ]
 
 # On a page without isolation: ordinary cells run; the page proxy says why not.

@@ -67,10 +67,6 @@ const sanitizer = new Sanitizer();
 /** How often a pending interrupt checks whether the cell's own code runs yet. */
 const INTERRUPT_POLL_MS = 20;
 
-/** After how long an interrupt that raised nothing is sent again (ms), and how often at most. */
-const INTERRUPT_UNRAISED_MS = 1000;
-const INTERRUPT_RESENDS = 3;
-
 /** Options of the worker kernel. */
 export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSettings {
   /** Package indexes for micropip (empty: PyPI); see `IPyodideSettings`. */
@@ -152,29 +148,7 @@ export class WorkerKernel extends PyodideKernel {
         return;
       }
       server.interruptPython();
-      // Pyodide seldom takes an interrupt without raising it, in a plain
-      // Python loop (about 1 in 20 in benchmarks/responsiveness.py; the cause
-      // is not found yet): until the worker says it raised one, send it again,
-      // saying so, a few times
-      setTimeout(() => {
-        if (!pending()) {
-          return;
-        }
-        if (++resent > INTERRUPT_RESENDS) {
-          console.error(
-            `jupyter-worker: kernel ${this.id} did not raise KeyboardInterrupt for ` +
-              `${INTERRUPT_RESENDS + 1} interrupts; restart the kernel to stop the cell.`,
-          );
-          return;
-        }
-        console.warn(
-          `jupyter-worker: kernel ${this.id} took an interrupt without raising ` +
-            `KeyboardInterrupt for ${INTERRUPT_UNRAISED_MS} ms; sent again (${resent}/${INTERRUPT_RESENDS}).`,
-        );
-        deliver();
-      }, INTERRUPT_UNRAISED_MS);
     };
-    let resent = 0;
     deliver();
     return 'interrupted';
   }

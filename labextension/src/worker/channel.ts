@@ -10,6 +10,7 @@
  */
 import type { IChannelOptions, IPortMessage } from '../tokens';
 import { readMessage, readNumber, readString, writeMessage } from '../channel/codec';
+import { Signals } from './signals';
 import {
   C_DATA_GEN,
   C_EVENTS,
@@ -105,7 +106,7 @@ export class WorkerChannel {
   constructor(options: IChannelOptions) {
     this._control = new Int32Array(options.control);
     this._data = options.data;
-    this.interruptBuffer = new Uint8Array(options.interrupt);
+    this.signals = new Signals(new Uint8Array(options.interrupt));
     this._mode = options.mode;
     this._port = options.port;
     this._port.onmessage = (event: MessageEvent<IPortMessage>) => {
@@ -115,8 +116,8 @@ export class WorkerChannel {
     };
   }
 
-  /** Pyodide's interrupt buffer (the page writes SIGINT into it). */
-  readonly interruptBuffer: Uint8Array;
+  /** The signals the page sends (SIGINT into Pyodide's interrupt buffer). */
+  readonly signals: Signals;
 
   /** Runs a page event for a Python callback (set by the Python side). */
   onCallback: (json: string) => void = () => undefined;
@@ -192,7 +193,7 @@ export class WorkerChannel {
       this._maybeShrink();
       if (kind === R_INTERRUPT) {
         // Python raises KeyboardInterrupt itself: keep Pyodide from raising a second one
-        Atomics.store(this.interruptBuffer, 0, 0);
+        this.signals.take();
       }
       if (kind !== R_CALLBACK) {
         return answer;
@@ -313,7 +314,7 @@ export class WorkerChannel {
    * back into Pyodide's buffer: Pyodide takes it again at a later bytecode.
    */
   interruptAgain(): void {
-    Atomics.store(this.interruptBuffer, 0, SIGINT);
+    this.signals.put(SIGINT);
   }
 
   /** Tell the page that an interrupt became a KeyboardInterrupt (it was not lost). */
@@ -339,8 +340,8 @@ export class WorkerChannel {
     this.onBlock();
     for (;;) {
       const wake = Atomics.load(this._control, C_WAKE);
-      if (Atomics.load(this.interruptBuffer, 0) !== 0) {
-        Atomics.store(this.interruptBuffer, 0, 0);
+      if (this.signals.pending) {
+        this.signals.take();
         this.interruptRaised();
         return true;
       }

@@ -74,7 +74,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     await this._setIndexUrls(options.pypiIndexUrls ?? []);
     if (this._channel) {
       // real interrupts: the page writes SIGINT here (see ChannelServer.interrupt)
-      this._pyodide.setInterruptBuffer(this._channel.interruptBuffer);
+      this._channel.signals.install(this._pyodide as never);
     }
     installBridge(this._pyodide as never, this._channel);
   }
@@ -191,7 +191,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     const answer = channel.request(JSON.stringify({ op: 'input', prompt, password, parent }));
     if (answer.kind === R_INTERRUPT) {
       // raise KeyboardInterrupt in the Python that called input()
-      Atomics.store(channel.interruptBuffer, 0, SIGINT);
+      channel.signals.put(SIGINT);
       this._pyodide.checkInterrupt();
     }
     if (!isResult(answer)) {
