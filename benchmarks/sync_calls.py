@@ -51,7 +51,7 @@ from jupyter_worker.lite.site import build_site
 BENCH_CELL = """
 import json, time
 from js import document
-from jupyter_worker.browser.connection import session
+from jupyter_worker.worker.connection import session
 target = document.createElement("div"); target.id = "x"; document.body.appendChild(target)
 def measure(op, n):
     warm, end = 0, time.perf_counter() + __WARMUP_SECONDS__

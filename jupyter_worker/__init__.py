@@ -13,7 +13,7 @@ from .constants import LABEXTENSION_NAME
 __all__ = ["__version__"]
 
 #: Names that exist only inside a jupyter-worker Pyodide worker.
-_BROWSER_NAMES = frozenset(
+_WORKER_NAMES = frozenset(
     {
         "IsolationError", "JsError", "callback", "display", "document", "release",
         "run_sync", "wait_for", "window",
@@ -23,15 +23,15 @@ _BROWSER_NAMES = frozenset(
 
 def __getattr__(name: str) -> Any:
     """Give worker code ``document``, ``window``, ``display``... lazily."""
-    if name not in _BROWSER_NAMES:
+    if name not in _WORKER_NAMES:
         msg = f"module 'jupyter_worker' has no attribute {name!r}"
         raise AttributeError(msg)
-    from . import browser
-    from .browser.connection import session
+    from . import worker
+    from .worker.connection import session
 
     if name in ("document", "window"):
         return session().root(name)
-    return getattr(browser, name)
+    return getattr(worker, name)
 
 
 def load_ipython_extension(ipython: Any) -> None:

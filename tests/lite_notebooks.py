@@ -125,7 +125,7 @@ timed_out""",
 MEMORY = [
     # 0
     """from js import window
-from jupyter_worker.browser.connection import session
+from jupyter_worker.worker.connection import session
 big = window.Uint8Array.new(64 * 1024 * 1024)
 big.fill(7)
 data = big.to_bytes()
@@ -163,7 +163,7 @@ QUEUE = [
     """from js import window
 import gc
 from jupyter_worker import release
-from jupyter_worker.browser.connection import session
+from jupyter_worker.worker.connection import session
 ran = []
 window.jwQueued = lambda event: ran.append(event.n)
 gc.collect(); release()
@@ -187,7 +187,7 @@ ELEMENTS = [
     """from js import document
 import gc
 from jupyter_worker import display, release
-from jupyter_worker.browser.connection import session
+from jupyter_worker.worker.connection import session
 gc.collect(); release()
 baseline = session().stats()["elements"]
 baseline""",

@@ -1,11 +1,11 @@
-"""Comm messages handed to worker Python during a wait (``browser/comms.py``), in CPython."""
+"""Comm messages handed to worker Python during a wait (``worker/comms.py``), in CPython."""
 
 import sys
 import types
 
 import pytest
 
-from jupyter_worker.browser import comms
+from jupyter_worker.worker import comms
 
 
 class _Manager:

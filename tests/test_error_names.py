@@ -1,8 +1,8 @@
-"""Error outputs name the class (``browser/error_names.py``), in CPython."""
+"""Error outputs name the class (``worker/error_names.py``), in CPython."""
 
 import types
 
-from jupyter_worker.browser.error_names import error_name, install_error_names
+from jupyter_worker.worker.error_names import error_name, install_error_names
 
 
 class IsolationError(RuntimeError):

@@ -1,4 +1,4 @@
-"""KeyboardInterrupt's quick traceback (``jupyter_worker/browser/interrupts.py``), in CPython."""
+"""KeyboardInterrupt's quick traceback (``jupyter_worker/worker/interrupts.py``), in CPython."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import signal
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from jupyter_worker.browser.interrupts import (
+from jupyter_worker.worker.interrupts import (
     install_cell_marks,
     install_interrupt_traceback,
     install_sigint_report,

@@ -1,8 +1,8 @@
-"""Import errors that name the package (``browser/packages.py``), in CPython."""
+"""Import errors that name the package (``worker/packages.py``), in CPython."""
 
 import pytest
 
-from jupyter_worker.browser import packages
+from jupyter_worker.worker import packages
 
 
 @pytest.fixture(autouse=True)

@@ -40,8 +40,8 @@ def _package_imports(path: Path) -> set[str]:
 
 def test_every_file_worker_python_imports_is_shipped():
     shipped = _shipped()
-    browser = {str(p.relative_to(ROOT)) for p in (ROOT / "jupyter_worker" / "browser").glob("*.py")}
-    assert browser <= shipped
+    worker = {str(p.relative_to(ROOT)) for p in (ROOT / "jupyter_worker" / "worker").glob("*.py")}
+    assert worker <= shipped
     needed = set()
     for name in shipped:
         needed |= _package_imports(ROOT / name)

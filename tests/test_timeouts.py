@@ -32,8 +32,8 @@ def test_a_bad_timeout_fails_naming_what_it_was_for(value, error, match):
 
 
 def test_wait_for_checks_its_timeout_before_it_asks_the_page():
-    from jupyter_worker.browser.connection import wait_for
-    from jupyter_worker.browser.errors import IsolationError
+    from jupyter_worker.worker.connection import wait_for
+    from jupyter_worker.worker.errors import IsolationError
 
     with pytest.raises(ValueError, match="wait_for timeout of 3000000 s is longer"):
         wait_for(None, "click", timeout=3_000_000)  # type: ignore[arg-type]

@@ -5,7 +5,7 @@
  * `{"$null":1}`), everything else as a reference (see `heap.ts`).
  * Worker to page: primitives; `{"$ref"}` for proxies; `{"$cb"}` for Python
  * callables; `{"$b"}` for bytes; `{"$obj"}` for dicts; arrays for lists.
- * The Python side of this is `jupyter_worker/browser/codec.py`.
+ * The Python side of this is `jupyter_worker/worker/codec.py`.
  */
 import { TYPED_ARRAYS } from './codec';
 import type { ObjectHeap } from './heap';

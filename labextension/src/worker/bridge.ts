@@ -49,8 +49,8 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
   // error outputs name the exception's class (ename), as ipykernel's do
   pyodide.runPython(
     'from IPython import get_ipython\n' +
-      'from jupyter_worker.browser.packages import install_package_errors\n' +
-      'from jupyter_worker.browser.error_names import install_error_names\n' +
+      'from jupyter_worker.worker.packages import install_package_errors\n' +
+      'from jupyter_worker.worker.error_names import install_error_names\n' +
       'if get_ipython() is not None:\n' +
       '    install_package_errors(get_ipython())\n' +
       '    install_error_names(get_ipython())\n' +
@@ -133,14 +133,14 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
     });
     pyodide.runPython(
       'import _jupyter_worker_bridge\n' +
-        'from jupyter_worker.browser import connection as _s\n' +
+        'from jupyter_worker.worker import connection as _s\n' +
         '_s.install(_jupyter_worker_bridge)\n' +
-        'from jupyter_worker.browser.sleep import install_sleep\n' +
+        'from jupyter_worker.worker.sleep import install_sleep\n' +
         'install_sleep(_jupyter_worker_bridge)\n' +
         'del _s, _jupyter_worker_bridge, install_sleep',
     );
   }
   pyodide.runPython(
-    'from jupyter_worker.browser.jsmodule import install_js_module\ninstall_js_module()',
+    'from jupyter_worker.worker.jsmodule import install_js_module\ninstall_js_module()',
   );
 }

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 #: What a cell's first statement calls: ``cell_starts()`` of this module.
-_CELL_START = "__import__('jupyter_worker.browser.interrupts', fromlist=['_']).cell_starts()"
+_CELL_START = "__import__('jupyter_worker.worker.interrupts', fromlist=['_']).cell_starts()"
 
 _tell_page: Callable[[bool], None] = lambda _running: None  # noqa: E731 - set by install
 _in_cell = False

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from jupyter_worker.browser import JsError, JsMethod, JsRef, callback
-from jupyter_worker.browser.codec import decode, encode, simple_json
-from jupyter_worker.browser.connection import RECENT_PROXIES, RELEASE_BATCH, Session
+from jupyter_worker.worker import JsError, JsMethod, JsRef, callback
+from jupyter_worker.worker.codec import decode, encode, simple_json
+from jupyter_worker.worker.connection import RECENT_PROXIES, RELEASE_BATCH, Session
 
 
 class FakeBridge:
