@@ -113,7 +113,7 @@ class ElementRef(TypedDict):
     html: str
 
 
-#: The MIME type of a displayed worker element (``display/registry.ts``).
+#: The MIME type of a displayed worker element (``display/elements.ts``).
 ELEMENT_MIME = "application/vnd.jupyter-worker.element+json"
 
 #: ``%%worker --in/--out``: the MIME types under which a silent execute displays

@@ -125,7 +125,7 @@ export interface IChannelRequest {
   parent?: Record<string, unknown>;
 }
 
-/** What the page serves a worker besides its heap (see `ChannelServer`). */
+/** What the page serves a worker besides its heap (see `PageChannel`). */
 export interface IPageServices {
   /** Serve a JupyterLite drive request of the worker's `/drive` mount (plain JSON). */
   drive?(request: unknown): Promise<unknown>;

@@ -22,7 +22,7 @@ MILLION_TIMEOUT = 900_000
 #: Scratch space a codec keeps (``SCRATCH_KEEP_BYTES`` in channel/codec.ts).
 SCRATCH_KEPT = 1024 * 1024
 
-#: Calls of one callback that wait for a busy worker (``MAX_QUEUED_CALLS``, channel/server.ts).
+#: Calls of one callback that wait for a busy worker (``MAX_QUEUED_CALLS``, channel/page.ts).
 MAX_QUEUED_CALLS = 100
 
 

@@ -3,7 +3,7 @@
  */
 import type { ChannelEvent, IChannelError, IChannelRequest, IPageServices } from '../tokens';
 import { timerDelay } from '../timers';
-import { liveElements, registerElement } from '../display/registry';
+import { liveElements, registerElement } from '../display/elements';
 import { scratchBytes } from './codec';
 import type { ObjectHeap } from './heap';
 import type { CallbackFactory, Wire } from './values';

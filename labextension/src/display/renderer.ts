@@ -4,8 +4,8 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
-import type { IElementRef } from './registry';
-import { ELEMENT_MIME, takeElement } from './registry';
+import type { IElementRef } from './elements';
+import { ELEMENT_MIME, takeElement } from './elements';
 
 /**
  * Shows the live element when this page has it; otherwise the sanitized

@@ -12,10 +12,10 @@ import type { TDriveMethod, TDriveRequest } from '@jupyterlite/services';
 import { DriveContentsProcessor } from '@jupyterlite/services';
 
 import { createChannelBuffers } from '../channel/layout';
-import { ChannelServer } from '../channel/server';
+import { PageChannel } from '../channel/page';
 import type { IInputRequest, IWorkerSettings, WorkerEnvelope } from '../tokens';
-import type { InterruptOutcome } from './registry';
-import { workers } from './registry';
+import type { InterruptOutcome } from './workers';
+import { workers } from './workers';
 import type { IStop } from './stops';
 import { RESTARTED_TO_INTERRUPT, WORKER_GONE, crashed } from './stops';
 
@@ -40,7 +40,7 @@ interface IPyodideKernelInternals {
 /** What a worker kernel keeps besides upstream's state. */
 interface IExtras {
   /** The channel to the page (isolated pages only). */
-  server: ChannelServer | null;
+  server: PageChannel | null;
   /** Settles when the worker can run no more cells (crash, restart to interrupt). */
   stopped: PromiseDelegate<IStop>;
   /** Why, once it has. */
@@ -334,7 +334,7 @@ export class WorkerKernel extends PyodideKernel {
       const { notifyMode, callbackTimeout } = options as IWorkerKernelOptions;
       // The worker's /drive goes over the channel too: no service worker needed.
       const drive = new DriveContentsProcessor({ contentsManager: options.contentsManager });
-      const server = new ChannelServer(createChannelBuffers(), notifyMode, callbackTimeout, {
+      const server = new PageChannel(createChannelBuffers(), notifyMode, callbackTimeout, {
         drive: (request) => drive.processDriveRequest(request as TDriveRequest<TDriveMethod>),
         input: (request) => this._askInput(request),
         sanitize: (html) => sanitizer.sanitize(html),

@@ -13,7 +13,7 @@ import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
 
 import { EXTENSION_ID, KERNEL_DISPLAY_NAME, KERNEL_NAME } from '../tokens';
 import { KERNEL_ICON_URL } from './icon';
-import { workers } from './registry';
+import { workers } from './workers';
 import { readPyodideSettings, readWorkerSettings } from './settings';
 
 /**

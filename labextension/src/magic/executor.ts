@@ -15,8 +15,8 @@ import { CellStdin } from './stdin';
 import type { ICodeRunner } from './runner';
 import { KernelRunner } from './runner';
 import { TransferError, readVariable, writeVariable } from './transfer';
-import { CellInterruptedError, WorkerStoppedError } from './worker';
-import type { NamedWorker } from './worker';
+import { CellInterruptedError, WorkerStoppedError } from './named';
+import type { NamedWorker } from './named';
 
 type RunCell = INotebookCellExecutor['runCell'];
 type Options = INotebookCellExecutor.IRunCellOptions;

@@ -3,7 +3,7 @@
  */
 import type { Contents } from '@jupyterlab/services';
 
-import { NamedWorker } from './worker';
+import { NamedWorker } from './named';
 import { readMagicSettings } from './settings';
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Who runs the silent code of `--in` / `--out` / `--packages`: the
- * notebook's kernel (here) or a named worker (`worker.ts`).
+ * notebook's kernel (here) or a named worker (`named.ts`).
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 

@@ -6,7 +6,7 @@ import type { Kernel } from '@jupyterlab/services';
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 
-import type { IWorkerState, WorkerRegistry } from '../kernel/registry';
+import type { IWorkerState, WorkerRegistry } from '../kernel/workers';
 
 /** Follows the current notebook, its kernel and that kernel's worker state. */
 export class CurrentWorker {

@@ -3,7 +3,7 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import type { IWorkerState } from '../kernel/registry';
+import type { IWorkerState } from '../kernel/workers';
 import type { CurrentWorker } from './current';
 
 /** What isolation gives, and how to get it. */

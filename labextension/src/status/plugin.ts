@@ -6,7 +6,7 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IStatusBar } from '@jupyterlab/statusbar';
 
-import { workers } from '../kernel/registry';
+import { workers } from '../kernel/workers';
 import { EXTENSION_ID } from '../tokens';
 import { CurrentWorker } from './current';
 import { WorkerStatusItem } from './item';

@@ -2,7 +2,7 @@
  * Connect worker Python to the page: write the in-worker package, hand Python
  * the blocking channel, and make `js.document` / `js.window` the page's.
  */
-import type { IAnswer, WorkerChannel } from './channel';
+import type { IAnswer, WorkerChannel } from '../channel/worker';
 import { scratchBytes } from '../channel/codec';
 import { R_OK, R_REF, R_UNDEFINED } from '../channel/layout';
 import { PYTHON_FILES } from './pyfiles';

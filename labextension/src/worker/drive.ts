@@ -12,8 +12,8 @@ import type {
 } from '@jupyterlite/services/lib/contents/drivefs';
 import { ContentsAPI, DriveFS } from '@jupyterlite/services/lib/contents/drivefs';
 
-import type { WorkerChannel } from './channel';
-import { isResult, resultOf } from './channel';
+import type { WorkerChannel } from '../channel/worker';
+import { isResult, resultOf } from '../channel/worker';
 
 /** Contents requests answered by the page over `channel`. */
 class ChannelContentsAPI extends ContentsAPI {

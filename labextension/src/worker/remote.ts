@@ -15,7 +15,7 @@ import type {
   IProgressEnvelope,
 } from '../tokens';
 import { installBridge } from './bridge';
-import { WorkerChannel, isResult, resultOf } from './channel';
+import { WorkerChannel, isResult, resultOf } from '../channel/worker';
 import { channelDriveFS } from './drive';
 import { holdLifeline } from './lifeline';
 import { Outbox } from './outbox';
@@ -73,7 +73,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     await super.initialize(options);
     await this._setIndexUrls(options.pypiIndexUrls ?? []);
     if (this._channel) {
-      // real interrupts: the page writes SIGINT here (see ChannelServer.interrupt)
+      // real interrupts: the page writes SIGINT here (see PageChannel.interrupt)
       this._channel.signals.install(this._pyodide as never);
     }
     installBridge(this._pyodide as never, this._channel);

@@ -9,8 +9,8 @@
  * there, then the wait goes on (`cbdone`).
  */
 import type { IChannelOptions, IPortMessage } from '../tokens';
-import { readMessage, readNumber, readString, writeMessage } from '../channel/codec';
-import { Signals } from './signals';
+import { readMessage, readNumber, readString, writeMessage } from './codec';
+import { Signals } from '../worker/signals';
 import {
   C_DATA_GEN,
   C_EVENTS,
@@ -48,8 +48,8 @@ import {
   SIGINT,
   WAIT_SLICE_MS,
   createDataBuffer,
-} from '../channel/layout';
-import { SpinBudget, clockMsBetween, clockUs } from '../channel/spin';
+} from './layout';
+import { SpinBudget, clockMsBetween, clockUs } from './spin';
 
 /** An answer as the worker reads it. */
 export interface IAnswer {

@@ -6,40 +6,34 @@
  * `NotifyMode`), performs it on the heap and writes the answer. The page never
  * waits synchronously on the worker.
  *
- * Page calls of Python callables are queued here, never posted blindly:
- * - while an asynchronous operation (awaiting a promise, waiting for an
- *   event) is pending, it opens a frame and queued calls are handed to the
- *   blocked worker as `R_CALLBACK` answers; the worker runs the callback and
- *   continues the frame with `cbdone`;
- * - otherwise the worker is poked through its port and, once idle, fetches
- *   the queue (`take`).
- * So a call made while the worker waits on the page (a Promise executor, a
- * `then` callback) runs during that wait instead of deadlocking. Each call
- * returns a Promise of the Python result, rejected with a clear error if the
- * worker does not run it within `callbackTimeout` (busy in a long cell): the
- * call then leaves the queue, and the worker never runs it. Arguments become
- * page references only when a call is handed to the worker, so a queued call
- * pins nothing in the heap. At most `MAX_QUEUED_CALLS` calls of one callback
- * wait (a `mousemove` listener during a long cell): a newer call drops the
- * oldest, whose Promise is rejected.
+ * Page calls of Python callables wait in a `CallbackQueue`: while an
+ * asynchronous operation (awaiting a promise, waiting for an event) is
+ * pending, it opens a frame and queued calls are handed to the blocked worker
+ * as `R_CALLBACK` answers; the worker runs the callback and continues the
+ * frame with `cbdone`. Otherwise the worker is poked through its port and,
+ * once idle, takes the queue (`take`).
  *
  * Every failure to read or perform a request is answered with an error, and
  * the page goes on serving.
+ *
+ * One class of some 550 lines, on purpose: the serve loop, the frames and the
+ * answer writer share the watch state of the hot path (`_serving`, `_watch`,
+ * `C_WANT_THINK`); the parts that stand alone live beside it (`answers.ts`,
+ * `callbacks.ts`, `ops.ts`).
  */
 import type {
   ChannelEvent,
-  ICallbackEvent,
-  IGoneEvent,
   IKernelEvent,
-  IChannelError,
   IChannelOptions,
   IChannelRequest,
   IPageServices,
   IPortMessage,
   NotifyMode,
 } from '../tokens';
+import type { IAnswer } from './answers';
+import { errorAnswer, okAnswer } from './answers';
+import { CallbackQueue } from './callbacks';
 import { readMessage, writeMessage, writeNumber, writeString } from './codec';
-import { timerDelay } from '../timers';
 import { ObjectHeap } from './heap';
 import type { IChannelBuffers } from './layout';
 import {
@@ -64,37 +58,14 @@ import {
   OP_GET,
   OP_MESSAGE,
   R_CALLBACK,
-  R_ERROR,
-  R_FALSE,
   R_INTERRUPT,
   R_NUMBER,
-  R_OK,
   R_REF,
   R_STRING,
-  R_TRUE,
-  R_UNDEFINED,
   SIGINT,
 } from './layout';
-import type { IOpResult } from './ops';
 import { SpinBudget, clockUs } from './spin';
 import { AsyncOp, Operations } from './ops';
-import type { ICallbackSpec } from './values';
-import { toWire } from './values';
-
-interface IAnswer {
-  kind: number;
-  /** The JSON text (`R_OK`, `R_ERROR`, `R_CALLBACK`), else ''. */
-  json: string;
-  segments: Uint8Array[];
-  /** The result of an `R_STRING` or `R_NUMBER` answer; the heap id of an `R_REF` one. */
-  value?: string | number;
-}
-
-interface IPendingCall {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout> | undefined;
-}
 
 interface IFrame {
   /** The request number the worker waits on for this frame. */
@@ -112,22 +83,6 @@ interface IFrame {
  * before it goes back to waiting for a notification (ms).
  */
 const BURST_WATCH_MS = 0.05;
-
-/**
- * How many calls of one Python callback may wait for a busy worker; a newer
- * call drops the oldest waiting one.
- */
-export const MAX_QUEUED_CALLS = 100;
-
-/** A queued call of a Python callback: its arguments as the page gave them. */
-interface IQueuedCall {
-  cb: number;
-  call: number;
-  args: unknown[];
-}
-
-/** What waits for the worker. */
-type Queued = IQueuedCall | IKernelEvent | IGoneEvent;
 
 /** The longest the page serves a burst of requests before it yields (ms). */
 const BURST_BUDGET_MS = 4;
@@ -164,43 +119,8 @@ function yieldToPage(): Promise<void> {
   });
 }
 
-function errorAnswer(error: unknown): IAnswer {
-  const payload: IChannelError =
-    error instanceof Error
-      ? { name: error.name, message: error.message, stack: error.stack ?? '' }
-      : { name: 'Error', message: String(error), stack: '' };
-  return { kind: R_ERROR, json: JSON.stringify(payload), segments: [] };
-}
-
-/**
- * A string, number, boolean or `undefined` result goes without JSON; a bare
- * reference gives its heap id besides (`R_REF`).
- */
-function okAnswer(result: IOpResult): IAnswer {
-  const { value, segments } = result;
-  if (!segments.length) {
-    switch (typeof value) {
-      case 'string':
-        return { kind: R_STRING, json: '', segments, value };
-      case 'number': // (toWire sends non-finite numbers as JSON objects)
-        return { kind: R_NUMBER, json: '', segments, value };
-      case 'boolean':
-        return { kind: value ? R_TRUE : R_FALSE, json: '', segments };
-      default:
-        if (value === null) {
-          // toWire's `undefined`; JavaScript null is {"$null": 1}
-          return { kind: R_UNDEFINED, json: '', segments };
-        }
-        if (!Array.isArray(value) && typeof value.$ref === 'number') {
-          return { kind: R_REF, json: JSON.stringify({ v: value }), segments, value: value.$ref };
-        }
-    }
-  }
-  return { kind: R_OK, json: JSON.stringify({ v: value }), segments };
-}
-
 /** Serves one worker's requests. */
-export class ChannelServer {
+export class PageChannel {
   /**
    * @param buffers - the shared memory, created with `createChannelBuffers`.
    * @param mode - how the page learns of requests.
@@ -214,7 +134,7 @@ export class ChannelServer {
     callbackTimeout: number,
     services: IPageServices = {},
   ) {
-    this._callbackTimeout = callbackTimeout;
+    this._queue = new CallbackQueue(this.heap, callbackTimeout, () => this._deliver());
     this._control = new Int32Array(buffers.control);
     this._data = buffers.data;
     this._interrupt = buffers.interrupt;
@@ -225,10 +145,10 @@ export class ChannelServer {
     this._ops = new Operations(
       this.heap,
       {
-        make: (spec) => this._callback(spec),
-        forget: (ids) => this.forgetCallbacks(ids),
+        make: (spec) => this._queue.make(spec),
+        forget: (ids) => this._queue.forget(ids),
         take: () => this._take(),
-        settle: (call, value, error) => this._settle(call, value, error),
+        settle: (call, value, error) => this._queue.settle(call, value, error),
         drive: services.drive,
         input: services.input,
         sanitize: services.sanitize,
@@ -236,9 +156,9 @@ export class ChannelServer {
       () => ({
         data: this._data.byteLength,
         answered: this._answered,
-        queued: this._undelivered.length,
-        calls: this._calls.size,
-        callbacks: this._callbacks.size,
+        queued: this._queue.length,
+        calls: this._queue.calls,
+        callbacks: this._queue.callbacks,
       }),
     );
     this._port.onmessage = (event: MessageEvent<IPortMessage>) => this._onPortMessage(event.data);
@@ -317,7 +237,7 @@ export class ChannelServer {
     this._port.close();
     Atomics.notify(this._control, C_REQUEST);
     this.heap.clear();
-    this._callbacks.clear();
+    this._queue.dispose();
   }
 
   private async _park(): Promise<void> {
@@ -523,7 +443,7 @@ export class ChannelServer {
     if (frame !== this._frames.at(-1) || !frame.waiting) {
       return;
     }
-    const event = this._nextEvent();
+    const event = this._queue.next();
     if (event !== undefined) {
       frame.waiting = false;
       this._answer(frame.seq, { kind: R_CALLBACK, json: JSON.stringify(event), segments: [] });
@@ -532,7 +452,7 @@ export class ChannelServer {
     if (frame.answer) {
       this._frames.pop();
       this._answer(frame.seq, frame.answer);
-      if (!this._frames.length && this._undelivered.length) {
+      if (!this._frames.length && this._queue.length) {
         this._signalEvents();
       }
     }
@@ -589,168 +509,25 @@ export class ChannelServer {
   }
 
   /**
-   * The page function standing for a Python callable (one per callback id).
-   * Held weakly: once nothing on the page can call it (its listener removed,
-   * its element gone) it is collected, and worker Python is told (`IGoneEvent`).
-   */
-  private _callback(spec: ICallbackSpec): (...args: unknown[]) => Promise<unknown> {
-    let fn = this._callbacks.get(spec.$cb)?.deref();
-    if (!fn) {
-      const id = spec.$cb;
-      fn = (...args: unknown[]): Promise<unknown> => {
-        const first = args[0] as Partial<Event> | undefined;
-        if (spec.pd) {
-          first?.preventDefault?.();
-        }
-        if (spec.sp) {
-          first?.stopPropagation?.();
-        }
-        return this._call(id, args);
-      };
-      this._callbacks.set(id, new WeakRef(fn));
-      this._collected.register(fn, id);
-    }
-    return fn;
-  }
-
-  /** The page function of callback `id` was collected: tell the worker (in one batch). */
-  private _callbackCollected(id: number): void {
-    if (this._disposed || this._callbacks.get(id)?.deref()) {
-      return; // (made again since)
-    }
-    this._callbacks.delete(id);
-    this._gone.add(id);
-    if (this._gone.size === 1) {
-      queueMicrotask(() => {
-        const gone = [...this._gone];
-        this._gone.clear();
-        if (gone.length && !this._disposed) {
-          this._queue({ gone });
-        }
-      });
-    }
-  }
-
-  /** Queue one call of Python callback `cb`; its Promise settles with the result. */
-  private _call(cb: number, args: unknown[]): Promise<unknown> {
-    const call = ++this._lastCall;
-    const delay = timerDelay(this._callbackTimeout); // none: a timeout beyond 24 days
-    const result = new Promise<unknown>((resolve, reject) => {
-      const expire = (): void => {
-        this._unqueue((queued) => 'call' in queued && queued.call === call);
-        this._calls.delete(call);
-        reject(
-          new Error(
-            `jupyter-worker: the page waited ${this._callbackTimeout} s for a Python ` +
-              'callback, but the worker did not run it: it is busy (a long-running cell) ' +
-              'or blocked. The callback runs when the worker is free; its result is lost.',
-          ),
-        );
-      };
-      const timer = delay === undefined ? undefined : setTimeout(expire, delay);
-      this._calls.set(call, { resolve, reject, timer });
-    });
-    // Listeners ignore the Promise: keep a timeout from being an unhandled rejection.
-    result.catch(() => undefined);
-    if ((this._queuedCalls.get(cb) ?? 0) >= MAX_QUEUED_CALLS) {
-      const oldest = this._unqueue((queued) => 'cb' in queued && queued.cb === cb);
-      if (oldest && 'call' in oldest) {
-        this._fail(
-          oldest.call,
-          `jupyter-worker: this call of a Python callback was dropped: the worker is busy ` +
-            `and ${MAX_QUEUED_CALLS} newer calls of the same callback wait for it ` +
-            '(only the newest are kept).',
-        );
-      }
-    }
-    this._queue({ cb, call, args });
-    return result;
-  }
-
-  /** Reject the Promise of call `call` with `message`. */
-  private _fail(call: number, message: string): void {
-    const pending = this._calls.get(call);
-    if (pending) {
-      this._calls.delete(call);
-      clearTimeout(pending.timer);
-      pending.reject(new Error(message));
-    }
-  }
-
-  /** Remove the first queued entry that `match`es; returns it. */
-  private _unqueue(match: (queued: Queued) => boolean): Queued | undefined {
-    const index = this._undelivered.findIndex(match);
-    if (index < 0) {
-      return undefined;
-    }
-    const [queued] = this._undelivered.splice(index, 1);
-    this._counted(queued, -1);
-    return queued;
-  }
-
-  /** Keep `_queuedCalls` right as `queued` enters (+1) or leaves (-1) the queue. */
-  private _counted(queued: Queued, change: 1 | -1): void {
-    if ('cb' in queued) {
-      const count = (this._queuedCalls.get(queued.cb) ?? 0) + change;
-      if (count > 0) {
-        this._queuedCalls.set(queued.cb, count);
-      } else {
-        this._queuedCalls.delete(queued.cb);
-      }
-    }
-  }
-
-  /**
-   * The event a queued entry is for the worker: a call's arguments become
-   * page references now. A call whose arguments cannot be sent fails.
-   */
-  private _wire(queued: Queued): ChannelEvent | undefined {
-    if ('gone' in queued) {
-      // a callback the worker sent again since has a page function again
-      const gone = queued.gone.filter((id) => !this._callbacks.get(id)?.deref());
-      return gone.length ? { gone } : undefined;
-    }
-    if (!('cb' in queued)) {
-      return queued;
-    }
-    try {
-      const args = queued.args.map((arg) => toWire(arg, this.heap));
-      return { cb: queued.cb, call: queued.call, args } satisfies ICallbackEvent;
-    } catch (error) {
-      this._fail(queued.call, `jupyter-worker: a callback's arguments cannot be sent: ${String(error)}`);
-      return undefined;
-    }
-  }
-
-  /** Take the next queued event for the worker, if any. */
-  private _nextEvent(): ChannelEvent | undefined {
-    for (let queued = this._undelivered.shift(); queued; queued = this._undelivered.shift()) {
-      this._counted(queued, -1);
-      const event = this._wire(queued);
-      if (event) {
-        return event;
-      }
-    }
-    return undefined;
-  }
-
-  /**
    * Hand a kernel message to worker Python now, not after the running cell:
    * during the cell's next wait (see `IKernelEvent`), or once it is idle.
    */
   queueKernelMessage(message: IKernelEvent['kernel']): void {
-    this._queue({ kernel: message });
+    this._queue.queueKernelMessage(message);
   }
 
   /** Whether events wait for the worker (later kernel messages must queue behind them). */
   get hasQueuedEvents(): boolean {
-    return this._undelivered.length > 0;
+    return this._queue.length > 0;
   }
 
-  /** Queue an event: into the worker's page wait, or tell a sleeping or idle worker. */
-  private _queue(event: Queued): void {
-    this._undelivered.push(event);
-    this._counted(event, 1);
+  /** Forget page functions of callbacks the worker released. */
+  forgetCallbacks(ids: number[]): void {
+    this._queue.forget(ids);
+  }
+
+  /** A new event waits: into the worker's page wait, or tell a sleeping or idle worker. */
+  private _deliver(): void {
     const frame = this._frames.at(-1);
     if (frame) {
       this._pump(frame);
@@ -777,39 +554,7 @@ export class ChannelServer {
   private _take(): ChannelEvent[] {
     this._poked = false;
     Atomics.store(this._control, C_EVENTS, 0);
-    this._queuedCalls.clear();
-    const events: ChannelEvent[] = [];
-    for (const queued of this._undelivered.splice(0)) {
-      const event = this._wire(queued);
-      if (event) {
-        events.push(event);
-      }
-    }
-    return events;
-  }
-
-  /** Settle the Promise of a finished call (`cbresult`). */
-  private _settle(call: number, value: unknown, error: IChannelError | undefined): void {
-    const pending = this._calls.get(call);
-    if (!pending) {
-      return; // timed out already
-    }
-    this._calls.delete(call);
-    clearTimeout(pending.timer);
-    if (error) {
-      const failure = new Error(error.message);
-      failure.name = error.name;
-      pending.reject(failure);
-    } else {
-      pending.resolve(value);
-    }
-  }
-
-  /** Forget page functions of callbacks the worker released. */
-  forgetCallbacks(ids: number[]): void {
-    for (const id of ids) {
-      this._callbacks.delete(id);
-    }
+    return this._queue.takeAll();
   }
 
   private readonly _control: Int32Array;
@@ -823,19 +568,8 @@ export class ChannelServer {
   private readonly _workerPort: MessagePort;
   private readonly _ops: Operations;
   private readonly _frames: IFrame[] = [];
-  private readonly _callbacks = new Map<number, WeakRef<(...args: unknown[]) => Promise<unknown>>>();
-  private readonly _collected = new FinalizationRegistry<number>((id) =>
-    this._callbackCollected(id),
-  );
-  /** Callbacks collected since the last `IGoneEvent`. */
-  private readonly _gone = new Set<number>();
-  private readonly _undelivered: Queued[] = [];
-  /** How many calls of each callback are queued (`MAX_QUEUED_CALLS`). */
-  private readonly _queuedCalls = new Map<number, number>();
-  private readonly _calls = new Map<number, IPendingCall>();
-  private _lastCall = 0;
+  private readonly _queue: CallbackQueue;
   private _poked = false;
-  private readonly _callbackTimeout: number;
   private _lastRequest = 0;
   private _serving = false;
   /** Whether the page watched after its last answer (`_judgeWatch`). */
