@@ -138,11 +138,13 @@ def test_service_worker_url_matches_jupyterlites(config, query):
 
 
 def test_readme_shows_the_headers_we_send():
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
     block = "\n".join(f"{name}: {value}" for name, value in isolation_headers().items())
     assert f"```\n{block}\n```" in readme
+    deploy = (root / "docs" / "deploy.md").read_text(encoding="utf-8")
     for name, value in isolation_headers().items():
-        assert f"add_header {name} {value} always;" in readme
+        assert f"add_header {name} {value} always;" in deploy
 
 
 def test_the_prelude_keeps_strict_mode_and_a_failed_import_only_warns(tmp_path):
