@@ -1,21 +1,24 @@
-"""The synchronous channel's wire protocol, Python side.
+"""The page<->worker<->Python protocol, Python side.
 
-Mirrors the TypeScript interfaces in ``labextension/src/tokens.ts``
-(``IChannelRequest``, ``IChannelResult``, ``IChannelError``,
-``ICallbackEvent``) and the constants of ``labextension/src/channel``.
-Pure data: importable anywhere (tests run it in CPython).
+Mirrors the first part of ``labextension/src/protocol.ts`` (what worker
+Python shares with the page and the worker's JavaScript): every constant
+there is here with the same value, every message interface is a
+``TypedDict`` here with the same fields (``tests/test_protocol.py`` checks
+both ways). :class:`Bridge` types the worker's JavaScript module that worker
+Python calls (``worker/bridge.ts``). Pure data: importable anywhere (tests
+run it in CPython).
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, Protocol, TypedDict
 
-#: Answer kinds (``channel/layout.ts``).
+#: Answer kinds worker Python reads.
 R_OK = 0
 R_ERROR = 1
 R_INTERRUPT = 3
 
-#: Reference flags (``channel/heap.ts``).
+#: Reference flags.
 F_CALLABLE = 1
 F_ARRAYLIKE = 2
 F_ITERABLE = 4
@@ -28,6 +31,13 @@ Op = Literal[
     "keys", "str", "bytes", "await", "wait_event", "release", "display", "take",
     "cbresult", "stats",
 ]  # fmt: skip
+
+#: Operations of ``ChannelOp`` that only the worker's JavaScript sends (a
+#: callback run during a wait, the drive, ``input()``), never worker Python.
+JS_ONLY_OPS = ("cbdone", "cbabort", "drive", "input")
+
+#: Fields of ``IChannelRequest`` that only those operations use.
+JS_ONLY_REQUEST_FIELDS = ("prompt", "password", "parent")
 
 
 class Error(TypedDict):
@@ -57,15 +67,20 @@ class Request(TypedDict):
     error: NotRequired[Error]
 
 
-class Ref(TypedDict):
-    """A page object as it arrives (``IRef``)."""
-
-    # "$ref" is not a Python identifier; see ``codec.decode``.
-    f: int
-    c: str
-    p: int
-    m: NotRequired[list[str]]
-    om: NotRequired[list[str]]
+#: A page object as it arrives (``IRef``): its heap id (``"$ref"``, not a
+#: Python identifier, hence this form), flags, constructor name, prototype id
+#: and, the first time that prototype is sent, its method names.
+Ref = TypedDict(
+    "Ref",
+    {
+        "$ref": int,
+        "f": int,
+        "c": str,
+        "p": int,
+        "m": NotRequired[list[str]],
+        "om": NotRequired[list[str]],
+    },
+)
 
 
 class Result(TypedDict):
@@ -113,10 +128,55 @@ class ElementRef(TypedDict):
     html: str
 
 
-#: The MIME type of a displayed worker element (``display/elements.ts``).
+#: The MIME type of a displayed worker element.
 ELEMENT_MIME = "application/vnd.jupyter-worker.element+json"
 
 #: ``%%worker --in/--out``: the MIME types under which a silent execute displays
-#: a variable's JSON text and its Python type name (``tokens.ts``).
+#: a variable's JSON text and its Python type name.
 VALUE_MIME = "application/vnd.jupyter-worker.value"
 TYPE_MIME = "application/vnd.jupyter-worker.type"
+
+
+class Bridge(Protocol):
+    """The worker's JavaScript module ``_jupyter_worker_bridge`` (``worker/bridge.ts``).
+
+    ``request`` and ``get`` give a string, number or boolean result as
+    itself, ``none`` for ``undefined``, and ``None`` for any other answer,
+    which ``answer`` then gives as ``"<kind><json>"``.
+    """
+
+    #: What ``request`` / ``get`` return for a JavaScript ``undefined``.
+    none: object
+
+    def request(self, json: str, segments: Any = None, /) -> Any:
+        """Send one JSON request (with binary segments); its result or ``None``."""
+
+    def get(self, id: int, key: str | int, /) -> Any:
+        """Read attribute or item ``key`` of page object ``id`` (no JSON)."""
+
+    def answer(self) -> str:
+        """The last answer that was not a plain value: ``"<kind><json>"``."""
+
+    def ref_id(self) -> int:
+        """The heap id of the last answer if it was a bare reference, else -1."""
+
+    def take_binary(self) -> Any:
+        """The binary segments of the last answer (once), or ``None``."""
+
+    def sleep(self, seconds: float, /) -> bool:
+        """Sleep on shared memory; whether the page interrupted."""
+
+    def in_cell(self, running: bool, /) -> None:  # noqa: FBT001 - the JavaScript signature
+        """Tell the page whether a cell's own code runs (interrupts wait for it)."""
+
+    def interrupt_raised(self) -> None:
+        """Tell the page that an interrupt became a ``KeyboardInterrupt``."""
+
+    def interrupt_later(self) -> None:
+        """Hand an interrupt that landed in a finalizer back to Pyodide."""
+
+    def scratch_bytes(self) -> int:
+        """How many bytes of scratch space the worker's codec keeps."""
+
+    def set_dispatcher(self, dispatch: Any, /) -> None:
+        """Give the worker the function that runs page events (callbacks, comms)."""

@@ -12,6 +12,7 @@ from ..protocol import (
     ELEMENT_MIME,
     R_INTERRUPT,
     R_OK,
+    Bridge,
     CallbackEvent,
     GoneEvent,
     KernelEvent,
@@ -43,15 +44,11 @@ class Session:
     Parameters
     ----------
     bridge
-        The worker's JavaScript side (``worker/bridge.ts``): ``request(json,
-        segments?)`` and ``get(id, key)`` return a string, number or boolean
-        result as itself, ``bridge.none`` for ``undefined``, and ``None`` for
-        any other answer, which ``answer()`` then gives as ``"<kind><json>"``;
-        ``ref_id()`` gives the page object's id if that answer is a bare
-        reference (else -1); ``take_binary()`` returns its binary area.
+        The worker's JavaScript side (``worker/bridge.ts``; see
+        :class:`~jupyter_worker.protocol.Bridge`).
     """
 
-    def __init__(self, bridge: Any) -> None:
+    def __init__(self, bridge: Bridge) -> None:
         self._bridge = bridge
         # bound once: each attribute lookup on a JavaScript object costs a call
         self._request = bridge.request
@@ -364,7 +361,7 @@ def _kernel() -> Any:
 _SESSION: Session | None = None
 
 
-def install(bridge: Any) -> Session:
+def install(bridge: Bridge) -> Session:
     """Connect this interpreter to the page (called by the worker at start).
 
     Also tells the page when a cell's own code runs, so that an interrupt

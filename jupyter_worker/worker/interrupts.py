@@ -21,7 +21,10 @@ import ast
 import signal
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..protocol import Bridge
 
 #: What a cell's first statement calls: ``cell_starts()`` of this module.
 _CELL_START = "__import__('jupyter_worker.worker.interrupts', fromlist=['_']).cell_starts()"
@@ -75,7 +78,7 @@ def _is_string(statement: ast.stmt) -> bool:
     )
 
 
-def install_sigint_report(bridge: Any) -> None:
+def install_sigint_report(bridge: Bridge) -> None:
     """Raise KeyboardInterrupt on SIGINT as Python does, telling the page it did.
 
     Python ignores an exception raised in a finalizer (``__del__``: a page
@@ -104,7 +107,7 @@ def in_finalizer(frame: types.FrameType | None) -> bool:
     return False
 
 
-def install_cell_marks(shell: Any, bridge: Any) -> None:
+def install_cell_marks(shell: Any, bridge: Bridge) -> None:
     """Keep the page told whether a cell's own code runs (``bridge.in_cell``)."""
     global _tell_page  # noqa: PLW0603 - one shell per interpreter
     _tell_page = bridge.in_cell

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, SupportsIndex
+from typing import TYPE_CHECKING, SupportsIndex
+
+if TYPE_CHECKING:
+    from ..protocol import Bridge
 
 
-def install_sleep(bridge: Any) -> None:
+def install_sleep(bridge: Bridge) -> None:
     """Replace ``time.sleep`` with one that waits in ``bridge.sleep`` (no CPU).
 
     ``bridge.sleep(seconds)`` returns True when an interrupt ended the wait.

@@ -3,18 +3,9 @@
  * string, number, boolean or `undefined` result travels as itself (no JSON),
  * a bare page reference with its heap id besides, anything else as JSON.
  */
-import type { IChannelError } from '../tokens';
-import {
-  R_ERROR,
-  R_FALSE,
-  R_NUMBER,
-  R_OK,
-  R_REF,
-  R_STRING,
-  R_TRUE,
-  R_UNDEFINED,
-} from './layout';
 import type { IOpResult } from './ops';
+import type { IChannelError } from '../protocol';
+import { R_ERROR, R_FALSE, R_NUMBER, R_OK, R_REF, R_STRING, R_TRUE, R_UNDEFINED } from '../protocol';
 
 /** One answer to the worker. */
 export interface IAnswer {

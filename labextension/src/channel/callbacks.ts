@@ -20,17 +20,11 @@
  * listener removed, its element gone) it is collected, and worker Python is
  * told (`IGoneEvent`).
  */
-import type {
-  ChannelEvent,
-  ICallbackEvent,
-  IChannelError,
-  IGoneEvent,
-  IKernelEvent,
-} from '../tokens';
 import { timerDelay } from '../timers';
 import type { ObjectHeap } from './heap';
 import type { ICallbackSpec } from './values';
 import { toWire } from './values';
+import type { ChannelEvent, ICallbackEvent, IChannelError, IGoneEvent, IKernelEvent } from '../protocol';
 
 /**
  * How many calls of one Python callback may wait for a busy worker; a newer

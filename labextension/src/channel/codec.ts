@@ -9,7 +9,7 @@
  * A string or number result travels alone, without JSON (`R_STRING`,
  * `R_NUMBER`): UTF-16 code units, or a float64, from the buffer's start.
  */
-import { ensureCapacity } from './layout';
+import { ensureCapacity } from './buffers';
 
 /** A binary segment: raw bytes and the typed-array type to rebuild. */
 export interface ISegment {

@@ -6,34 +6,8 @@
  * when its proxies are garbage collected (`release`), so an id sent again
  * while the worker is releasing it stays valid.
  */
-
-/** What the worker needs to know about an object, sent with its id. */
-export const F_CALLABLE = 1;
-export const F_ARRAYLIKE = 2;
-export const F_ITERABLE = 4;
-export const F_THENABLE = 8;
-export const F_NODE = 16;
-export const F_BUFFER = 32;
-
-/** A reference as it crosses to the worker. */
-export interface IRef {
-  /** Heap id. */
-  $ref: number;
-  /** `F_*` flags. */
-  f: number;
-  /** Constructor name, for repr and isinstance-like checks. */
-  c: string;
-  /** Prototype id: objects with the same prototype share method names. */
-  p: number;
-  /** Method names of that prototype chain; sent the first time `p` is. */
-  m?: string[];
-  /**
-   * Own function-valued properties, for objects whose methods are their own:
-   * the global object, functions (statics such as `Promise.resolve`) and
-   * plain objects (namespaces such as `JSON`, `console`).
-   */
-  om?: string[];
-}
+import type { IRef } from '../protocol';
+import { F_ARRAYLIKE, F_BUFFER, F_CALLABLE, F_ITERABLE, F_NODE, F_THENABLE } from '../protocol';
 
 interface IProtoInfo {
   id: number;

@@ -1,13 +1,14 @@
 /**
  * The operations the page performs for worker Python, one per request.
  */
-import type { ChannelEvent, IChannelError, IChannelRequest, IPageServices } from '../tokens';
+import type { IPageServices } from '../tokens';
 import { timerDelay } from '../timers';
 import { liveElements, registerElement } from '../display/elements';
 import { scratchBytes } from './codec';
 import type { ObjectHeap } from './heap';
 import type { CallbackFactory, Wire } from './values';
 import { fromWire, toWire } from './values';
+import type { ChannelEvent, IChannelError, IChannelRequest } from '../protocol';
 
 /** The result of a synchronous operation: a wire value and binary segments. */
 export interface IOpResult {

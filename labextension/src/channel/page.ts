@@ -21,51 +21,17 @@
  * `C_WANT_THINK`); the parts that stand alone live beside it (`answers.ts`,
  * `callbacks.ts`, `ops.ts`).
  */
-import type {
-  ChannelEvent,
-  IKernelEvent,
-  IChannelOptions,
-  IChannelRequest,
-  IPageServices,
-  IPortMessage,
-  NotifyMode,
-} from '../tokens';
+import type { IPageServices } from '../tokens';
 import type { IAnswer } from './answers';
 import { errorAnswer, okAnswer } from './answers';
 import { CallbackQueue } from './callbacks';
 import { readMessage, writeMessage, writeNumber, writeString } from './codec';
 import { ObjectHeap } from './heap';
-import type { IChannelBuffers } from './layout';
-import {
-  C_DATA_GEN,
-  C_EVENTS,
-  C_IN_CELL,
-  C_KIND,
-  C_ARG0,
-  C_ARG1,
-  C_LENGTH,
-  C_OP,
-  C_REF,
-  C_REQUEST,
-  C_RESPONSE,
-  C_ANSWERED_AT,
-  C_RAISED,
-  C_THINK_US,
-  C_TIMED,
-  C_WAKE,
-  C_WANT_THINK,
-  C_WATCHING,
-  OP_GET,
-  OP_MESSAGE,
-  R_CALLBACK,
-  R_INTERRUPT,
-  R_NUMBER,
-  R_REF,
-  R_STRING,
-  SIGINT,
-} from './layout';
+import type { IChannelBuffers } from './buffers';
 import { SpinBudget, clockUs } from './spin';
 import { AsyncOp, Operations } from './ops';
+import type { ChannelEvent, IChannelOptions, IChannelRequest, IKernelEvent, IPortMessage, NotifyMode } from '../protocol';
+import { C_ANSWERED_AT, C_ARG0, C_ARG1, C_DATA_GEN, C_EVENTS, C_IN_CELL, C_KIND, C_LENGTH, C_OP, C_RAISED, C_REF, C_REQUEST, C_RESPONSE, C_THINK_US, C_TIMED, C_WAKE, C_WANT_THINK, C_WATCHING, OP_GET, OP_MESSAGE, R_CALLBACK, R_INTERRUPT, R_NUMBER, R_REF, R_STRING, SIGINT } from '../protocol';
 
 interface IFrame {
   /** The request number the worker waits on for this frame. */

@@ -12,17 +12,6 @@
  * once its output is cleared (or its cell re-run) nothing keeps it alive.
  */
 
-/** The MIME type of a displayed worker element. */
-export const ELEMENT_MIME = 'application/vnd.jupyter-worker.element+json';
-
-/** What the output stores about a displayed element (its snapshot is the `text/html` part). */
-export interface IElementRef {
-  /** Registry key of the live element. */
-  uuid: string;
-  /** Outputs saved before the snapshot moved to `text/html` hold it here. */
-  html?: string;
-}
-
 /** The largest snapshot saved with an output, in characters of sanitized HTML. */
 export const SNAPSHOT_MAX_CHARS = 1024 * 1024;
 

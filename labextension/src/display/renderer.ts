@@ -4,8 +4,9 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
-import type { IElementRef } from './elements';
-import { ELEMENT_MIME, takeElement } from './elements';
+import { takeElement } from './elements';
+import type { IElementRef } from '../protocol';
+import { ELEMENT_MIME } from '../protocol';
 
 /**
  * Shows the live element when this page has it; otherwise the sanitized

@@ -11,13 +11,14 @@ import { PyodideKernel } from '@jupyterlite/pyodide-kernel/lib/kernel';
 import type { TDriveMethod, TDriveRequest } from '@jupyterlite/services';
 import { DriveContentsProcessor } from '@jupyterlite/services';
 
-import { createChannelBuffers } from '../channel/layout';
+import { createChannelBuffers } from '../channel/buffers';
 import { PageChannel } from '../channel/page';
-import type { IInputRequest, IWorkerSettings, WorkerEnvelope } from '../tokens';
+import type { IWorkerSettings } from '../tokens';
 import type { InterruptOutcome } from './workers';
 import { workers } from './workers';
 import type { IStop } from './stops';
 import { RESTARTED_TO_INTERRUPT, WORKER_GONE, crashed } from './stops';
+import type { IInputRequest, WorkerEnvelope } from '../protocol';
 
 /**
  * The private members of PyodideKernel that `initRemote` must reach.

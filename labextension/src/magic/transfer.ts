@@ -6,9 +6,9 @@
  * are checked as identifiers first, so nothing else reaches the kernel.
  */
 
-import { TYPE_MIME, VALUE_MIME } from '../tokens';
 import { checkVariable } from './options';
 import type { ICodeRunner } from './runner';
+import { TYPE_MIME, VALUE_MIME } from '../protocol';
 
 /** A variable that could not be copied; the message names it and why. */
 export class TransferError extends Error {

@@ -4,8 +4,8 @@
  */
 import type { IAnswer, WorkerChannel } from '../channel/worker';
 import { scratchBytes } from '../channel/codec';
-import { R_OK, R_REF, R_UNDEFINED } from '../channel/layout';
 import { PYTHON_FILES } from './pyfiles';
+import { R_OK, R_REF, R_UNDEFINED } from '../protocol';
 
 /** A result Pyodide hands to Python as a `str`, `int`/`float` or `bool`. */
 type Primitive = string | number | boolean;

@@ -6,7 +6,7 @@
  * calls just never answer. A lock held by a worker is released when the
  * worker ends, so the page, which asks for the same lock, learns of it then.
  */
-import type { ILifelineEnvelope } from '../tokens';
+import type { ILifelineEnvelope } from '../protocol';
 
 /**
  * Take a fresh lock, hold it for the worker's life and tell the page its name.

@@ -12,7 +12,7 @@
  * so the deadline is also checked at each write; the owner flushes when a
  * cell ends and before the worker blocks.
  */
-import type { IKernelMessageEnvelope } from '../tokens';
+import type { IKernelMessageEnvelope } from '../protocol';
 
 /** A kernel message as upstream's remote kernel emits it. */
 export type KernelMessage = IKernelMessageEnvelope['_kernelMessage'];

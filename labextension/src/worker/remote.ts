@@ -5,21 +5,14 @@ import { PyodideRemoteKernel } from '@jupyterlite/pyodide-kernel/lib/worker';
 
 import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
 
-import { R_INTERRUPT, SIGINT } from '../channel/layout';
-import type {
-  IChannelError,
-  IChannelOptions,
-  IFatalEnvelope,
-  IKernelMessageEnvelope,
-  ILogMessageEnvelope,
-  IProgressEnvelope,
-} from '../tokens';
 import { installBridge } from './bridge';
 import { WorkerChannel, isResult, resultOf } from '../channel/worker';
 import { channelDriveFS } from './drive';
 import { holdLifeline } from './lifeline';
 import { Outbox } from './outbox';
 import { requestInputViaServiceWorker } from './stdin';
+import type { IChannelError, IChannelOptions, IFatalEnvelope, IKernelMessageEnvelope, ILogMessageEnvelope, IProgressEnvelope } from '../protocol';
+import { R_INTERRUPT, SIGINT } from '../protocol';
 
 /** The kernel options, plus the page channel when the page is isolated. */
 export interface IRemoteKernelOptions extends IPyodideWorkerKernel.IOptions {
