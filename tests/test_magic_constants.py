@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from jupyter_worker.constants import LAB_PAGE_CONFIG_KEY, LAB_PYODIDE_PATH
-from jupyter_worker.magic.options import USAGE
+from jupyter_worker.magic.magics import USAGE
 
 SRC = Path(__file__).parent.parent / "labextension" / "src"
 

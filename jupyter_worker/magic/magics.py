@@ -15,7 +15,27 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from traitlets import Enum
 
-from .options import USAGE, MagicUsageError, parse_cell_line, parse_line_command
+#: The usage text of ``%%worker -h`` (identical in ``magic/options.ts``).
+USAGE = """\
+%%worker [NAME] [--fresh] [--background] [--in A,B] [--out C] [--timeout S] [--packages P,Q]
+
+Run this cell in a browser Pyodide worker instead of the notebook's kernel.
+
+  NAME             the worker (default: "default"); cells of one name share state,
+                   different names are separate interpreters that run in parallel
+  --fresh          restart the worker before the cell
+  --background     do not hold back the next cells while this one runs
+  --in A,B         copy JSON-able variables A, B from the kernel into the worker first
+  --out C          copy JSON-able variable C from the worker into the kernel after
+  --timeout S      interrupt the cell after S seconds
+  --packages P,Q   install packages into the worker first (micropip)
+  -h, --help       show this help
+
+%worker list         show the running workers
+%worker stop NAME    stop a worker"""
+
+#: What asks for the usage text, on a ``%%worker`` or ``%worker`` line.
+_HELP = frozenset({"-h", "--help", "help"})
 
 #: Why the kernel does not run a ``%%worker`` cell, and what to do.
 NOT_HERE = (
@@ -49,12 +69,12 @@ class WorkerMagics(Magics):
 
     @cell_magic
     def worker(self, line: str, cell: str) -> None:  # noqa: ARG002
-        """Run the cell in a browser Pyodide worker (only from the browser extension)."""
-        try:
-            options = parse_cell_line(line)
-        except MagicUsageError as error:
-            raise UsageError(f"%%worker: {error}\n\n{USAGE}") from None
-        if options.help:
+        """Run the cell in a browser Pyodide worker (only from the browser extension).
+
+        The kernel runs no ``%%worker`` cell, so it reads no more of the line
+        than ``-h``: the browser's parser (``magic/options.ts``) checks the rest.
+        """
+        if _HELP & set(line.split()):
             print(USAGE)
             return
         self._not_here()
@@ -62,11 +82,7 @@ class WorkerMagics(Magics):
     @line_magic("worker")  # type: ignore[arg-type]
     def worker_command(self, line: str) -> None:
         """List or stop browser workers (only from the browser extension)."""
-        try:
-            command = parse_line_command(line)
-        except MagicUsageError as error:
-            raise UsageError(f"%worker: {error}\n\n{USAGE}") from None
-        if command.action == "help":
+        if line.strip() in _HELP:
             print(USAGE)
             return
         self._not_here()

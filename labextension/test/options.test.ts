@@ -1,7 +1,6 @@
 /**
- * The browser's `%%worker` parser against the table the kernel's parser is
- * tested with too (`tests/fixtures/magic/lines.json`): both parse every line
- * the same way.
+ * The `%%worker` parser against the table of lines and what they parse to
+ * (`tests/fixtures/magic/lines.json`).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

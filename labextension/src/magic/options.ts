@@ -1,13 +1,12 @@
 /**
- * Parse `%%worker` / `%worker` lines in the browser.
- *
- * The same grammar and usage text as `jupyter_worker/magic/options.py` (the
- * kernel side); a browser test checks that the usage texts agree.
+ * Parse `%%worker` / `%worker` lines: the one parser (a kernel runs no
+ * `%%worker` cell, so it only prints the usage text, the same as here:
+ * `tests/test_magic_constants.py` checks; `test/options.test.ts` checks every
+ * line of `tests/fixtures/magic/lines.json`).
  */
-
-/** The usage text of `%%worker -h`. */
 import { MAX_TIMER_MS, timerDelay } from '../timers';
 
+/** The usage text of `%%worker -h`. */
 export const USAGE = `%%worker [NAME] [--fresh] [--background] [--in A,B] [--out C] [--timeout S] [--packages P,Q]
 
 Run this cell in a browser Pyodide worker instead of the notebook's kernel.
