@@ -21,7 +21,7 @@ from package_origins import index_wheels, serve_origin
 from playwright.sync_api import expect
 from servers import SERVER_KERNEL, jupyter_lab, write_notebook
 
-from jupyter_worker.magic.options import USAGE
+from jupyter_worker.magic.magics import USAGE
 
 WHEELS = Path(__file__).parent.parent.parent / ".cache" / "wheels"
 
