@@ -1,9 +1,13 @@
-"""What the benchmarks share: notebooks, an offline site server, cells, CPU use."""
+"""What the benchmarks share: notebooks, cells, CPU use.
+
+Importing it puts ``tests/`` on ``sys.path``, so that the benchmarks use the
+tests' browser, sites and servers (``support.*``; import this module first).
+"""
 
 from __future__ import annotations
 
 import os
-import threading
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +15,9 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from jupyter_worker.static_server import make_server
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from support.notebooks import notebook as _notebook
 
 #: The kernels of an offline site: ours and upstream's (the baseline).
 KERNELS = {"python-worker": "Python (worker)", "python": "Python (Pyodide)"}
@@ -30,24 +36,8 @@ CELLS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell"
 
 
 def notebook(cells: list[str], kernel: str = "python-worker") -> dict[str, Any]:
-    """A notebook of code cells for ``kernel``."""
-    return {
-        "cells": [
-            {"cell_type": "code", "id": f"c{i}", "execution_count": None, "metadata": {},
-             "outputs": [], "source": source}
-            for i, source in enumerate(cells)
-        ],
-        "metadata": {"kernelspec": {"name": kernel, "display_name": KERNELS[kernel]}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }  # fmt: skip
-
-
-def serve(root: Path, *, isolated: bool = True) -> str:
-    """Serve a built site on 127.0.0.1 (a free port) in a thread; return its base URL."""
-    server = make_server(root, port=0, isolated=isolated, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/"
+    """A notebook of code cells for ``kernel`` (a key of ``KERNELS``)."""
+    return _notebook(cells, (kernel, KERNELS[kernel]))
 
 
 def start_cell(page: Page, index: int) -> None:

@@ -19,19 +19,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-from chromium import launch
 from harness import notebook
 from playwright.sync_api import Error, Page, sync_playwright
+from support.chromium import launch
+from support.servers import plain_http_server
 
 from jupyter_worker.lite.site import build_site
 from jupyter_worker.static_server import make_server
@@ -83,22 +80,6 @@ def _record(
     )
 
 
-def _plain_server(root: Path) -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
-    process = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                break
-        except OSError:
-            time.sleep(0.1)
-    return process, url
-
-
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -115,9 +96,11 @@ def main() -> None:
         server = make_server(site, port=0, isolated=True, quiet=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         headers_url = f"http://127.0.0.1:{server.server_address[1]}/{NOTEBOOK}"
-        process, plain = _plain_server(site)
         try:
-            with sync_playwright() as driver:
+            with (
+                plain_http_server(site, Path(tmp) / "http.log") as plain,
+                sync_playwright() as driver,
+            ):
                 browser = launch(driver)
                 for run in range(args.runs):
                     context = browser.new_context()
@@ -132,8 +115,6 @@ def main() -> None:
                     context.close()
                 browser.close()
         finally:
-            process.terminate()
-            process.wait(timeout=30)
             server.shutdown()
 
     print(

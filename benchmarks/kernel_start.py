@@ -21,34 +21,19 @@ import threading
 import time
 from pathlib import Path
 
-from chromium import launch
+from harness import KERNELS, notebook
 from playwright.sync_api import Browser, sync_playwright
+from support.chromium import launch
 
 from jupyter_worker.lite.site import build_site
 from jupyter_worker.static_server import make_server
 
-KERNELS = {"python-worker": "Python (worker)", "python": "Python (Pyodide)"}
-
 
 def _notebooks(folder: Path) -> None:
     folder.mkdir(parents=True)
-    for name, display in KERNELS.items():
-        notebook = {
-            "cells": [
-                {
-                    "cell_type": "code",
-                    "execution_count": None,
-                    "metadata": {},
-                    "outputs": [],
-                    "source": f"print({text!r})",
-                }
-                for text in ("ready", "restarted")
-            ],
-            "metadata": {"kernelspec": {"name": name, "display_name": display}},
-            "nbformat": 4,
-            "nbformat_minor": 5,
-        }
-        (folder / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    for name in KERNELS:
+        cells = [f"print({text!r})" for text in ("ready", "restarted")]
+        (folder / f"{name}.ipynb").write_text(json.dumps(notebook(cells, name)), encoding="utf-8")
 
 
 def _one_run(browser: Browser, url: str) -> tuple[float, float]:

@@ -27,24 +27,27 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-from chromium import launch
-from harness import CELLS, KERNELS, WARMUP_SECONDS, notebook, serve, start_cell, wait_cell
+from harness import CELLS, KERNELS, WARMUP_SECONDS, notebook, start_cell, wait_cell
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from support.chromium import launch
+from support.origins import (  # the tests' CDN stand-in
+    CDN_PACKAGE,
+    CDN_WHEEL,
+    Origin,
+    make_cdn,
+    serve_origin,
+)
+from support.sites import serve_in_background
 
 from jupyter_worker.lite.pyodide_bundle import LOCK_FILE
 from jupyter_worker.lite.site import build_site
-
-# The CDN stand-in is the tests' own (one definition of the "network").
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from package_origins import CDN_PACKAGE, CDN_WHEEL, Origin, make_cdn, serve_origin
 
 #: Case -> (import cell, its expected result text).
 CASES = {
@@ -229,7 +232,7 @@ def _report(times: dict[str, dict[str, list[float]]], isolation: dict[str, str])
 
 def _serve(site: Path, isolated: dict[str, bool]) -> dict[str, str]:
     """Each kernel's base URL: one server per way of serving the same site."""
-    servers = {how: serve(site, isolated=how) for how in set(isolated.values())}
+    servers = {how: serve_in_background(site, isolated=how) for how in set(isolated.values())}
     return {kernel: servers[how] for kernel, how in isolated.items()}
 
 

@@ -42,9 +42,9 @@ from string import Template
 from typing import Any
 from urllib.parse import urlsplit
 
-from chromium import launch
 from harness import BATCH, WARMUP_CALLS, WARMUP_SECONDS, chromium_cpu_seconds, chromium_pids
 from playwright.sync_api import Browser, Page, sync_playwright
+from support.chromium import launch
 
 import jupyter_worker
 from jupyter_worker.constants import PYODIDE_VERSION

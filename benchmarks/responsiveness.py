@@ -31,10 +31,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from chromium import launch
-from harness import CELLS, cores_during, notebook, run_cell, serve, start_cell, wait_cell
+from harness import CELLS, cores_during, notebook, run_cell, start_cell, wait_cell
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
+from support.chromium import launch
+from support.sites import serve_in_background
 
 from jupyter_worker.lite.site import build_site
 
@@ -289,7 +290,7 @@ def main() -> None:
             )
         cells = ["1", *BLOCKING.values(), "import time\ntime.sleep(5)"]
         (contents / "stops.ipynb").write_text(json.dumps(notebook(cells)), encoding="utf-8")
-        base = serve(build_site(Path(tmp) / "site", [contents]))
+        base = serve_in_background(build_site(Path(tmp) / "site", [contents]))
         long_tasks = _measure_load(driver, base, args.flood_limit) if "load" in parts else {}
         latencies, cpu = (
             _measure_stops(driver, base, args.interrupts) if "interrupts" in parts else ({}, {})

@@ -34,7 +34,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from chromium import launch
 from harness import (
     BATCH,
     WARMUP_CALLS,
@@ -42,9 +41,10 @@ from harness import (
     cores_during,
     notebook,
     run_cell,
-    serve,
 )
 from playwright.sync_api import Browser, sync_playwright
+from support.chromium import launch
+from support.sites import serve_in_background
 
 from jupyter_worker.lite.site import build_site
 
@@ -204,7 +204,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as driver:
         sites = _sites(Path(tmp), args.calls)
-        urls = {mode: serve(root) for mode, root in sites.items()}
+        urls = {mode: serve_in_background(root) for mode, root in sites.items()}
         browser = launch(driver)
         results: dict[str, dict[str, dict[str, float]]] = {}
         cpu: dict[str, dict[str, tuple[float, float]]] = {}

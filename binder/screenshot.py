@@ -17,7 +17,6 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests" / "browser"), str(ROOT / "tests")]
 
-from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from notebook import (  # noqa: E402
     KERNEL_START_TIMEOUT,
     code_cell,
@@ -27,7 +26,8 @@ from notebook import (  # noqa: E402
     start_cell,
 )
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
-from site_server import serve  # noqa: E402
+from support.chromium import launch  # noqa: E402
+from support.sites import serve  # noqa: E402
 
 from jupyter_worker.cli import DEMO_NOTEBOOK, build_demo  # noqa: E402
 
@@ -63,7 +63,7 @@ def main(out: Path) -> None:
         with mock.patch.dict(os.environ, pip):
             site = build_demo(Path(scratch) / "site")
         with serve(site, isolated=True) as base, sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            browser = launch(driver)
             page = browser.new_page(viewport=VIEWPORT)
             open_notebook(page, f"{base}lab/index.html?path={DEMO_NOTEBOOK}")
             # the notebook alone: no file browser beside it

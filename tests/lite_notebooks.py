@@ -5,8 +5,9 @@ Each is a list of code cells; the tests run them by index and read outputs.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from support.notebooks import write_notebook
 
 # A small UI built from Python: button + counter + text input.
 UI = [
@@ -350,7 +351,9 @@ STDIN = [
     """from js import document
 n = 0
 while True:
-    document.title; n += 1""",
+    document.title; n += 1
+    if n == 1:
+        document.title = 'jw-dom-loop'""",
     "kept + 2 if n > 0 else n",
 ]
 
@@ -436,27 +439,4 @@ NOTEBOOKS = {
 def write_notebooks(folder: Path) -> None:
     """Write every notebook as ``<name>.ipynb`` with the worker kernel."""
     for name, cells in NOTEBOOKS.items():
-        notebook = {
-            "cells": [
-                {
-                    "cell_type": "code",
-                    "id": f"{name}-{index}",
-                    "execution_count": None,
-                    "metadata": {},
-                    "outputs": [],
-                    "source": source,
-                }
-                for index, source in enumerate(cells)
-            ],
-            "metadata": {
-                "kernelspec": {
-                    "name": "python-worker",
-                    "display_name": "Python (worker)",
-                    "language": "python",
-                },
-                "language_info": {"name": "python"},
-            },
-            "nbformat": 4,
-            "nbformat_minor": 5,
-        }
-        (folder / f"{name}.ipynb").write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+        write_notebook(folder / f"{name}.ipynb", cells)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from jupyterlite_pyodide_kernel.constants import PYODIDE_CDN_URL
-from package_origins import BUNDLED_LOCK
-from site_server import serve
+from support.origins import BUNDLED_LOCK
+from support.sites import serve
 
 from jupyter_worker.constants import LITE_PYODIDE_DIR, PYODIDE_KERNEL_PLUGIN_ID
 from jupyter_worker.lite.pyodide_bundle import CORE_FILES

@@ -8,7 +8,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from package_origins import BUNDLED_LOCK, CDN_PACKAGE, CDN_WHEEL, build_wheel, make_cdn, sha256
+from support.origins import BUNDLED_LOCK, CDN_PACKAGE, CDN_WHEEL, build_wheel, make_cdn, sha256
 
 from jupyter_worker.constants import LITE_PYODIDE_DIR, NOT_SHIPPED_FILE, PYODIDE_KERNEL_PLUGIN_ID
 from jupyter_worker.lite import site_lock

@@ -11,22 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
-from site_server import serve
-
-CHROMIUM = Path(os.environ.get("JUPYTER_WORKER_CHROMIUM", "/usr/bin/chromium"))
-
-#: Keep Chromium off the network: every host but 127.0.0.1 fails to resolve, so a
-#: request that would leave the machine fails visibly even where Playwright's
-#: request events do not show it (some worker requests).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
+from support.chromium import CHROMIUM, launch
+from support.sites import serve
 
 LOCAL_HOSTS = {"127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
@@ -50,7 +36,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's Chromium; its absence fails the run (it is never a skip)."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (tests/run.sh does)")
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    browser = launch(playwright)
     yield browser
     browser.close()
 

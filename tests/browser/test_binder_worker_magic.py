@@ -8,7 +8,7 @@ from pathlib import Path
 
 from notebook import KERNEL_START_TIMEOUT, code_cell, finish_cell, open_notebook
 from playwright.sync_api import expect
-from servers import jupyter_lab
+from support.servers import jupyter_lab
 
 DEMO = Path(__file__).parents[2] / "binder" / "worker-magic.ipynb"
 

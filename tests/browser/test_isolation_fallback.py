@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from notebook import KERNEL_START_TIMEOUT, code_cell, result_text, run_cell
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
-from servers import SERVER_KERNEL, image_server, jupyter_lab, plain_http_server, write_notebook
-from site_server import serve
+from support.notebooks import SERVER_KERNEL, write_notebook
+from support.servers import image_server, jupyter_lab, plain_http_server
+from support.sites import serve
 
 from jupyter_worker.lite.site import build_site
 

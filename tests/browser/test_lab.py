@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 from notebook import KERNEL_START_TIMEOUT, open_notebook, run_cell
-from servers import SERVER_KERNEL, jupyter_lab, write_notebook
+from support.notebooks import SERVER_KERNEL, write_notebook
+from support.servers import jupyter_lab
 
 PLUGIN = "jupyter-worker:kernel"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from notebook import KERNEL_START_TIMEOUT, open_notebook, result_text, run_cell
 from playwright.sync_api import expect
-from site_server import serve
+from support.sites import serve
 
 
 @pytest.fixture(params=[True, False], ids=["isolated", "not-isolated"])

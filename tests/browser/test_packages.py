@@ -15,10 +15,12 @@ from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS
 from jupyterlite_pyodide_kernel.constants import PYODIDE_CDN_URL
 from notebook import KERNEL_START_TIMEOUT, open_notebook, result_text, run_cell, set_cell_source
-from package_origins import (
+from playwright.sync_api import Locator, Page
+from support.chromium import ARGS, CHROMIUM
+from support.notebooks import SERVER_KERNEL, write_notebook
+from support.origins import (
     CDN_PACKAGE,
     CDN_WHEEL,
     PYPI_PACKAGE,
@@ -30,9 +32,8 @@ from package_origins import (
     serve_origin,
     trap,
 )
-from playwright.sync_api import Locator, Page
-from servers import SERVER_KERNEL, free_port, jupyter_lab, write_notebook
-from site_server import serve
+from support.servers import free_port, jupyter_lab
+from support.sites import serve
 
 from jupyter_worker.constants import LITE_PYODIDE_DIR
 from jupyter_worker.lite.pyodide_bundle import LOCK_FILE
@@ -216,7 +217,7 @@ def trapped(playwright) -> Iterator[tuple[Page, Trap]]:
     must not count.
     """
     with trap() as caught:
-        args = [arg for arg in CHROMIUM_ARGS if not arg.startswith("--host-resolver-rules")]
+        args = [arg for arg in ARGS if not arg.startswith("--host-resolver-rules")]
         maps = [f"MAP {host} 127.0.0.1:{caught.port}" for host in _package_hosts()]
         rules = "--host-resolver-rules=" + " , ".join(
             [*maps, "MAP * ~NOTFOUND", "EXCLUDE 127.0.0.1"]

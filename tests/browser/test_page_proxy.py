@@ -184,7 +184,7 @@ def test_interrupt_stops_the_running_cell_and_keeps_state(page, isolated_url):
     for busy, after, value in ((1, 2, "42"), (3, 4, "43"), (6, 7, "44")):
         start_cell(page, busy)
         expect(code_cell(page, busy).locator(".jp-InputPrompt")).to_have_text("[*]:")
-        page.wait_for_timeout(500)
+        # (sent at once: the page delivers it when the cell's own code runs)
         interrupt_kernel(page)
         output = finish_cell(page, busy, timeout=20_000)
         expect(output).to_contain_text("KeyboardInterrupt")

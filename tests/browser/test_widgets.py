@@ -20,8 +20,8 @@ from notebook import (
     start_cell,
 )
 from playwright.sync_api import Locator, Page, expect
-from servers import write_notebook
-from site_server import serve
+from support.notebooks import write_notebook
+from support.sites import serve
 
 from jupyter_worker.lite.site import build_site
 

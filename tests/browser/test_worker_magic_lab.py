@@ -17,9 +17,10 @@ from notebook import (
     run_cell,
     start_cell,
 )
-from package_origins import index_wheels, serve_origin
 from playwright.sync_api import expect
-from servers import SERVER_KERNEL, jupyter_lab, write_notebook
+from support.notebooks import SERVER_KERNEL, write_notebook
+from support.origins import index_wheels, serve_origin
+from support.servers import jupyter_lab
 
 from jupyter_worker.magic.magics import USAGE
 

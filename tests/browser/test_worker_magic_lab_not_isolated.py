@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from notebook import KERNEL_START_TIMEOUT, code_cell, open_notebook, run_cell, start_cell
 from playwright.sync_api import expect
-from servers import SERVER_KERNEL, jupyter_lab, write_notebook
+from support.notebooks import SERVER_KERNEL, write_notebook
+from support.servers import jupyter_lab
 
 CELLS = [
     "%%worker\nimport sys\nprint('runs', sys.platform)",
     "%%worker\nfrom js import document\ndocument.title",
-    "%%worker\nwhile True:\n    pass",
+    "%%worker\nn = 0\nwhile True:\n    n += 1\n    if n % 1_000_000 == 0:\n        print(n)",
     "%%worker\nprint('fresh', 'sys' not in globals())",
 ]
 
@@ -33,7 +34,8 @@ def test_cells_run_and_interrupt_stops_the_worker(page, tmp_path):
         error = run_cell(page, 1).inner_text()
         assert "IsolationError" in error
         start_cell(page, 2)
-        page.wait_for_timeout(1000)
+        # its prints show once it loops in the worker
+        expect(code_cell(page, 2).locator(".jp-OutputArea")).to_contain_text("000000")
         panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
         panel.locator("jp-button[data-command='notebook:interrupt-kernel']").click()
         expect(code_cell(page, 2).locator(".jp-OutputArea")).to_contain_text(

@@ -12,7 +12,7 @@ from notebook import (
     start_cell,
 )
 from playwright.sync_api import expect
-from site_server import serve
+from support.sites import serve
 
 
 @pytest.mark.parametrize(

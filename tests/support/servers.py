@@ -1,8 +1,7 @@
-"""Servers for the browser tests: JupyterLab, plain static, second-origin images; notebooks."""
+"""Servers: JupyterLab, ``python -m http.server`` (no headers), second-origin images."""
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import struct
@@ -12,15 +11,11 @@ import threading
 import time
 import urllib.request
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
-
-#: Kernelspec name and display name of the Lite worker kernel and of ipykernel.
-WORKER_KERNEL = ("python-worker", "Python (worker)")
-SERVER_KERNEL = ("python3", "Python 3")
 
 
 def free_port() -> int:
@@ -114,49 +109,6 @@ def image_server() -> Iterator[tuple[str, list[str]]]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-#: A source that starts with this is a markdown cell (the rest is its text).
-MARKDOWN = "markdown:"
-
-
-def write_notebook(
-    path: Path, cells: Sequence[str | dict[str, Any]], kernel: tuple[str, str] = WORKER_KERNEL
-) -> None:
-    """Write a notebook for ``kernel``.
-
-    Each cell is a code cell's source (a markdown cell's with the ``MARKDOWN``
-    prefix) or a ``{"cell_type", "source"}`` dict.
-    """
-    full = []
-    for index, given in enumerate(cells):
-        if isinstance(given, str):
-            markdown = given.startswith(MARKDOWN)
-            cell = {
-                "cell_type": "markdown" if markdown else "code",
-                "source": given.removeprefix(MARKDOWN),
-            }
-        else:
-            cell = given
-        full_cell: dict[str, Any] = {
-            "cell_type": cell["cell_type"],
-            "id": f"{path.stem}-{index}",
-            "metadata": {},
-            "source": cell["source"],
-        }
-        if cell["cell_type"] == "code":
-            full_cell.update(execution_count=None, outputs=[])
-        full.append(full_cell)
-    notebook = {
-        "cells": full,
-        "metadata": {
-            "kernelspec": {"name": kernel[0], "display_name": kernel[1], "language": "python"},
-            "language_info": {"name": "python"},
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Serve a built JupyterLite site on 127.0.0.1 from a thread, for tests and benchmarks."""
+"""Serve a built JupyterLite site on 127.0.0.1 from a thread (``jupyter worker serve``'s server)."""
 
 from __future__ import annotations
 
@@ -23,3 +23,10 @@ def serve(root: Path, *, isolated: bool, embedder_policy: str = "credentialless"
     finally:
         server.shutdown()
         server.server_close()
+
+
+def serve_in_background(root: Path, *, isolated: bool = True) -> str:
+    """Serve ``root`` for the rest of the process (benchmarks); return its base URL."""
+    server = make_server(root, port=0, isolated=isolated, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/"

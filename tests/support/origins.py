@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 from jupyter_worker.lite.pyodide_bundle import LOCK_FILE
 
 #: The bundled Pyodide's lock (what the real CDN's lock of this version says).
-BUNDLED_LOCK = Path(__file__).parent.parent / "jupyter_worker" / "pyodide_dist" / LOCK_FILE
+BUNDLED_LOCK = Path(__file__).parents[2] / "jupyter_worker" / "pyodide_dist" / LOCK_FILE
 
 #: A compiled-looking package only the "CDN" has, and a pure one only the index has.
 CDN_PACKAGE = "jwcdnpkg"
