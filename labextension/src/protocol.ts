@@ -131,7 +131,6 @@ export interface IChannelRequest {
   parent?: Record<string, unknown>;
 }
 
-
 /** A successful answer: `{"v": value}`. */
 export interface IChannelResult {
   v: unknown;

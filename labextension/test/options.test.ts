@@ -25,8 +25,11 @@ const table = JSON.parse(readFileSync('../tests/fixtures/magic/lines.json', 'utf
   line: ICase[];
 };
 
-
-function check(parse: (line: string) => unknown, { line, options, error }: ICase, base: object): void {
+function check(
+  parse: (line: string) => unknown,
+  { line, options, error }: ICase,
+  base: object,
+): void {
   if (error !== undefined) {
     assert.throws(
       () => parse(line),

@@ -5,7 +5,16 @@
  */
 import type { IOpResult } from './ops';
 import type { IChannelError } from '../protocol';
-import { R_ERROR, R_FALSE, R_NUMBER, R_OK, R_REF, R_STRING, R_TRUE, R_UNDEFINED } from '../protocol';
+import {
+  R_ERROR,
+  R_FALSE,
+  R_NUMBER,
+  R_OK,
+  R_REF,
+  R_STRING,
+  R_TRUE,
+  R_UNDEFINED,
+} from '../protocol';
 
 /** One answer to the worker. */
 export interface IAnswer {

@@ -24,7 +24,13 @@ import { timerDelay } from '../timers';
 import type { ObjectHeap } from './heap';
 import type { ICallbackSpec } from './values';
 import { toWire } from './values';
-import type { ChannelEvent, ICallbackEvent, IChannelError, IGoneEvent, IKernelEvent } from '../protocol';
+import type {
+  ChannelEvent,
+  ICallbackEvent,
+  IChannelError,
+  IGoneEvent,
+  IKernelEvent,
+} from '../protocol';
 
 /**
  * How many calls of one Python callback may wait for a busy worker; a newer
@@ -273,7 +279,10 @@ export class CallbackQueue {
       const args = queued.args.map((arg) => toWire(arg, this._heap));
       return { cb: queued.cb, call: queued.call, args } satisfies ICallbackEvent;
     } catch (error) {
-      this._fail(queued.call, `jupyter-worker: a callback's arguments cannot be sent: ${String(error)}`);
+      this._fail(
+        queued.call,
+        `jupyter-worker: a callback's arguments cannot be sent: ${String(error)}`,
+      );
       return undefined;
     }
   }

@@ -81,7 +81,12 @@ export class ObjectHeap {
         ref.m = info.methods;
       }
     }
-    if (value === globalThis || typeof value === 'function' || proto === Object.prototype || !proto) {
+    if (
+      value === globalThis ||
+      typeof value === 'function' ||
+      proto === Object.prototype ||
+      !proto
+    ) {
       let own = this._ownMethods.get(value);
       if (!own) {
         own = ownMethodNames(value);

@@ -156,7 +156,9 @@ export class Operations {
           throw new Error('jupyter-worker: this page serves no drive');
         }
         // plain JSON both ways: the worker's DriveFS reads it, not Python
-        return new AsyncOp(serve(request.value).then((value) => ({ value: value as Wire, segments: [] })));
+        return new AsyncOp(
+          serve(request.value).then((value) => ({ value: value as Wire, segments: [] })),
+        );
       }
       case 'input': {
         const ask = this._callbacks.input;

@@ -30,8 +30,42 @@ import { ObjectHeap } from './heap';
 import type { IChannelBuffers } from './buffers';
 import { SpinBudget, clockUs } from './spin';
 import { AsyncOp, Operations } from './ops';
-import type { ChannelEvent, IChannelOptions, IChannelRequest, IKernelEvent, IPortMessage, NotifyMode } from '../protocol';
-import { C_ANSWERED_AT, C_ARG0, C_ARG1, C_DATA_GEN, C_EVENTS, C_IN_CELL, C_KIND, C_LENGTH, C_OP, C_RAISED, C_REF, C_REQUEST, C_RESPONSE, C_THINK_US, C_TIMED, C_WAKE, C_WANT_THINK, C_WATCHING, OP_GET, OP_MESSAGE, R_CALLBACK, R_INTERRUPT, R_NUMBER, R_REF, R_STRING, SIGINT } from '../protocol';
+import type {
+  ChannelEvent,
+  IChannelOptions,
+  IChannelRequest,
+  IKernelEvent,
+  IPortMessage,
+  NotifyMode,
+} from '../protocol';
+import {
+  C_ANSWERED_AT,
+  C_ARG0,
+  C_ARG1,
+  C_DATA_GEN,
+  C_EVENTS,
+  C_IN_CELL,
+  C_KIND,
+  C_LENGTH,
+  C_OP,
+  C_RAISED,
+  C_REF,
+  C_REQUEST,
+  C_RESPONSE,
+  C_THINK_US,
+  C_TIMED,
+  C_WAKE,
+  C_WANT_THINK,
+  C_WATCHING,
+  OP_GET,
+  OP_MESSAGE,
+  R_CALLBACK,
+  R_INTERRUPT,
+  R_NUMBER,
+  R_REF,
+  R_STRING,
+  SIGINT,
+} from '../protocol';
 
 interface IFrame {
   /** The request number the worker waits on for this frame. */

@@ -13,7 +13,43 @@ import { Signals } from '../worker/signals';
 import { createDataBuffer } from './buffers';
 import { SpinBudget, clockMsBetween, clockUs } from './spin';
 import type { IChannelOptions, IPortMessage } from '../protocol';
-import { C_ANSWERED_AT, C_ARG0, C_ARG1, C_DATA_GEN, C_EVENTS, C_IN_CELL, C_KIND, C_LENGTH, C_OP, C_RAISED, C_REF, C_REQUEST, C_RESPONSE, C_THINK_US, C_TIMED, C_WAKE, C_WANT_THINK, C_WATCHING, DATA_INITIAL_BYTES, DATA_SHRINK_ABOVE, OP_GET, OP_GET_ITEM, OP_MESSAGE, R_CALLBACK, R_ERROR, R_FALSE, R_INTERRUPT, R_NUMBER, R_OK, R_REF, R_STRING, R_TRUE, R_UNDEFINED, SIGINT, WAIT_SLICE_MS } from '../protocol';
+import {
+  C_ANSWERED_AT,
+  C_ARG0,
+  C_ARG1,
+  C_DATA_GEN,
+  C_EVENTS,
+  C_IN_CELL,
+  C_KIND,
+  C_LENGTH,
+  C_OP,
+  C_RAISED,
+  C_REF,
+  C_REQUEST,
+  C_RESPONSE,
+  C_THINK_US,
+  C_TIMED,
+  C_WAKE,
+  C_WANT_THINK,
+  C_WATCHING,
+  DATA_INITIAL_BYTES,
+  DATA_SHRINK_ABOVE,
+  OP_GET,
+  OP_GET_ITEM,
+  OP_MESSAGE,
+  R_CALLBACK,
+  R_ERROR,
+  R_FALSE,
+  R_INTERRUPT,
+  R_NUMBER,
+  R_OK,
+  R_REF,
+  R_STRING,
+  R_TRUE,
+  R_UNDEFINED,
+  SIGINT,
+  WAIT_SLICE_MS,
+} from '../protocol';
 
 /** An answer as the worker reads it. */
 export interface IAnswer {

@@ -34,7 +34,7 @@ async function activated(worker: ServiceWorker | null): Promise<void> {
   if (!worker || worker.state === 'activated' || worker.state === 'redundant') {
     return;
   }
-  await new Promise<void>(resolve => {
+  await new Promise<void>((resolve) => {
     worker.addEventListener('statechange', () => {
       if (worker.state === 'activated' || worker.state === 'redundant') {
         resolve();

@@ -24,7 +24,9 @@ function stringList(value: unknown, name: string): string[] {
     return [];
   }
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
-    throw new Error(`jupyter-lite.json: ${name} must be a list of URLs, not ${JSON.stringify(value)}`);
+    throw new Error(
+      `jupyter-lite.json: ${name} must be a list of URLs, not ${JSON.stringify(value)}`,
+    );
   }
   return value as string[];
 }

@@ -34,5 +34,4 @@ export function crashed(cause: string): IStop {
 }
 
 /** The cause shown when the worker's lifeline lock was released. */
-export const WORKER_GONE =
-  'the worker thread ended: it crashed, ran out of memory or was closed';
+export const WORKER_GONE = 'the worker thread ended: it crashed, ran out of memory or was closed';

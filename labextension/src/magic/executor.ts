@@ -8,7 +8,13 @@ import { KernelMessage } from '@jupyterlab/services';
 
 import type { WorkerManager } from './manager';
 import type { ICellOptions, WorkerCell } from './options';
-import { MagicUsageError, USAGE, matchWorkerCell, parseCellLine, parseLineCommand } from './options';
+import {
+  MagicUsageError,
+  USAGE,
+  matchWorkerCell,
+  parseCellLine,
+  parseLineCommand,
+} from './options';
 import { OutputSink } from './outputs';
 import { CellQueue } from './queue';
 import { CellStdin } from './stdin';

@@ -62,14 +62,19 @@ export class NamedWorker implements ICodeRunner {
       });
       return kernel;
     });
-    void this._kernel.then(
-      (kernel) => kernel.ready,
-      () => undefined,
-    ).then(() => {
-      if (this._state === 'starting') {
-        this._state = 'idle';
-      }
-    }, () => undefined);
+    void this._kernel
+      .then(
+        (kernel) => kernel.ready,
+        () => undefined,
+      )
+      .then(
+        () => {
+          if (this._state === 'starting') {
+            this._state = 'idle';
+          }
+        },
+        () => undefined,
+      );
   }
 
   /** Who runs the code, for error messages. */
@@ -167,7 +172,10 @@ export class NamedWorker implements ICodeRunner {
     this._state = 'stopped';
     this._stopped.reject(new WorkerStoppedError(`${this.label} was ${reason}`));
     this._widgets.close();
-    void this._kernel.then((kernel) => kernel.dispose(), () => undefined);
+    void this._kernel.then(
+      (kernel) => kernel.dispose(),
+      () => undefined,
+    );
   }
 
   private async _execute(
@@ -279,17 +287,20 @@ export class NamedWorker implements ICodeRunner {
    * next wait, or after the cells queued before it.
    */
   private _toWorker(msg: KernelMessage.IMessage): void {
-    void this._kernel.then((kernel) => {
-      if (this._state === 'stopped' || kernel.queueComm(msg)) {
-        return;
-      }
-      this._queue = this._queue
-        .then(() => kernel.handleMessage(msg))
-        .then(
-          () => undefined,
-          () => undefined,
-        );
-    }, () => undefined);
+    void this._kernel.then(
+      (kernel) => {
+        if (this._state === 'stopped' || kernel.queueComm(msg)) {
+          return;
+        }
+        this._queue = this._queue
+          .then(() => kernel.handleMessage(msg))
+          .then(
+            () => undefined,
+            () => undefined,
+          );
+      },
+      () => undefined,
+    );
   }
 
   private _kernel: Promise<WorkerKernel>;

@@ -101,9 +101,7 @@ function apply(options: ICellOptions, option: string, value: string): void {
     default: {
       const seconds = /^[0-9.eE+-]+$/.test(value) ? Number(value) : NaN;
       if (!(seconds > 0) || !Number.isFinite(seconds)) {
-        throw new MagicUsageError(
-          `--timeout takes a positive number of seconds, not '${value}'`,
-        );
+        throw new MagicUsageError(`--timeout takes a positive number of seconds, not '${value}'`);
       }
       if (timerDelay(seconds) === undefined) {
         throw new MagicUsageError(
@@ -138,7 +136,7 @@ export function parseCellLine(line: string): ICellOptions {
   const options = defaultCellOptions();
   let named = false;
   const tokens = line.split(/\s+/).filter(Boolean);
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const token = tokens[i++];
     const eq = token.indexOf('=');
     const option = eq < 0 ? token : token.slice(0, eq);
@@ -160,13 +158,9 @@ export function parseCellLine(line: string): ICellOptions {
     } else if (token.startsWith('-')) {
       throw new MagicUsageError(`unknown option '${token}'`);
     } else if (named) {
-      throw new MagicUsageError(
-        `one worker name only, got '${options.name}' and '${token}'`,
-      );
+      throw new MagicUsageError(`one worker name only, got '${options.name}' and '${token}'`);
     } else if (!NAME.test(token)) {
-      throw new MagicUsageError(
-        `'${token}' is not a worker name (letters, digits, _ and -)`,
-      );
+      throw new MagicUsageError(`'${token}' is not a worker name (letters, digits, _ and -)`);
     } else {
       options.name = token;
       named = true;
@@ -196,8 +190,7 @@ export function parseLineCommand(line: string): ILineCommand {
 
 /** A cell the browser runs itself: its magic and the code after the magic line. */
 export type WorkerCell =
-  | { kind: 'cell'; line: string; code: string }
-  | { kind: 'line'; line: string };
+  { kind: 'cell'; line: string; code: string } | { kind: 'line'; line: string };
 
 /**
  * Whether `source` is a `%%worker` cell or a lone `%worker ...` line.

@@ -101,7 +101,14 @@ class WorkerComm {
     metadata?: Record<string, unknown>,
     buffers?: (ArrayBuffer | ArrayBufferView)[],
   ): string {
-    const id = this._widgets.send('comm_close', this.comm_id, data ?? {}, callbacks, metadata, buffers);
+    const id = this._widgets.send(
+      'comm_close',
+      this.comm_id,
+      data ?? {},
+      callbacks,
+      metadata,
+      buffers,
+    );
     this._widgets.forget(this.comm_id);
     return id;
   }
@@ -208,7 +215,9 @@ export class WorkerWidgets {
     metadata?: Record<string, unknown>,
     buffers?: (ArrayBuffer | ArrayBufferView)[],
   ): string {
-    const msg: KernelMessage.IMessage = KernelMessage.createMessage<KernelMessage.ICommMsgMsg<'shell'>>({
+    const msg: KernelMessage.IMessage = KernelMessage.createMessage<
+      KernelMessage.ICommMsgMsg<'shell'>
+    >({
       msgType: 'comm_msg',
       channel: 'shell',
       session: this._session,

@@ -15,10 +15,10 @@ export const ISOLATED_TIP =
 export const NOT_ISOLATED_TIP =
   'This page is not cross-origin isolated (no SharedArrayBuffer). Disabled: document ' +
   'and window from worker Python; interrupts that keep state (an interrupt restarts ' +
-  'the worker instead); input() without JupyterLite\'s service worker. Fix: serve the ' +
+  "the worker instead); input() without JupyterLite's service worker. Fix: serve the " +
   'site with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: ' +
-  'credentialless (`jupyter worker serve` does; so do hosts that read the site\'s ' +
-  '_headers file), or let the site\'s service worker add them: it needs https:// or ' +
+  "credentialless (`jupyter worker serve` does; so do hosts that read the site's " +
+  "_headers file), or let the site's service worker add them: it needs https:// or " +
   'localhost and a window that allows service workers (not private windows). See the ' +
   'jupyter-worker README, "Deploy".';
 

@@ -49,7 +49,10 @@ import type { ISgrState } from './sgr';
 import { DEFAULT_SGR, advanceSgr, sgrPrefix } from './sgr';
 
 /** The stream MIME types JupyterLab gives stream outputs (and tracebacks). */
-export const STREAM_MIME_TYPES = ['application/vnd.jupyter.stdout', 'application/vnd.jupyter.stderr'];
+export const STREAM_MIME_TYPES = [
+  'application/vnd.jupyter.stdout',
+  'application/vnd.jupyter.stderr',
+];
 
 /** The class of one block's element. */
 const BLOCK_CLASS = 'jp-WorkerStream-block';

@@ -11,7 +11,14 @@ import { channelDriveFS } from './drive';
 import { holdLifeline } from './lifeline';
 import { Outbox } from './outbox';
 import { requestInputViaServiceWorker } from './stdin';
-import type { IChannelError, IChannelOptions, IFatalEnvelope, IKernelMessageEnvelope, ILogMessageEnvelope, IProgressEnvelope } from '../protocol';
+import type {
+  IChannelError,
+  IChannelOptions,
+  IFatalEnvelope,
+  IKernelMessageEnvelope,
+  ILogMessageEnvelope,
+  IProgressEnvelope,
+} from '../protocol';
 import { R_INTERRUPT, SIGINT } from '../protocol';
 
 /** The kernel options, plus the page channel when the page is isolated. */

@@ -18,7 +18,7 @@ export interface IInputRequest {
 
 /** Why `input()` fails in a worker that has neither the channel nor the service worker. */
 const NO_STDIN =
-  'input() needs a cross-origin isolated page, or JupyterLite\'s service worker: the page ' +
+  "input() needs a cross-origin isolated page, or JupyterLite's service worker: the page " +
   'is not isolated, and no service worker serves this worker (a %%worker cell never has ' +
   'one; for the worker kernel it is not active in private windows or where service ' +
   'workers are blocked). Fix: serve the page with the headers ' +
@@ -38,7 +38,8 @@ export function requestInputViaServiceWorker(request: IInputRequest): string | u
     channel: 'stdin',
     msgType: 'input_request',
     session: String(request.parentHeader.session ?? ''),
-    parentHeader: request.parentHeader as unknown as KernelMessage.IInputRequestMsg['parent_header'],
+    parentHeader:
+      request.parentHeader as unknown as KernelMessage.IInputRequestMsg['parent_header'],
     content: { prompt: request.prompt, password: request.password },
   });
   const xhr = new XMLHttpRequest();
