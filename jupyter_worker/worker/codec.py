@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import math
 from json.encoder import encode_basestring_ascii
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .proxy import Callback, JsMethod, JsRef
-
-if TYPE_CHECKING:
-    from .connection import Session
+from .proxy import Callback, JsMethod, JsRef, Session
 
 _MAX_SAFE_INT = 2**53 - 1
 

@@ -11,12 +11,41 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..protocol import F_ARRAYLIKE, F_BUFFER, F_CALLABLE, F_NODE
 
 if TYPE_CHECKING:
-    from .connection import Session
+    from ..protocol import Request
+
+
+class Session(Protocol):
+    """What proxies and the codec ask of the connection (``connection.Session``)."""
+
+    def request(self, message: Request, *, value: Any = None, args: Any = None) -> Any:
+        """Send one request; return the decoded answer or raise ``JsError``."""
+
+    def call(self, ref_id: int, key: str, args: list[Any]) -> Any:
+        """``page_object[key](*args)``, ``this`` kept: one request."""
+
+    def set(self, ref_id: int, key: str | int, value: Any) -> None:
+        """``page_object[key] = value``: one request."""
+
+    def get(self, ref_id: int, key: str | int) -> Any:
+        """``page_object[key]``: one request."""
+
+    def proxy(self, wire: dict[str, Any]) -> JsRef:
+        """The one proxy of a referenced page object."""
+
+    def forget(self, ref_id: int) -> None:
+        """Queue the release of a page object whose proxy is being collected."""
+
+    def callback_wire(self, callback: Callback) -> dict[str, Any]:
+        """The wire form of a Python callable."""
+
+    def element_bundle(self, element: JsRef) -> dict[str, Any]:
+        """A display bundle that shows the live ``element``."""
+
 
 _OWN = frozenset({"_id", "_flags", "_ctor", "_methods", "_session", "__weakref__"})
 
