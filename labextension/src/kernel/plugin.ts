@@ -7,6 +7,7 @@ import type { Kernel } from '@jupyterlab/services';
 import type { ILogPayload } from '@jupyterlab/logconsole';
 import { ILoggerRegistry } from '@jupyterlab/logconsole';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IServiceWorkerManager } from '@jupyterlite/apputils';
 import type { IKernel } from '@jupyterlite/services';
 import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
@@ -14,7 +15,12 @@ import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
 import { EXTENSION_ID, KERNEL_DISPLAY_NAME, KERNEL_NAME } from '../tokens';
 import { KERNEL_ICON_URL } from './icon';
 import { workers } from './workers';
-import { readPyodideSettings, readWorkerSettings } from './settings';
+import {
+  followUserSettings,
+  readPyodideSettings,
+  readWorkerSettings,
+  userSettingsLoaded,
+} from './settings';
 
 /**
  * Show the worker kernels the messages a notebook sends them, as they are
@@ -46,7 +52,14 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
   id: `${EXTENSION_ID}:kernel`,
   description: 'Registers the Python (worker) JupyterLite kernel.',
   autoStart: true,
-  optional: [IKernelSpecs, IServiceWorkerManager, ILoggerRegistry, IKernelClient, INotebookTracker],
+  optional: [
+    IKernelSpecs,
+    IServiceWorkerManager,
+    ILoggerRegistry,
+    IKernelClient,
+    INotebookTracker,
+    ISettingRegistry,
+  ],
   activate: (
     app: JupyterFrontEnd,
     kernelspecs: IKernelSpecs | null,
@@ -54,7 +67,12 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
     loggerRegistry: ILoggerRegistry | null,
     kernelClient: IKernelClient | null,
     notebooks: INotebookTracker | null,
+    settingRegistry: ISettingRegistry | null,
   ): void => {
+    if (settingRegistry) {
+      // the Settings Editor's values, for kernels and %%worker workers alike
+      followUserSettings(settingRegistry, kernelPlugin.id);
+    }
     if (!kernelspecs) {
       return;
     }
@@ -99,6 +117,7 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
         resources: { 'logo-32x32': KERNEL_ICON_URL, 'logo-64x64': KERNEL_ICON_URL },
       },
       create: async (options: IKernel.IOptions): Promise<IKernel> => {
+        await userSettingsLoaded();
         const settings = readPyodideSettings();
         const { WorkerKernel } = await import('./kernel');
         // Isolated, the worker reaches the drive over its channel; otherwise

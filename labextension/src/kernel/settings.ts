@@ -1,7 +1,9 @@
 /**
- * Read the Pyodide settings of a JupyterLite site.
+ * The worker kernel's settings: the site's (`jupyter-lite.json`), overridden
+ * by the user's own from the Settings Editor (`schema/kernel.json`).
  */
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import type { IWorkerSettings } from '../tokens';
 import { EXTENSION_ID, PYODIDE_KERNEL_PLUGIN_ID } from '../tokens';
@@ -25,19 +27,74 @@ function stringList(value: unknown, name: string): string[] {
   }
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
     throw new Error(
-      `jupyter-lite.json: ${name} must be a list of URLs, not ${JSON.stringify(value)}`,
+      `jupyter-worker:kernel: ${name} must be a list of URLs, not ${JSON.stringify(value)}`,
     );
   }
   return value as string[];
 }
 
+/**
+ * The defaults of the worker kernel's own settings: those of
+ * `schema/kernel.json` (`test/settings.test.ts` checks that they agree), for
+ * pages where the settings registry has not loaded them.
+ */
+export const WORKER_SETTING_DEFAULTS: Readonly<IWorkerSettings & { pypiIndexUrls: string[] }> = {
+  notifyMode: 'waitAsync',
+  callbackTimeout: 30,
+  pypiIndexUrls: [],
+};
+
+/** What the user set in the Settings Editor for `jupyter-worker:kernel`. */
+let userValues: Record<string, unknown> = {};
+
+/** Settles once the user's values are loaded (or failed to load). */
+let userValuesLoaded: Promise<void> = Promise.resolve();
+
+/**
+ * Follow the user's own values of the kernel's settings (the Settings
+ * Editor, plugin `pluginId`): each new kernel or `%%worker` worker takes them
+ * over the site's. A registry that fails to load them leaves the site's.
+ */
+export function followUserSettings(registry: ISettingRegistry, pluginId: string): void {
+  userValuesLoaded = registry.load(pluginId).then(
+    (settings) => {
+      const take = (): void => {
+        userValues = { ...settings.user } as Record<string, unknown>;
+      };
+      take();
+      settings.changed.connect(take);
+    },
+    (error: unknown) => {
+      console.warn(`jupyter-worker: the kernel's user settings did not load: ${String(error)}`);
+    },
+  );
+}
+
+/** Resolves once the user's values of the kernel's settings are known. */
+export function userSettingsLoaded(): Promise<void> {
+  return userValuesLoaded;
+}
+
+/** The package indexes the user set in the Settings Editor, if any. */
+export function userIndexUrls(): string[] | undefined {
+  return userValues.pypiIndexUrls === undefined
+    ? undefined
+    : stringList(userValues.pypiIndexUrls, 'pypiIndexUrls');
+}
+
+/** The site's values of the kernel's own settings, overridden by the user's. */
+function ownSettings(): Record<string, unknown> {
+  return { ...(litePluginSettings()[`${EXTENSION_ID}:kernel`] ?? {}), ...userValues };
+}
+
 /** Read the worker kernel's own settings, with defaults. */
 export function readWorkerSettings(): IWorkerSettings {
-  const own = litePluginSettings()[`${EXTENSION_ID}:kernel`] ?? {};
-  const timeout = Number(own.callbackTimeout ?? 30);
+  const own = ownSettings();
+  const fallback = WORKER_SETTING_DEFAULTS.callbackTimeout;
+  const timeout = Number(own.callbackTimeout ?? fallback);
   return {
-    notifyMode: own.notifyMode === 'message' ? 'message' : 'waitAsync',
-    callbackTimeout: Number.isFinite(timeout) && timeout > 0 ? timeout : 30,
+    notifyMode: own.notifyMode === 'message' ? 'message' : WORKER_SETTING_DEFAULTS.notifyMode,
+    callbackTimeout: Number.isFinite(timeout) && timeout > 0 ? timeout : fallback,
   };
 }
 
@@ -65,7 +122,8 @@ type RawSettings = Partial<Record<keyof IPyodideSettings, unknown>>;
 /**
  * The worker kernel's Pyodide settings: those of the upstream Pyodide kernel
  * (`@jupyterlite/pyodide-kernel-extension:kernel`, written by our build addon),
- * overridden by any given under `jupyter-worker:kernel`.
+ * overridden by any given under `jupyter-worker:kernel` (the site's, then
+ * the user's).
  *
  * @throws Error naming the fix when no Pyodide URL is configured (the site was
  * not built with jupyter-worker installed).
@@ -74,7 +132,7 @@ export function readPyodideSettings(): IPyodideSettings {
   const all = litePluginSettings() as Record<string, RawSettings | undefined>;
   const raw: RawSettings = {
     ...(all[PYODIDE_KERNEL_PLUGIN_ID] ?? {}),
-    ...(all[`${EXTENSION_ID}:kernel`] ?? {}),
+    ...ownSettings(),
   };
   const baseUrl = PageConfig.getBaseUrl();
   const absolute = (url: string): string => new URL(url, baseUrl).href;

@@ -5,7 +5,7 @@
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 
 import type { IPyodideSettings } from '../kernel/settings';
-import { readPyodideSettings, readWorkerSettings } from '../kernel/settings';
+import { readPyodideSettings, readWorkerSettings, userIndexUrls } from '../kernel/settings';
 import type { IWorkerSettings } from '../tokens';
 import { LAB_PAGE_CONFIG_KEY, LAB_PYODIDE_PATH } from '../tokens';
 
@@ -35,7 +35,7 @@ export function readMagicSettings(): IMagicWorkerSettings {
     pyodideUrl: new URL(pyodideUrl, location.href).href,
     pipliteUrls: [],
     disablePyPIFallback: false,
-    pypiIndexUrls: lab.pypiIndexUrls ?? [],
+    pypiIndexUrls: userIndexUrls() ?? lab.pypiIndexUrls ?? [],
     loadPyodideOptions: {} as IPyodideSettings['loadPyodideOptions'],
     ...readWorkerSettings(),
   };
