@@ -15,8 +15,8 @@ __all__ = ["__version__"]
 #: Names that exist only inside a jupyter-worker Pyodide worker.
 _WORKER_NAMES = frozenset(
     {
-        "IsolationError", "JsError", "callback", "display", "document", "release",
-        "run_sync", "wait_for", "window",
+        "IsolationError", "JsError", "Worker", "WorkerCrashed", "WorkerError", "callback",
+        "display", "document", "release", "run_sync", "sync", "wait_for", "window",
     }
 )  # fmt: skip
 

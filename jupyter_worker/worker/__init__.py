@@ -16,16 +16,21 @@ from .connection import (
 )
 from .errors import IsolationError, JsError
 from .proxy import JsMethod, JsRef
+from .spawn import Worker, WorkerCrashed, WorkerError, sync
 
 __all__ = [
     "IsolationError",
     "JsError",
     "JsMethod",
     "JsRef",
+    "Worker",
+    "WorkerCrashed",
+    "WorkerError",
     "callback",
     "display",
     "release",
     "run_sync",
     "session",
+    "sync",
     "wait_for",
 ]

@@ -76,7 +76,7 @@ class Session:
         segments: list[bytes | memoryview] = []
         if args is not None:
             message["args"] = [codec.encode(arg, self, segments) for arg in args]
-        if message["op"] in ("set", "has", "cbresult"):
+        if message["op"] in ("set", "has", "cbresult", "workers"):
             message["value"] = codec.encode(value, self, segments)
         return self._send(_dumps(message), segments)
 

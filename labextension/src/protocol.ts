@@ -91,7 +91,8 @@ export type ChannelOp =
   | 'cbresult'
   | 'drive'
   | 'input'
-  | 'stats';
+  | 'stats'
+  | 'workers';
 
 /**
  * One request from worker Python (`jupyter_worker/protocol.py` `Request`).

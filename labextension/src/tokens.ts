@@ -31,6 +31,11 @@ export interface IPageServices {
    * without it no snapshot is saved.
    */
   sanitize?(html: string): string;
+  /**
+   * Serve a `workers` request: start, drive or stop a worker that worker
+   * Python starts (`jupyter_worker.Worker`); answers JSON text.
+   */
+  workers?(request: unknown): { promise: Promise<string>; cancel: () => void };
 }
 
 /** The worker kernel's own settings (`litePluginSettings["jupyter-worker:kernel"]`). */

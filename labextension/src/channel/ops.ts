@@ -172,6 +172,17 @@ export class Operations {
         };
         return new AsyncOp(ask(question).then((line) => ({ value: line, segments: [] })));
       }
+      case 'workers': {
+        const serve = this._callbacks.workers;
+        if (!serve) {
+          throw new Error('jupyter-worker: this page starts no workers for this one');
+        }
+        const { promise, cancel } = serve(decode(request.value));
+        return new AsyncOp(
+          promise.then((text) => ({ value: text, segments: [] })),
+          cancel,
+        );
+      }
       case 'stats':
         return {
           value: {

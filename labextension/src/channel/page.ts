@@ -152,6 +152,7 @@ export class PageChannel {
         drive: services.drive,
         input: services.input,
         sanitize: services.sanitize,
+        workers: services.workers,
       },
       () => ({
         data: this._data.byteLength,

@@ -12,6 +12,7 @@ import type { TDriveMethod, TDriveRequest } from '@jupyterlite/services';
 import { DriveContentsProcessor } from '@jupyterlite/services';
 
 import { createChannelBuffers } from '../channel/buffers';
+import type { IWorkersAnswer, IWorkersRequest, ParentSync, SpawnedWorkers } from '../spawn/host';
 import { PageChannel } from '../channel/page';
 import type { IWorkerSettings } from '../tokens';
 import type { InterruptOutcome } from './workers';
@@ -48,6 +49,8 @@ interface IExtras {
   stop?: IStop;
   /** Ends the page's watch of the worker's lifeline lock. */
   lifeline: AbortController;
+  /** The workers its Python started (`jupyter_worker.Worker`), once it starts one. */
+  spawned: Promise<SpawnedWorkers> | null;
 }
 
 /** The bytes of a message buffer in base64. */
@@ -72,6 +75,8 @@ const INTERRUPT_POLL_MS = 20;
 export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSettings {
   /** Package indexes for micropip (empty: PyPI); see `IPyodideSettings`. */
   pypiIndexUrls: string[];
+  /** The `sync` functions of the worker that started this one from Python, if one did. */
+  parentSync?: ParentSync;
 }
 
 /**
@@ -79,6 +84,12 @@ export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSet
  * synchronous channel to the page when the page is cross-origin isolated.
  */
 export class WorkerKernel extends PyodideKernel {
+  /** Upstream's constructor, typed with the options this kernel reads. */
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
+  constructor(options: IWorkerKernelOptions) {
+    super(options);
+  }
+
   /**
    * Run a cell, counting it as running (interrupts only act while one runs).
    * If the worker stops for good meanwhile, the cell fails with the reason.
@@ -262,10 +273,11 @@ export class WorkerKernel extends PyodideKernel {
     if (this.isDisposed) {
       return;
     }
-    const { server, lifeline } = this._extras;
+    const { server, lifeline, spawned } = this._extras;
     lifeline.abort();
     workers.remove(this.id);
     server?.dispose();
+    void spawned?.then((children) => children.dispose());
     super.dispose();
   }
 
@@ -293,6 +305,7 @@ export class WorkerKernel extends PyodideKernel {
       server: null,
       stopped: new PromiseDelegate<IStop>(),
       lifeline: new AbortController(),
+      spawned: null,
     };
     allExtras.set(this, extras);
     workers.add(
@@ -339,6 +352,7 @@ export class WorkerKernel extends PyodideKernel {
         drive: (request) => drive.processDriveRequest(request as TDriveRequest<TDriveMethod>),
         input: (request) => this._askInput(request),
         sanitize: (html) => sanitizer.sanitize(html),
+        workers: (request) => this._spawn(options as IWorkerKernelOptions, request),
       });
       extras.server = server;
       const channelOptions = server.workerOptions();
@@ -359,6 +373,34 @@ export class WorkerKernel extends PyodideKernel {
         internals._ready.reject(message);
       });
     return remote as unknown as IPyodideWorkerKernel;
+  }
+
+  /** Serve a `workers` request of this kernel's Python (`spawn/host.ts`, loaded at first use). */
+  private _spawn(options: IWorkerKernelOptions, request: unknown): IWorkersAnswer {
+    const extras = this._extras;
+    extras.spawned ??= import('../spawn/host').then(
+      ({ SpawnedWorkers }) => new SpawnedWorkers(options.contentsManager, options.parentSync),
+    );
+    let cancel = (): void => undefined;
+    let cancelled = false;
+    const promise = extras.spawned.then((children) => {
+      if (this.isDisposed) {
+        throw new Error('jupyter-worker: the kernel was stopped');
+      }
+      const answer = children.handle(request as IWorkersRequest);
+      cancel = answer.cancel;
+      if (cancelled) {
+        cancel();
+      }
+      return answer.promise;
+    });
+    return {
+      promise,
+      cancel: () => {
+        cancelled = true;
+        cancel();
+      },
+    };
   }
 
   private get _extras(): IExtras {

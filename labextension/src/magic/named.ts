@@ -9,6 +9,7 @@ import type { Contents } from '@jupyterlab/services';
 import { PromiseDelegate } from '@lumino/coreutils';
 
 import type { WorkerKernel } from '../kernel/kernel';
+import type { ParentSync } from '../spawn/host';
 import type { IMagicWorkerSettings } from './settings';
 import type { ICodeRunner } from './runner';
 import type { InputAnswer } from './stdin';
@@ -42,6 +43,7 @@ export class NamedWorker implements ICodeRunner {
     readonly name: string,
     settings: IMagicWorkerSettings,
     contentsManager: Contents.IManager,
+    parentSync?: ParentSync,
   ) {
     this.label = `worker '${name}'`;
     this._stopped.promise.catch(() => undefined); // raced, never awaited alone
@@ -54,6 +56,7 @@ export class NamedWorker implements ICodeRunner {
         ...settings,
         mountDrive: false,
         contentsManager,
+        parentSync,
         logger: ({ payload }) => {
           if (payload.type === 'text' && payload.level === 'critical') {
             console.error(`%%worker ${name}: ${payload.data}`);

@@ -19,6 +19,7 @@ import connection from '../../../jupyter_worker/worker/connection.py';
 import packages from '../../../jupyter_worker/worker/packages.py';
 import comms from '../../../jupyter_worker/worker/comms.py';
 import errorNames from '../../../jupyter_worker/worker/error_names.py';
+import spawn from '../../../jupyter_worker/worker/spawn.py';
 
 /** Path below site-packages -> source. */
 export const PYTHON_FILES: Record<string, string> = {
@@ -38,4 +39,5 @@ export const PYTHON_FILES: Record<string, string> = {
   'jupyter_worker/worker/packages.py': packages,
   'jupyter_worker/worker/comms.py': comms,
   'jupyter_worker/worker/error_names.py': errorNames,
+  'jupyter_worker/worker/spawn.py': spawn,
 };
