@@ -7,10 +7,7 @@ from pathlib import Path
 import pytest
 from notebook import KERNEL_START_TIMEOUT, finish_cell, open_notebook, run_cell, start_cell
 from playwright.sync_api import Locator, Page, expect
-from support.notebooks import write_notebook
-from support.sites import serve
-
-from jupyter_worker.lite.site import build_site
+from support.sites import notebook_site, serve
 
 CELLS = [
     "from js import window\nwindow.jwCallback = lambda: 1",
@@ -21,11 +18,7 @@ CELLS = [
 
 @pytest.fixture(scope="module")
 def settings_site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("settings")
-    contents = root / "contents"
-    contents.mkdir()
-    write_notebook(contents / "settings.ipynb", CELLS)
-    return build_site(root / "site", [contents], options=["--no-worker-isolation-fallback"])
+    return notebook_site(tmp_path_factory.mktemp("settings"), "settings", CELLS)
 
 
 def _timeout_field(page: Page, base: str) -> Locator:

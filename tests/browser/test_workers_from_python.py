@@ -16,10 +16,7 @@ from notebook import (
     start_cell,
 )
 from playwright.sync_api import expect
-from support.notebooks import write_notebook
-from support.sites import serve
-
-from jupyter_worker.lite.site import build_site
+from support.sites import notebook_site, serve
 
 #: Each cell's code and, next to it, what its result shows (None: checked below).
 CELLS: list[tuple[str, str | None]] = [
@@ -70,11 +67,7 @@ CELLS: list[tuple[str, str | None]] = [
 
 @pytest.fixture(scope="module")
 def spawn_site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("spawn")
-    contents = root / "contents"
-    contents.mkdir()
-    write_notebook(contents / "spawn.ipynb", [code for code, _ in CELLS])
-    return build_site(root / "site", [contents], options=["--no-worker-isolation-fallback"])
+    return notebook_site(tmp_path_factory.mktemp("spawn"), "spawn", [code for code, _ in CELLS])
 
 
 def test_a_cell_starts_a_worker_calls_it_and_shares_functions_both_ways(page, page_log, spawn_site):

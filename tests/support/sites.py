@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from jupyter_worker.lite.site import build_site
 from jupyter_worker.static_server import make_server
+
+from .notebooks import write_notebook
 
 
 @contextmanager
@@ -30,3 +33,17 @@ def serve_in_background(root: Path, *, isolated: bool = True) -> str:
     server = make_server(root, port=0, isolated=isolated, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def notebook_site(root: Path, name: str, cells: Sequence[str], options: Sequence[str] = ()) -> Path:
+    """Build a Lite site under ``root`` whose contents are one worker-kernel notebook.
+
+    ``name.ipynb`` holds ``cells``; the site has no service-worker fallback
+    (the tests serve it with headers) unless ``options`` say otherwise.
+    """
+    contents = root / "contents"
+    contents.mkdir()
+    write_notebook(contents / f"{name}.ipynb", cells)
+    return build_site(
+        root / "site", [contents], options=["--no-worker-isolation-fallback", *options]
+    )
