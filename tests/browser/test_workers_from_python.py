@@ -93,3 +93,12 @@ def test_a_cell_starts_a_worker_calls_it_and_shares_functions_both_ways(page, pa
         # the crash is the started worker's one uncaught error
         assert set(page_log.errors) == {"RuntimeError: memory access out of bounds"}
         page_log.errors.clear()
+
+
+def test_without_isolation_worker_says_why(page, spawn_site):
+    with serve(spawn_site, isolated=False) as base:
+        open_notebook(page, f"{base}lab/index.html?path=spawn.ipynb")
+        assert page.evaluate("crossOriginIsolated") is False
+        output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+        expect(output).to_contain_text("IsolationError")
+        expect(output).to_contain_text("not cross-origin isolated")
