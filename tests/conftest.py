@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from lite_notebooks import write_notebooks
+from support.notebooks import write_lite_notebooks
 
 from jupyter_worker.lite.site import build_site
 
@@ -34,7 +34,7 @@ def lite_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("lite")
     contents = root / "contents"
     shutil.copytree(FIXTURES / "lite", contents)
-    write_notebooks(contents)
+    write_lite_notebooks(contents)  # the cells the test modules registered
     # a short wait for Python callbacks, so the deadlock test is quick
     settings = {"jupyter-worker:kernel": {"callbackTimeout": CALLBACK_TIMEOUT}}
     # Without the service-worker fallback, a server without headers gives a page

@@ -12,7 +12,12 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 from support.chromium import CHROMIUM, launch
+from support.origins import index_wheels, serve_origin
+from support.servers import Lab, jupyter_lab
 from support.sites import serve
+
+#: Wheels tests/run.sh downloads from PyPI at install time.
+WHEELS = Path(__file__).parents[2] / ".cache" / "wheels"
 
 LOCAL_HOSTS = {"127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
@@ -107,3 +112,25 @@ def plain_url(lite_site: Path) -> Iterator[str]:
     """The shared test site, served without them."""
     with serve(lite_site, isolated=False) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """One `jupyter lab` as a user runs it, shared by the tests that need no options of their own.
+
+    ``--packages`` falls back to PyPI as ``%pip`` does: here a local index with
+    ipywidgets (their wheels come from PyPI at install time, tests/run.sh).
+    """
+    root = tmp_path_factory.mktemp("lab")
+    wanted = ("ipywidgets-", "jupyterlab_widgets-")
+    wheels = sorted(wheel for wheel in WHEELS.glob("*.whl") if wheel.name.startswith(wanted))
+    if len(wheels) != len(wanted):
+        pytest.fail(f"no ipywidgets wheels in {WHEELS}: tests/run.sh downloads them")
+    index = tmp_path_factory.mktemp("index")
+    index_wheels(index, wheels)
+    index_url = "--WorkerServerApp.pypi_index_urls={}simple"
+    with (
+        serve_origin(index) as pypi,
+        jupyter_lab(root, root.parent / "lab.log", index_url.format(pypi.url)) as url,
+    ):
+        yield Lab(url, root)

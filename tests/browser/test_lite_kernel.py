@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 from notebook import KERNEL_START_TIMEOUT, open_notebook, result_text, run_cell
 from playwright.sync_api import expect
+from support.notebooks import lite_notebook
 from support.sites import serve
+
+# The JupyterLite drive from the kernel (over the channel when isolated).
+DRIVE = [
+    """import os
+with open("written-by-kernel.txt", "w") as f:
+    f.write("hello drive")
+(os.getcwd(), sorted(n for n in os.listdir(".") if n.startswith("written")))""",
+]
+lite_notebook("drive", DRIVE)
 
 
 @pytest.fixture(params=[True, False], ids=["isolated", "not-isolated"])

@@ -14,6 +14,7 @@ from notebook import (
     start_cell,
 )
 from playwright.sync_api import Page, expect
+from support.notebooks import lite_notebook
 from support.sites import serve
 
 #: 100,000 prints and a 50 MB string: generous, the machine is shared.
@@ -30,6 +31,49 @@ def _answer_stdin(page: Page, index: int, text: str) -> None:
     box.wait_for()
     box.fill(text)
     box.press("Enter")
+
+
+# input() and getpass(), answered in the notebook's stdin box; an interrupted
+# input(); a long synchronous DOM loop, interrupted.
+STDIN = [
+    "kept = 41",
+    "name = input('Your name: ')",
+    "name.upper()",
+    "import getpass\nsecret = getpass.getpass('Secret: ')",
+    "len(secret)",
+    "input('Never answered: ')",
+    "kept + 1",
+    """from js import document
+n = 0
+while True:
+    document.title; n += 1
+    if n == 1:
+        document.title = 'jw-dom-loop'""",
+    "kept + 2 if n > 0 else n",
+]
+lite_notebook("stdin", STDIN)
+
+
+# Output floods: many prints, one huge string; the notebook stays usable.
+FLOOD = [
+    "for i in range(100_000):\n    print(i)",
+    "print('x' * (50 * 1024 * 1024), end=''); print('\\nend of big')",
+    "'after the flood'",
+]
+lite_notebook("flood", FLOOD)
+
+
+# A worker's life: interrupt (restart when not isolated), crashes, restarts.
+LIFE = [
+    "kept = 41",
+    "while True:\n    pass",
+    "kept + 1",
+    # a Pyodide fatal error: reading memory past the end of the wasm heap
+    "import ctypes\nctypes.string_at(0xFFFFFFF0, 16)",
+    # the worker thread ends (as when it is killed for memory)
+    "from pyodide.code import run_js\nrun_js('close()')",
+]
+lite_notebook("life", LIFE)
 
 
 @pytest.mark.parametrize("isolated", [True, False], ids=["isolated", "not-isolated"])

@@ -7,6 +7,7 @@ import contextlib
 from notebook import KERNEL_START_TIMEOUT, code_cell, open_notebook, run_cell
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
+from support.notebooks import lite_notebook
 
 #: The text of each line of an output, with the colour classes of the span
 #: around it (rendermime's `ansi-*` classes).
@@ -56,6 +57,32 @@ def _save_and_reload(page: Page) -> None:
         page.wait_for_load_state("networkidle", timeout=10_000)
     page.reload()
     code_cell(page, 0).wait_for()
+
+
+# Stream output across messages (a sleep posts what was printed so far): colour
+# kept across messages and blocks, a \r progress bar over sealed blocks,
+# stdout / stderr order.
+STREAM = [
+    "import sys, time",
+    """print("\\x1b[31m", end="")
+for i in range(1200):
+    print(f"red {i}")
+time.sleep(0.3)
+print("still red\\x1b[0m plain")""",
+    """for i in range(600):
+    print(f"line {i}")
+time.sleep(0.3)
+for i in range(5):
+    print(f"\\rprogress {i}", end="")
+    time.sleep(0.3)
+print("\\rdone      ")""",
+    """print("out 1")
+time.sleep(0.3)
+print("err 1", file=sys.stderr)
+time.sleep(0.3)
+print("out 2")""",
+]
+lite_notebook("stream", STREAM)
 
 
 def test_stream_output_across_messages(page, isolated_url):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,145 +17,13 @@ from notebook import (
     start_cell,
 )
 from playwright.sync_api import expect
-from support.notebooks import SERVER_KERNEL, write_notebook
-from support.origins import index_wheels, serve_origin
-from support.servers import jupyter_lab
+from support.servers import Lab
 
 from jupyter_worker.magic.magics import USAGE
 
-WHEELS = Path(__file__).parent.parent.parent / ".cache" / "wheels"
 
-NOTEBOOKS = {
-    "hello": [
-        "import os\nkernel_pid = os.getpid()\nprint('kernel', kernel_pid)",
-        "%%worker\n"
-        "from js import document\n"
-        "import sys\n"
-        "el = document.createElement('canvas')\n"
-        "el.id = 'drawn-from-worker'\n"
-        "el.width = 7\n"
-        "display(el)\n"
-        "print('hello from the browser', sys.platform)\n"
-        "6 * 7",
-        "print('after', kernel_pid == os.getpid())",
-        "%%worker\nraise ValueError('from the worker')",
-    ],
-    "order": [
-        "%%worker\n'warm'",
-        "import time\ntime.sleep(2)\nt1 = time.time()",
-        "markdown:A markdown cell between: rendered at once, it must not let the next cell jump.",
-        # starts (w0) after the kernel cell before it ended (t1)
-        "%%worker --out w0,t2\nimport time\nw0 = time.time()\ntime.sleep(1.5)\nt2 = time.time()\n"
-        "'worker done'",
-        "print('ordered', t1 < w0 < t2 < time.time())",
-    ],
-    "transfer": [
-        "data = {'a': [1, 2.5, None], 'b': {'c': 'é\"\\''}}\nitems = [1, 'two', [3], {'x': True}]",
-        "%%worker --in data,items --out data2,items2\n"
-        "data2 = dict(data, seen=True)\n"
-        "items2 = items + [len(items)]",
-        "print(data2 == dict(data, seen=True), items2 == items + [4])",
-        "%%worker --in 1a\nprint('ran')",
-        "s = {1, 2}",
-        "%%worker --in s\nprint('ran')",
-        "%%worker --in nope\nprint('ran')",
-        "%%worker --bogus\nprint('ran')",
-        "%%worker -h\nprint('ran')",
-    ],
-    "named": [
-        "%%worker one\nx = 'one'",
-        "%%worker two\nx = 'two'",
-        "%%worker one\nprint(x)",
-        "%%worker two\nprint(x)",
-        "%%worker one --background\nimport time\nt0 = time.time()\ntime.sleep(3)\n"
-        "print(t0, time.time())",
-        "%%worker two --background\nimport time\nt0 = time.time()\ntime.sleep(3)\n"
-        "print(t0, time.time())",
-        "%worker list",
-        "%worker stop two",
-        "%worker list",
-    ],
-    "interrupt": [
-        "%%worker\nfrom js import document\ndocument.title = 'jw-looping'\n"
-        "i = 0\nwhile True:\n    i += 1",
-        "%%worker\nprint('still here', i > 0)",
-        "%%worker --timeout 1\nwhile True:\n    pass",
-        "%%worker --packages no-such-package-jw\nprint('ran')",
-        "%%worker\nimport importlib.util\nprint(importlib.util.find_spec('widgetsnbextension'))",
-        "%%worker --packages widgetsnbextension\nimport widgetsnbextension\nprint('imported')",
-        "%%worker pending\nprint('ran')",
-    ],
-    "abort": [
-        "%%worker\nraise ValueError('stop')",
-        "print('ran')",
-        "%%worker\nprint('ran')",
-    ],
-    "stdin": [
-        "%%worker\nname = input('Name? ')\nprint('hello', name.upper())",
-        "%%worker\nimport getpass\nprint(len(getpass.getpass('Secret? ')))",
-        "%%worker\ninput('never answered: ')",
-        "%%worker\nprint('still', name)",
-    ],
-    "late": [
-        "%%worker\n"
-        "from js import document\n"
-        "late = document.createElement('button')\n"
-        "late.id = 'jw-late'\n"
-        "display(late)\n"
-        "late.addEventListener('click', lambda event: print('clicked after the cell'))",
-        "%%worker\nprint('another cell')",
-    ],
-    "widgets": [
-        "%%worker --packages ipywidgets\n"
-        "import ipywidgets as widgets\n"
-        "slider = widgets.IntSlider(value=1, min=0, max=10, description='jw')\n"
-        "seen = []\n"
-        "slider.observe(lambda change: seen.append(change['new']), 'value')\n"
-        "slider",
-        "%%worker\nprint(seen, slider.value)",
-        "%%worker\n@widgets.interact(x=3)\ndef double(x):\n    print('double is', 2 * x)",
-        # a running worker cell that sleeps reads the slider's current value
-        "%%worker\n"
-        "import time\n"
-        "for _ in range(400):\n"
-        "    if slider.value >= 5:\n"
-        "        break\n"
-        "    time.sleep(0.05)\n"
-        "print(slider.value, seen)",
-    ],
-    "restart": [
-        "%%worker\nstate = 'kept'",
-        "%%worker\nwhile True:\n    pass",
-        "%%worker\nprint('state' in globals())",
-    ],
-}
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    root = tmp_path_factory.mktemp("lab")
-    for name, sources in NOTEBOOKS.items():
-        write_notebook(root / f"{name}.ipynb", sources, SERVER_KERNEL)
-    # --packages falls back to PyPI as %pip does: here a local index with
-    # ipywidgets (its wheels come from PyPI at install time, tests/run.sh)
-    wanted = ("ipywidgets-", "jupyterlab_widgets-")
-    wheels = sorted(wheel for wheel in WHEELS.glob("*.whl") if wheel.name.startswith(wanted))
-    if len(wheels) != len(wanted):
-        pytest.fail(f"no ipywidgets wheels in {WHEELS}: tests/run.sh downloads them")
-    index = tmp_path_factory.mktemp("index")
-    index_wheels(index, wheels)
-    with (
-        serve_origin(index) as pypi,
-        jupyter_lab(
-            root, root.parent / "lab.log", f"--WorkerServerApp.pypi_index_urls={pypi.url}simple"
-        ) as url,
-    ):
-        yield url, root
-
-
-def _open(page, url: str, name: str) -> None:
-    # a workspace of its own: no tab of an earlier test comes back
-    open_notebook(page, f"{url}lab/workspaces/{name}/tree/{name}.ipynb?reset")
+def _open(page, lab: Lab, name: str, cells: list[str]) -> None:
+    open_notebook(page, lab.notebook(name, cells))
     assert page.evaluate("crossOriginIsolated") is True
     page.wait_for_function(
         "jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel"
@@ -172,10 +39,26 @@ def _count_workers(page) -> list[str]:
     return started
 
 
+HELLO = [
+    "import os\nkernel_pid = os.getpid()\nprint('kernel', kernel_pid)",
+    "%%worker\n"
+    "from js import document\n"
+    "import sys\n"
+    "el = document.createElement('canvas')\n"
+    "el.id = 'drawn-from-worker'\n"
+    "el.width = 7\n"
+    "display(el)\n"
+    "print('hello from the browser', sys.platform)\n"
+    "6 * 7",
+    "print('after', kernel_pid == os.getpid())",
+    "%%worker\nraise ValueError('from the worker')",
+]
+
+
 def test_worker_cell_prints_displays_and_saves(page, lab):
-    url, root = lab
+    root = lab.root
     workers = _count_workers(page)
-    _open(page, url, "hello")
+    _open(page, lab, "hello", HELLO)
     assert workers == []  # opening runs nothing
     first = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
     assert first.inner_text().startswith("kernel ")
@@ -222,9 +105,19 @@ def _saved_cells(page, path: Path) -> list[dict]:
     pytest.fail(f"{path} was not saved")
 
 
+ORDER = [
+    "%%worker\n'warm'",
+    "import time\ntime.sleep(2)\nt1 = time.time()",
+    "markdown:A markdown cell between: rendered at once, it must not let the next cell jump.",
+    # starts (w0) after the kernel cell before it ended (t1)
+    "%%worker --out w0,t2\nimport time\nw0 = time.time()\ntime.sleep(1.5)\nt2 = time.time()\n"
+    "'worker done'",
+    "print('ordered', t1 < w0 < t2 < time.time())",
+]
+
+
 def test_run_all_keeps_cell_order(page, lab):
-    url, _root = lab
-    _open(page, url, "order")
+    _open(page, lab, "order", ORDER)
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)  # the worker is up: nothing hides a jump
     code_cell(page, 1).locator(".jp-InputPrompt").click()
     page.evaluate("() => { void jupyterapp.commands.execute('notebook:run-all-below'); }")
@@ -233,9 +126,15 @@ def test_run_all_keeps_cell_order(page, lab):
     assert finish_cell(page, 2).inner_text().strip().endswith("'worker done'")
 
 
+ABORT = [
+    "%%worker\nraise ValueError('stop')",
+    "print('ran')",
+    "%%worker\nprint('ran')",
+]
+
+
 def test_run_all_stops_after_a_failed_worker_cell(page, lab):
-    url, _root = lab
-    _open(page, url, "abort")
+    _open(page, lab, "abort", ABORT)
     page.evaluate("() => { void jupyterapp.commands.execute('notebook:run-all-cells'); }")
     failed = finish_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
     assert "ValueError: stop" in failed.inner_text()
@@ -245,9 +144,23 @@ def test_run_all_stops_after_a_failed_worker_cell(page, lab):
         assert cell.locator(".jp-OutputArea-output").count() == 0
 
 
+TRANSFER = [
+    "data = {'a': [1, 2.5, None], 'b': {'c': 'é\"\\''}}\nitems = [1, 'two', [3], {'x': True}]",
+    "%%worker --in data,items --out data2,items2\n"
+    "data2 = dict(data, seen=True)\n"
+    "items2 = items + [len(items)]",
+    "print(data2 == dict(data, seen=True), items2 == items + [4])",
+    "%%worker --in 1a\nprint('ran')",
+    "s = {1, 2}",
+    "%%worker --in s\nprint('ran')",
+    "%%worker --in nope\nprint('ran')",
+    "%%worker --bogus\nprint('ran')",
+    "%%worker -h\nprint('ran')",
+]
+
+
 def test_in_out_round_trip_and_errors(page, lab):
-    url, _root = lab
-    _open(page, url, "transfer")
+    _open(page, lab, "transfer", TRANSFER)
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
     run_cell(page, 1, timeout=KERNEL_START_TIMEOUT)
     assert run_cell(page, 2).inner_text().strip() == "True True"
@@ -289,9 +202,23 @@ def _interval(text: str) -> tuple[float, float]:
     return start, end
 
 
+NAMED = [
+    "%%worker one\nx = 'one'",
+    "%%worker two\nx = 'two'",
+    "%%worker one\nprint(x)",
+    "%%worker two\nprint(x)",
+    "%%worker one --background\nimport time\nt0 = time.time()\ntime.sleep(3)\n"
+    "print(t0, time.time())",
+    "%%worker two --background\nimport time\nt0 = time.time()\ntime.sleep(3)\n"
+    "print(t0, time.time())",
+    "%worker list",
+    "%worker stop two",
+    "%worker list",
+]
+
+
 def test_named_workers_are_separate_and_run_in_parallel(page, lab):
-    url, _root = lab
-    _open(page, url, "named")
+    _open(page, lab, "named", NAMED)
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
     run_cell(page, 1, timeout=KERNEL_START_TIMEOUT)
     assert run_cell(page, 2).inner_text().strip() == "one"
@@ -312,9 +239,20 @@ def test_named_workers_are_separate_and_run_in_parallel(page, lab):
     assert "two" not in listed
 
 
+INTERRUPT = [
+    "%%worker\nfrom js import document\ndocument.title = 'jw-looping'\n"
+    "i = 0\nwhile True:\n    i += 1",
+    "%%worker\nprint('still here', i > 0)",
+    "%%worker --timeout 1\nwhile True:\n    pass",
+    "%%worker --packages no-such-package-jw\nprint('ran')",
+    "%%worker\nimport importlib.util\nprint(importlib.util.find_spec('widgetsnbextension'))",
+    "%%worker --packages widgetsnbextension\nimport widgetsnbextension\nprint('imported')",
+    "%%worker pending\nprint('ran')",
+]
+
+
 def test_interrupt_timeout_and_packages(page, lab):
-    url, _root = lab
-    _open(page, url, "interrupt")
+    _open(page, lab, "interrupt", INTERRUPT)
     start_cell(page, 0)
     # the loop runs once the worker is up: then one click of the toolbar button
     page.wait_for_function("document.title === 'jw-looping'", timeout=KERNEL_START_TIMEOUT)
@@ -347,9 +285,17 @@ def _answer_stdin(page, index: int, text: str) -> None:
     box.press("Enter")
 
 
+STDIN = [
+    "%%worker\nname = input('Name? ')\nprint('hello', name.upper())",
+    "%%worker\nimport getpass\nprint(len(getpass.getpass('Secret? ')))",
+    "%%worker\ninput('never answered: ')",
+    "%%worker\nprint('still', name)",
+]
+
+
 def test_input_and_getpass_in_a_worker_cell(page, lab):
-    url, root = lab
-    _open(page, url, "stdin")
+    root = lab.root
+    _open(page, lab, "stdin", STDIN)
     start_cell(page, 0)
     expect(code_cell(page, 0).locator(".jp-Stdin-prompt")).to_have_text(
         "Name? ", timeout=KERNEL_START_TIMEOUT
@@ -380,9 +326,15 @@ def test_input_and_getpass_in_a_worker_cell(page, lab):
     ]
 
 
+RESTART = [
+    "%%worker\nstate = 'kept'",
+    "%%worker\nwhile True:\n    pass",
+    "%%worker\nprint('state' in globals())",
+]
+
+
 def test_restart_stops_the_busy_worker_and_the_panel_lists_workers(page, lab):
-    url, _root = lab
-    _open(page, url, "restart")
+    _open(page, lab, "restart", RESTART)
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
     start_cell(page, 1)
     page.evaluate("() => { void jupyterapp.commands.execute('jupyter-worker:list-workers'); }")
@@ -402,9 +354,19 @@ def test_restart_stops_the_busy_worker_and_the_panel_lists_workers(page, lab):
     assert run_cell(page, 2, timeout=KERNEL_START_TIMEOUT).inner_text().strip() == "False"
 
 
+LATE = [
+    "%%worker\n"
+    "from js import document\n"
+    "late = document.createElement('button')\n"
+    "late.id = 'jw-late'\n"
+    "display(late)\n"
+    "late.addEventListener('click', lambda event: print('clicked after the cell'))",
+    "%%worker\nprint('another cell')",
+]
+
+
 def test_callback_output_after_the_cell_ended_goes_to_that_cell(page, lab):
-    url, _root = lab
-    _open(page, url, "late")
+    _open(page, lab, "late", LATE)
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
     assert run_cell(page, 1).inner_text().strip() == "another cell"
     code_cell(page, 0).locator(".jp-WorkerElement #jw-late").click()
@@ -412,9 +374,28 @@ def test_callback_output_after_the_cell_ended_goes_to_that_cell(page, lab):
     expect(code_cell(page, 1).locator(".jp-OutputArea")).not_to_contain_text("clicked")
 
 
+WIDGETS = [
+    "%%worker --packages ipywidgets\n"
+    "import ipywidgets as widgets\n"
+    "slider = widgets.IntSlider(value=1, min=0, max=10, description='jw')\n"
+    "seen = []\n"
+    "slider.observe(lambda change: seen.append(change['new']), 'value')\n"
+    "slider",
+    "%%worker\nprint(seen, slider.value)",
+    "%%worker\n@widgets.interact(x=3)\ndef double(x):\n    print('double is', 2 * x)",
+    # a running worker cell that sleeps reads the slider's current value
+    "%%worker\n"
+    "import time\n"
+    "for _ in range(400):\n"
+    "    if slider.value >= 5:\n"
+    "        break\n"
+    "    time.sleep(0.05)\n"
+    "print(slider.value, seen)",
+]
+
+
 def test_widgets_of_a_worker_cell_display_and_reach_worker_python(page, lab):
-    url, _root = lab
-    _open(page, url, "widgets")
+    _open(page, lab, "widgets", WIDGETS)
     output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
     handle = output.locator(".widget-slider .noUi-handle")
     handle.wait_for(timeout=30_000)
@@ -437,3 +418,4 @@ def test_widgets_of_a_worker_cell_display_and_reach_worker_python(page, lab):
     expect(output.locator(".widget-readout")).to_have_text("5")
     # the loop ends as soon as it sees 5, long before its 20 s are up
     assert finish_cell(page, 3).inner_text().strip() == "5 [2, 3, 4, 5]"
+

@@ -16,6 +16,10 @@ SERVER_KERNEL = ("python3", "Python 3")
 #: A source that starts with this is a markdown cell (the rest is its text).
 MARKDOWN = "markdown:"
 
+#: Notebooks of the shared test Lite site (tests/conftest.py's ``lite_site``),
+#: by name: each test module registers its own next to the tests that run them.
+LITE_NOTEBOOKS: dict[str, Sequence[str | dict[str, Any]]] = {}
+
 
 def notebook(
     cells: Sequence[str | dict[str, Any]],
@@ -63,3 +67,17 @@ def write_notebook(
     """Write ``notebook(cells, kernel)`` to ``path`` (cell ids from its name)."""
     text = json.dumps(notebook(cells, kernel, path.stem), indent=1)
     path.write_text(text, encoding="utf-8")
+
+
+def lite_notebook(name: str, cells: Sequence[str | dict[str, Any]]) -> None:
+    """Put ``<name>.ipynb`` (worker kernel) into the shared test Lite site."""
+    if LITE_NOTEBOOKS.get(name, cells) is not cells:
+        msg = f"two test modules register a Lite notebook named {name!r}"
+        raise ValueError(msg)
+    LITE_NOTEBOOKS[name] = cells
+
+
+def write_lite_notebooks(folder: Path) -> None:
+    """Write every registered Lite notebook into ``folder``."""
+    for name, cells in LITE_NOTEBOOKS.items():
+        write_notebook(folder / f"{name}.ipynb", cells)

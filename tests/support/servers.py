@@ -13,9 +13,12 @@ import urllib.request
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
+
+from support.notebooks import SERVER_KERNEL, write_notebook
 
 
 def free_port() -> int:
@@ -133,3 +136,19 @@ def jupyter_lab(root: Path, log: Path, *options: str) -> Iterator[str]:
             yield url
         finally:
             stop(process)
+
+
+@dataclass
+class Lab:
+    """A running `jupyter lab` whose contents folder the tests write notebooks into."""
+
+    url: str
+    root: Path
+
+    def notebook(self, name: str, cells: list[str]) -> str:
+        """Write ``<name>.ipynb`` (ipykernel) and return its URL in a workspace of its own.
+
+        The workspace (``?reset``) brings back no tab an earlier test opened.
+        """
+        write_notebook(self.root / f"{name}.ipynb", cells, SERVER_KERNEL)
+        return f"{self.url}lab/workspaces/{name}/tree/{name}.ipynb?reset"
