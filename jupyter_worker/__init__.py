@@ -15,8 +15,9 @@ __all__ = ["__version__"]
 #: Names that exist only inside a jupyter-worker Pyodide worker.
 _WORKER_NAMES = frozenset(
     {
-        "IsolationError", "JsError", "Worker", "WorkerCrashed", "WorkerError", "callback",
-        "display", "document", "release", "run_sync", "sync", "wait_for", "window",
+        "IsolationError", "JsError", "Pool", "Worker", "WorkerCrashed", "WorkerError",
+        "WorkerFuture", "as_completed", "callback", "display", "document", "release",
+        "run_sync", "sync", "wait_for", "window",
     }
 )  # fmt: skip
 

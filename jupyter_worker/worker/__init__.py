@@ -14,18 +14,24 @@ from .connection import (
     session,
     wait_for,
 )
+from .crossing import WorkerCrashed, WorkerError
 from .errors import IsolationError, JsError
+from .futures import WorkerFuture, as_completed
+from .pool import Pool
 from .proxy import JsMethod, JsRef
-from .spawn import Worker, WorkerCrashed, WorkerError, sync
+from .spawn import Worker, sync
 
 __all__ = [
     "IsolationError",
     "JsError",
     "JsMethod",
     "JsRef",
+    "Pool",
     "Worker",
     "WorkerCrashed",
     "WorkerError",
+    "WorkerFuture",
+    "as_completed",
     "callback",
     "display",
     "release",

@@ -381,6 +381,11 @@ def install(bridge: Bridge) -> Session:
     return _SESSION
 
 
+def isolated() -> bool:
+    """Whether this interpreter reaches the page synchronously (the page is isolated)."""
+    return _SESSION is not None
+
+
 def session() -> Session:
     """The interpreter's session. Raises :class:`IsolationError` if there is none."""
     if _SESSION is None:

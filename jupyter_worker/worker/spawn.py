@@ -2,9 +2,10 @@
 
 A :class:`Worker` is another Pyodide worker of this page, with a worker
 kernel of its own (as a ``%%worker`` cell's), started and driven through the
-page (``op: "workers"``; ``labextension/src/spawn/host.ts``). Each of its
-methods is one request that waits on the page: the parent's callbacks, its
-``sync`` functions included, run during that wait. Values cross as JSON.
+page (``op: "workers"``; ``labextension/src/spawn/host.ts``). Each blocking
+method is one request that waits on the page: the parent's callbacks, its
+``sync`` functions included, run during that wait. ``submit`` answers at once
+with a :class:`~.futures.WorkerFuture`. Values cross as JSON (``crossing``).
 
 Inside a started worker, ``from jupyter_worker import sync`` reaches the
 functions the parent set on ``Worker.sync``: ``sync.progress(3)`` runs the
@@ -13,79 +14,29 @@ parent's function and returns its result, synchronously.
 
 from __future__ import annotations
 
-import ast
+import asyncio
 import builtins
-import contextlib
+import importlib
 import json
-import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, NoReturn
+from typing import Any
 
 from ..protocol import VALUE_MIME
-from .connection import session
-
-#: IPython's coloured tracebacks, as plain text.
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-class WorkerError(Exception):
-    """An exception of a started worker whose type does not exist here."""
-
-    def __init__(self, ename: str, evalue: str) -> None:
-        super().__init__(f"{ename}: {evalue}")
-        self.ename = ename
-        self.evalue = evalue
+from .connection import isolated
+from .crossing import from_json, raise_error, show, to_json
+from .errors import IsolationError
+from .futures import ASYNC_HINT, WorkerFuture, arequest, request
 
 
-class WorkerCrashed(WorkerError):  # noqa: N818 - the name users meet in both kernels
-    """The started worker died (a Pyodide fatal error, the thread gone)."""
-
-
-def _request(value: dict[str, Any]) -> Any:
-    """One request to the page's worker host; its JSON answer, decoded."""
-    return json.loads(session().request({"op": "workers"}, value=value))
-
-
-def _to_json(value: Any, what: str) -> str:
-    try:
-        return json.dumps(value, allow_nan=False)
-    except (TypeError, ValueError) as error:
-        msg = f"{what} cannot cross to another worker: {error} (values cross as JSON)"
-        raise TypeError(msg) from None
-
-
-def _raise(error: dict[str, Any], worker: str) -> NoReturn:
-    """Raise what the worker raised: its type when Python has it, with its traceback."""
-    ename, evalue = str(error.get("ename", "Error")), str(error.get("evalue", ""))
-    kind = getattr(builtins, ename, None)
-    exception: BaseException
-    if ename == "WorkerCrashed":
-        exception = WorkerCrashed(ename, evalue)
-    elif isinstance(kind, type) and issubclass(kind, Exception):
-        args: tuple[Any, ...] = (evalue,)
-        if kind is KeyError:  # (its message is the key's repr)
-            with contextlib.suppress(ValueError, SyntaxError):
-                args = (ast.literal_eval(evalue),)
-        try:
-            exception = kind(*args)
-        except TypeError:  # (a builtin whose constructor wants more)
-            exception = WorkerError(ename, evalue)
-    elif ename == "KeyboardInterrupt":
-        exception = KeyboardInterrupt(evalue)
-    else:
-        exception = WorkerError(ename, evalue)
-    trace = _ANSI.sub("", "\n".join(error.get("traceback", [])))
-    exception.add_note(f"raised in worker {worker!r}:\n{trace}")
-    raise exception
-
-
-def _show(out: list[list[str]]) -> None:
-    """Print what the worker printed, in order, on this cell's stdout / stderr."""
-    for name, text in out:
-        (sys.stderr if name == "stderr" else sys.stdout).write(text)
+def call_code(name: str, payload: str) -> str:
+    """The code a started worker runs for a call of ``name`` with ``payload`` (JSON)."""
+    return (
+        "__import__('jupyter_worker.worker.spawn', fromlist=['_'])"
+        f".serve_call({name!r}, {payload!r})"
+    )
 
 
 class _SyncTable:
@@ -101,14 +52,25 @@ class _SyncTable:
         worker: Worker = object.__getattribute__(self, "_worker")
 
         def serve(payload: str) -> str:
-            args = json.loads(payload)
-            return _to_json(fn(*args), f"the result of sync.{name}")
+            args = from_json(payload)
+            return to_json(fn(*args), f"the result of sync.{name}")
 
         worker._ask({"action": "set_sync", "name": name, "fn": serve})
 
 
+def _value(answer: dict[str, Any]) -> Any:
+    return from_json(answer["value"]) if "value" in answer else None
+
+
+def _nothing(answer: dict[str, Any]) -> None:  # noqa: ARG001 - a decoder that keeps nothing
+    return None
+
+
 class Worker:
-    """Another Pyodide worker of this page, driven synchronously from this one.
+    """Another Pyodide worker of this page, driven from this one.
+
+    Synchronously on an isolated page (``exec``, ``call``, ``submit``); the
+    ``a``-forms (``await w.acall(...)``) work on any page.
 
     Parameters
     ----------
@@ -118,37 +80,126 @@ class Worker:
         Its name (default: one the page makes up).
     packages
         Packages to install there first (as ``%pip install``).
+    wait
+        Wait until it has started (default). With ``False`` it starts in the
+        background; requests queue behind its start, and :meth:`started`
+        waits for it (a :class:`~.pool.Pool` starts its workers so).
     """
 
     def __init__(
-        self, source: str | None = None, *, name: str | None = None, packages: Sequence[str] = ()
+        self,
+        source: str | None = None,
+        *,
+        name: str | None = None,
+        packages: Sequence[str] = (),
+        wait: bool = True,
     ) -> None:
-        started = _request({"action": "start", "name": name, "packages": list(packages)})
-        self._id: int = started["id"]
-        self.name: str = started["name"]
+        if source is not None and source.endswith(".py") and "\n" not in source:
+            source = Path(source).read_text(encoding="utf-8")
+        start = {"action": "start", "name": name, "packages": list(packages), "detach": True}
         self._stopped = False
         self.sync = _SyncTable(self)
+        if not isolated():
+            # (asynchronous forms only: the start runs until the first await)
+            self._id = -1
+            self.name = name or "worker"
+            self._start: WorkerFuture | None = None
+            self._starting = asyncio.ensure_future(self._astart(start, source))
+            return
+        started = request(start)
+        self._id = started["id"]
+        self.name = started["name"]
+        self._start = WorkerFuture(started["ticket"], self.name, _nothing)
+        if wait:
+            self.started()
         if source is not None:
-            if source.endswith(".py") and "\n" not in source:
-                source = Path(source).read_text(encoding="utf-8")
             self.exec(source)
 
-    def exec(self, code: str) -> None:
-        """Run ``code`` in the worker's globals; its prints show here."""
+    def started(self, timeout: float | None = None) -> Worker:
+        """Wait until it has started (its packages installed); a failed start raises."""
+        if self._start is None:
+            error = IsolationError()
+            error.add_note(ASYNC_HINT)
+            raise error
+        self._start.result(timeout)
+        return self
+
+    async def _astart(self, start: dict[str, Any], source: str | None) -> None:
+        started = await arequest(start)
+        self._id, self.name = started["id"], started["name"]
+        done = await arequest({"action": "wait", "tickets": [started["ticket"]], "timeout": None})
+        self._answer(json.loads(done[str(started["ticket"])]))
+        if source is not None:
+            self._answer(await arequest({"action": "exec", "code": source, "id": self._id}))
+
+    async def aexec(self, code: str) -> None:
+        """Run ``code`` in the worker, awaiting it: works without isolation too."""
+        self._answer(await self._aask({"action": "exec", "code": code}))
+
+    async def acall(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """``name(*args, **kwargs)`` in the worker, awaited: works without isolation too."""
+        payload = to_json([list(args), kwargs], f"the arguments of {name}()")
+        answer = await self._aask({"action": "exec", "code": call_code(name, payload)})
+        self._answer(answer)
+        return _value(answer)
+
+    def exec(self, code: str, *, timeout: float | None = None) -> None:
+        """Run ``code`` in the worker's globals; its prints show here.
+
+        ``timeout``: wait at most so many seconds (the worker may be busy with
+        earlier requests), then raise ``TimeoutError``.
+        """
+        if timeout is not None:
+            self.submit_exec(code).result(timeout)
+            return
         self._answer(self._ask({"action": "exec", "code": code}))
 
-    def call(self, name: str, *args: Any) -> Any:
-        """``name(*args)`` in the worker (its globals, then builtins); the result."""
-        payload = _to_json(list(args), f"the arguments of {name}()")
-        answer = self._ask({"action": "call", "name": name, "args": payload})
+    def call(self, name: str, *args: Any, timeout: float | None = None) -> Any:
+        """``name(*args)`` in the worker (its globals, then builtins); the result.
+
+        ``name`` may be ``"module:function"`` (imported there). ``timeout``: as
+        for :meth:`exec`.
+        """
+        if timeout is not None:
+            return self.submit(name, *args).result(timeout)
+        code = call_code(name, to_json([list(args), {}], f"the arguments of {name}()"))
+        answer = self._ask({"action": "exec", "code": code})
         self._answer(answer)
-        return json.loads(answer["value"])
+        return _value(answer)
+
+    def submit(self, name: str, *args: Any, **kwargs: Any) -> WorkerFuture:
+        """Like :meth:`call`, without waiting: a future of its result."""
+        payload = to_json([list(args), kwargs], f"the arguments of {name}()")
+        return self.submit_exec(call_code(name, payload), _value)
+
+    def submit_exec(
+        self,
+        code: str,
+        decode: Callable[[dict[str, Any]], Any] = _nothing,
+        *,
+        setup: str = "",
+    ) -> WorkerFuture:
+        """Queue ``code`` (after ``setup``, code run first in the same request); a future."""
+        source = f"{setup}\n{code}" if setup else code
+        answer = self._ask({"action": "exec", "code": source, "detach": True})
+        return WorkerFuture(answer["ticket"], self.name, decode)
 
     def terminate(self) -> None:
         """Stop the worker (a running call ends with ``WorkerCrashed``)."""
-        if not self._stopped:
-            self._stopped = True
-            _request({"action": "stop", "id": self._id})
+        if self._stopped:
+            return
+        self._stopped = True
+        if self._start is None:  # (not isolated: by message, once it has an id)
+
+            def stop(_: object) -> None:
+                if self._id >= 0:
+                    self._stopping = asyncio.ensure_future(
+                        arequest({"action": "stop", "id": self._id})
+                    )
+
+            self._starting.add_done_callback(stop)
+            return
+        request({"action": "stop", "id": self._id})
 
     def __enter__(self) -> Worker:
         return self
@@ -169,12 +220,22 @@ class Worker:
         if self._stopped:
             msg = f"worker {self.name!r} was terminated"
             raise RuntimeError(msg)
-        return _request({**value, "id": self._id})
+        return request({**value, "id": self._id})
+
+    async def _aask(self, value: dict[str, Any]) -> Any:
+        if self._start is not None:  # (isolated: the start is a ticket)
+            self._start.result()
+        else:
+            await self._starting
+        if self._stopped:
+            msg = f"worker {self.name!r} was terminated"
+            raise RuntimeError(msg)
+        return await arequest({**value, "id": self._id})
 
     def _answer(self, answer: dict[str, Any]) -> None:
-        _show(answer.get("out", []))
+        show(answer.get("out", []))
         if "error" in answer:
-            _raise(answer["error"], self.name)
+            raise_error(answer["error"], self.name)
 
 
 class _Sync:
@@ -185,8 +246,8 @@ class _Sync:
             raise AttributeError(name)
 
         def call(*args: Any) -> Any:
-            payload = _to_json(list(args), f"the arguments of sync.{name}()")
-            return _request({"action": "sync", "name": name, "args": payload})
+            payload = to_json(list(args), f"the arguments of sync.{name}()")
+            return request({"action": "sync", "name": name, "args": payload})
 
         return call
 
@@ -195,20 +256,34 @@ class _Sync:
 sync = _Sync()
 
 
+def _lookup(name: str) -> Any:
+    """``name`` in the worker's globals (then builtins), or ``module:qualname``."""
+    if ":" in name:
+        module, _, qualname = name.partition(":")
+        found: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            found = getattr(found, part)
+        return found
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    namespace = shell.user_ns if shell is not None else vars(sys.modules["__main__"])
+    if name in namespace:
+        return namespace[name]
+    if hasattr(builtins, name):
+        return getattr(builtins, name)
+    msg = f"name {name!r} is not defined in this worker"
+    raise NameError(msg)
+
+
 def serve_call(name: str, payload: str) -> None:
-    """Call ``name(*args)`` of the worker's globals (or builtins); display the JSON result.
+    """Call ``name(*args, **kwargs)`` in this worker; display the JSON result.
 
     Run by the page in a started worker for :meth:`Worker.call`; the result
     goes back as a display of ``VALUE_MIME`` (as ``%%worker --out`` does).
     """
-    from IPython import get_ipython
     from IPython.display import display
 
-    shell = get_ipython()
-    namespace = shell.user_ns if shell is not None else vars(sys.modules["__main__"])
-    fn = namespace.get(name, getattr(builtins, name, None))
-    if fn is None:
-        msg = f"name {name!r} is not defined in this worker"
-        raise NameError(msg)
-    value = fn(*json.loads(payload))
-    display({VALUE_MIME: _to_json(value, f"the result of {name}()")}, raw=True)  # type: ignore[no-untyped-call]
+    args, kwargs = from_json(payload)
+    value = _lookup(name)(*args, **kwargs)
+    display({VALUE_MIME: to_json(value, f"the result of {name}()")}, raw=True)  # type: ignore[no-untyped-call]

@@ -340,10 +340,20 @@ export interface IFatalEnvelope {
   _jwFatal: string;
 }
 
+/**
+ * An asynchronous request of worker Python (`_jupyter_worker_async`, usable
+ * without isolation): `value` is the JSON text of a `workers` request. The
+ * page answers with the remote kernel's `settleAsync(id, ok, text)`.
+ */
+export interface IAsyncRequestEnvelope {
+  _jwAsync: { id: number; value: string };
+}
+
 /** Everything the worker posts besides comlink replies. */
 export type WorkerEnvelope =
   | IKernelMessageEnvelope
   | ILogMessageEnvelope
   | IProgressEnvelope
   | ILifelineEnvelope
-  | IFatalEnvelope;
+  | IFatalEnvelope
+  | IAsyncRequestEnvelope;

@@ -85,6 +85,16 @@ def run_cell(page: Page, index: int, timeout: int = CELL_TIMEOUT) -> Locator:
     return finish_cell(page, index, timeout)
 
 
+def run_uncounted_cell(page: Page, index: int) -> str:
+    """Run a cell that ends without an execution count (``%worker list``); its output text."""
+    cell = code_cell(page, index)
+    cell.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Control+Enter")
+    expect(cell.locator(".jp-OutputArea-output")).not_to_have_count(0)
+    expect(cell.locator(".jp-InputPrompt")).to_have_text("[ ]:")
+    return cell.locator(".jp-OutputArea").inner_text()
+
+
 def result_text(output: Locator) -> str:
     """The text of a cell's ``execute_result`` (its last expression's value)."""
     return output.locator(".jp-OutputArea-executeResult .jp-OutputArea-output").inner_text().strip()

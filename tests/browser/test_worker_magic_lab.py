@@ -14,6 +14,7 @@ from notebook import (
     interrupt_kernel,
     open_notebook,
     run_cell,
+    run_uncounted_cell,
     start_cell,
 )
 from playwright.sync_api import expect
@@ -166,7 +167,7 @@ def test_in_out_round_trip_and_errors(page, lab):
     assert run_cell(page, 2).inner_text().strip() == "True True"
 
     def error_of(index: int) -> str:
-        return _run_uncounted(page, index)
+        return run_uncounted_cell(page, index)
 
     def ran(text: str) -> bool:
         return re.search(r"^ran$", text, re.MULTILINE) is not None
@@ -183,18 +184,8 @@ def test_in_out_round_trip_and_errors(page, lab):
     usage = error_of(7)
     assert "UsageError: unknown option '--bogus'" in usage
     assert not ran(usage)
-    helped = _run_uncounted(page, 8)
+    helped = run_uncounted_cell(page, 8)
     assert helped.strip() == USAGE.strip()
-
-
-def _run_uncounted(page, index: int) -> str:
-    """Run a cell that ends without an execution count (it ran no code); its output text."""
-    cell = code_cell(page, index)
-    cell.locator(".jp-InputPrompt").click()
-    page.keyboard.press("Control+Enter")
-    expect(cell.locator(".jp-OutputArea-output")).not_to_have_count(0)
-    expect(cell.locator(".jp-InputPrompt")).to_have_text("[ ]:")
-    return cell.locator(".jp-OutputArea").inner_text()
 
 
 def _interval(text: str) -> tuple[float, float]:
@@ -230,11 +221,11 @@ def test_named_workers_are_separate_and_run_in_parallel(page, lab):
     # recorded start/end times of the two cells overlap
     assert one[0] < two[1]
     assert two[0] < one[1]
-    listed = _run_uncounted(page, 6)
+    listed = run_uncounted_cell(page, 6)
     assert re.search(r"^one\s+idle\s+3$", listed, re.MULTILINE)
     assert re.search(r"^two\s+idle\s+3$", listed, re.MULTILINE)
-    assert _run_uncounted(page, 7).strip() == "stopped worker 'two'"
-    listed = _run_uncounted(page, 8)
+    assert run_uncounted_cell(page, 7).strip() == "stopped worker 'two'"
+    listed = run_uncounted_cell(page, 8)
     assert "one" in listed
     assert "two" not in listed
 
@@ -262,7 +253,7 @@ def test_interrupt_timeout_and_packages(page, lab):
     timed_out = run_cell(page, 2).inner_text()
     assert "KeyboardInterrupt" in timed_out
     assert "--timeout: interrupted after 1 s" in timed_out
-    missing = _run_uncounted(page, 3)
+    missing = run_uncounted_cell(page, 3)
     assert "no-such-package-jw" in missing
     assert re.search(r"micropip asked http://127\.0\.0\.1:\d+/simple/no-such-package-jw/", missing)
     assert not re.search(r"^ran$", missing, re.MULTILINE)
@@ -419,3 +410,18 @@ def test_widgets_of_a_worker_cell_display_and_reach_worker_python(page, lab):
     # the loop ends as soon as it sees 5, long before its 20 s are up
     assert finish_cell(page, 3).inner_text().strip() == "5 [2, 3, 4, 5]"
 
+
+SPAWN = [
+    "%%worker\nfrom jupyter_worker import Pool, Worker\n"
+    "with Worker(name='child') as w:\n    w.exec('x = 6\\ndef times(n):\\n    return x * n')\n"
+    "    print(w.call('times', 7))",
+    "%%worker\ndef square(x):\n    return x * x\n"
+    "with Pool(2) as p:\n    print(list(p.map(square, range(5))))",
+]
+
+
+def test_worker_cells_start_workers_and_pools_of_their_own(page, lab):
+    _open(page, lab, "spawn", SPAWN)
+    assert run_cell(page, 0, timeout=KERNEL_START_TIMEOUT).inner_text().strip() == "42"
+    output = run_cell(page, 1, timeout=KERNEL_START_TIMEOUT)
+    assert output.inner_text().strip() == "[0, 1, 4, 9, 16]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,11 @@ from notebook import (
     open_notebook,
     result_text,
     run_cell,
+    run_uncounted_cell,
     start_cell,
 )
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
+from support.notebooks import lite_notebook
 from support.sites import notebook_site, serve
 
 #: Each cell's code and, next to it, what its result shows (None: checked below).
@@ -62,7 +65,60 @@ CELLS: list[tuple[str, str | None]] = [
         "except Exception as error:\n    crashed = type(error).__name__\ncrashed, 6 * 7",
         "('WorkerCrashed', 42)",
     ),
+    # 11: submit answers at once with a future; bytes cross as bytes
+    (
+        "w4 = Worker(name='futures')\nfuture = w4.submit('bytes', b'\\x00\\xff')\n"
+        "future.result(), future.done(), w4.call('len', b'abc')",
+        "(b'\\x00\\xff', True, 3)",
+    ),
+    # 12: the started workers are listed with who started them
+    ("%worker list", None),
+    # 13: a pool maps a cell's function over its workers, results in order
+    (
+        "from jupyter_worker import Pool\nimport math\n"
+        "def cube(x):\n    return math.floor(x) ** 3\n"
+        "with Pool(2) as pool:\n    cubes = list(pool.map(cube, range(8)))\n"
+        "    names = sorted({w.name for w in pool.workers})\ncubes, names",
+        "([0, 1, 8, 27, 64, 125, 216, 343], ['pool-1', 'pool-2'])",
+    ),
+    # 14: an interrupt stops a pool's endless work; the pool is shut down
+    (
+        "def spin(x):\n    from js import document\n    document.title = 'jw-spinning'\n"
+        "    while True:\n        pass\n"
+        "with Pool(2, name='spinners') as spinning:\n    list(spinning.map(spin, range(4)))",
+        None,
+    ),
+    ("spinning, w4.call('abs', -5)", "(<Pool of 2 workers (shut down)>, 5)"),
+    ("6 * 7", "42"),
+    # 17 (not isolated): the asynchronous forms
+    (
+        "w5 = Worker(name='plain')\nawait w5.aexec('print(\"started\")\\nx = 21')\n"
+        "await w5.acall('abs', -42), w5.name",
+        "(42, 'plain')",
+    ),
 ]
+
+
+def _pyodide_workers(page: Page) -> int:
+    return sum("pyodide.worker" in worker.url for worker in page.workers)
+
+
+def _wait_for_workers(page: Page, count: int) -> None:
+    """Wait until ``count`` Pyodide workers live on the page (started ones end with a close)."""
+    for _ in range(600):
+        if _pyodide_workers(page) == count:
+            return
+        page.wait_for_timeout(100)  # (Playwright has no wait for a worker count)
+    msg = f"{_pyodide_workers(page)} Pyodide workers on the page, not {count}"
+    raise AssertionError(msg)
+
+
+def _restart_kernel(page: Page) -> None:
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
+    ).click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    expect(page.locator(".jp-Dialog")).to_have_count(0)
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +149,27 @@ def test_a_cell_starts_a_worker_calls_it_and_shares_functions_both_ways(page, pa
         # the crash is the started worker's one uncaught error
         assert set(page_log.errors) == {"RuntimeError: memory access out of bounds"}
         page_log.errors.clear()
+        assert result_text(run_cell(page, 11, timeout=KERNEL_START_TIMEOUT)) == CELLS[11][1]
+        listed = run_uncounted_cell(page, 12)
+        assert re.search(r"^futures\s+idle\s+\d+\s+started by the kernel$", listed, re.M), listed
+        # (not the terminated, stopped and crashed ones)
+        assert [row.split()[0] for row in listed.strip().splitlines()[1:]] == ["futures"]
+        assert result_text(run_cell(page, 13, timeout=KERNEL_START_TIMEOUT)) == CELLS[13][1]
+        workers = _pyodide_workers(page)
+        start_cell(page, 14)
+        expect(code_cell(page, 14).locator(".jp-InputPrompt")).to_have_text("[*]:")
+        page.wait_for_function("document.title === 'jw-spinning'")  # a pool worker spins
+        assert _pyodide_workers(page) == workers + 2
+        interrupt_kernel(page)
+        expect(finish_cell(page, 14, timeout=30_000)).to_contain_text("KeyboardInterrupt")
+        assert result_text(run_cell(page, 15)) == CELLS[15][1]
+        _wait_for_workers(page, workers)  # the spinners are gone with their pool
+        # the kernel's and w4: terminated, crashed and pool workers are gone
+        assert _pyodide_workers(page) == 2
+        # a kernel restart stops the workers its Python started
+        _restart_kernel(page)
+        assert result_text(run_cell(page, 16, timeout=KERNEL_START_TIMEOUT)) == "42"
+        _wait_for_workers(page, 1)  # only the new kernel's
 
 
 def test_without_isolation_worker_says_why(page, spawn_site):
@@ -102,3 +179,41 @@ def test_without_isolation_worker_says_why(page, spawn_site):
         output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
         expect(output).to_contain_text("IsolationError")
         expect(output).to_contain_text("not cross-origin isolated")
+        expect(output).to_contain_text("await w.acall(name, *args)")
+        output = run_cell(page, 17, timeout=KERNEL_START_TIMEOUT)
+        expect(output.first).to_contain_text("started")
+        assert result_text(output) == CELLS[17][1]
+
+
+PYSCRIPT = [
+    # 0: PyScript's names, as its docs use them
+    "from pyscript import HTML, current_target, display, document, when\n"
+    "box = document.createElement('div'); box.id = 'ps-box'\n"
+    "button = document.createElement('button'); button.id = 'ps-button'\n"
+    "box.appendChild(button)\n"
+    "display(box)\n"
+    "clicks = []\n"
+    "@when('click', '#ps-button')\n"
+    "def clicked(event):\n"
+    "    clicks.append(event.type)\n"
+    "    display(HTML('<b id=\"ps-bold\">clicked</b>'), target='ps-box')\n"
+    "display('shown in the cell', target=current_target())",
+    # 1
+    "clicks",
+    # 2: a name with no notebook meaning says what to use
+    "import pyscript\npyscript.PyWorker",
+]
+lite_notebook("pyscript", PYSCRIPT)
+
+
+def test_pyscript_names_work_in_the_worker_kernel(page, isolated_url):
+    open_notebook(page, f"{isolated_url}lab/index.html?path=pyscript.ipynb")
+    output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    expect(output).to_contain_text("shown in the cell")
+    page.click("#ps-button")
+    expect(page.locator("#ps-box #ps-bold")).to_have_text("clicked")
+    assert result_text(run_cell(page, 1)) == "['click']"
+    expect(run_cell(page, 2)).to_contain_text(
+        "NotImplementedError: pyscript.PyWorker has no notebook meaning here: "
+        "use jupyter_worker.Worker"
+    )

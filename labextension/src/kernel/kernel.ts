@@ -4,6 +4,7 @@
 import { Sanitizer } from '@jupyterlab/apputils';
 import { KernelMessage } from '@jupyterlab/services';
 import { PromiseDelegate } from '@lumino/coreutils';
+import type { Remote } from 'comlink';
 import { transfer, wrap } from 'comlink';
 
 import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
@@ -19,7 +20,7 @@ import type { InterruptOutcome } from './workers';
 import { workers } from './workers';
 import type { IStop } from './stops';
 import { RESTARTED_TO_INTERRUPT, WORKER_GONE, crashed } from './stops';
-import type { IInputRequest, WorkerEnvelope } from '../protocol';
+import type { IAsyncRequestEnvelope, IInputRequest, WorkerEnvelope } from '../protocol';
 
 /**
  * The private members of PyodideKernel that `initRemote` must reach.
@@ -77,6 +78,13 @@ export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSet
   pypiIndexUrls: string[];
   /** The `sync` functions of the worker that started this one from Python, if one did. */
   parentSync?: ParentSync;
+  /** Who runs this kernel, as `%worker list` names the workers its Python starts. */
+  owner?: string;
+}
+
+/** The worker's end of asynchronous requests (`WorkerRemoteKernel.settleAsync`). */
+interface IAsyncSettle {
+  settleAsync(id: number, ok: boolean, text: string): void;
 }
 
 /**
@@ -329,6 +337,8 @@ export class WorkerKernel extends PyodideKernel {
         this._watchLifeline(data._jwLifeline);
       } else if ('_jwFatal' in data) {
         this._stop(crashed(`Pyodide failed: ${data._jwFatal}`));
+      } else if ('_jwAsync' in data) {
+        this._serveAsync(options as IWorkerKernelOptions, remote, data._jwAsync);
       }
     });
     worker.addEventListener('error', (event: ErrorEvent) => {
@@ -379,7 +389,12 @@ export class WorkerKernel extends PyodideKernel {
   private _spawn(options: IWorkerKernelOptions, request: unknown): IWorkersAnswer {
     const extras = this._extras;
     extras.spawned ??= import('../spawn/host').then(
-      ({ SpawnedWorkers }) => new SpawnedWorkers(options.contentsManager, options.parentSync),
+      ({ SpawnedWorkers }) =>
+        new SpawnedWorkers(
+          options.contentsManager,
+          options.owner ?? 'the kernel',
+          options.parentSync,
+        ),
     );
     let cancel = (): void => undefined;
     let cancelled = false;
@@ -401,6 +416,29 @@ export class WorkerKernel extends PyodideKernel {
         cancel();
       },
     };
+  }
+
+  /**
+   * Serve an asynchronous request of this kernel's Python (a `workers`
+   * request by message, `worker/asyncrequests.ts`); settle it in the worker.
+   */
+  private _serveAsync(
+    options: IWorkerKernelOptions,
+    remote: unknown,
+    request: IAsyncRequestEnvelope['_jwAsync'],
+  ): void {
+    const settle = (remote as Remote<IAsyncSettle>).settleAsync;
+    let answer: Promise<string>;
+    try {
+      answer = this._spawn(options, JSON.parse(request.value)).promise;
+    } catch (error) {
+      answer = Promise.reject(error as Error);
+    }
+    answer.then(
+      (text) => void settle(request.id, true, text),
+      (error: unknown) =>
+        void settle(request.id, false, error instanceof Error ? error.message : String(error)),
+    );
   }
 
   private get _extras(): IExtras {

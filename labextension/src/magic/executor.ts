@@ -23,6 +23,7 @@ import { KernelRunner } from './runner';
 import { TransferError, readVariable, writeVariable } from './transfer';
 import { CellInterruptedError, WorkerStoppedError } from './named';
 import type { NamedWorker } from './named';
+import { startedWorkers } from '../spawn/host';
 
 type RunCell = INotebookCellExecutor['runCell'];
 type Options = INotebookCellExecutor.IRunCellOptions;
@@ -205,9 +206,12 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
     if (command.action === 'help') {
       sink.print(`${USAGE}\n`);
     } else if (command.action === 'list') {
-      const rows = this._manager
-        .list(notebook)
-        .map((w) => `${w.name.padEnd(16)} ${w.state.padEnd(9)} ${w.cellsRun}`);
+      const row = (w: NamedWorker, from: string): string =>
+        `${w.name.padEnd(16)} ${w.state.padEnd(9)} ${String(w.cellsRun).padEnd(5)} ${from}`.trimEnd();
+      const rows = this._manager.list(notebook).map((w) => row(w, ''));
+      for (const started of startedWorkers) {
+        rows.push(...started.list().map((w) => row(w, `started by ${started.owner}`)));
+      }
       sink.print(
         rows.length
           ? `${'worker'.padEnd(16)} ${'state'.padEnd(9)} cells\n${rows.join('\n')}\n`

@@ -57,6 +57,7 @@ export class NamedWorker implements ICodeRunner {
         mountDrive: false,
         contentsManager,
         parentSync,
+        owner: this.label,
         logger: ({ payload }) => {
           if (payload.type === 'text' && payload.level === 'critical') {
             console.error(`%%worker ${name}: ${payload.data}`);

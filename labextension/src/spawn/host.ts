@@ -3,12 +3,14 @@
  * page that runs its worker.
  *
  * Each started worker is a `NamedWorker` (a worker kernel of its own, as a
- * `%%worker` cell's), driven by its parent's `workers` requests: the parent
- * waits on the page for each (an asynchronous operation), so its callbacks,
- * `sync` functions included, run meanwhile. Values cross as JSON text; what a
- * started worker prints comes back with the answer and is printed by the
- * parent. A started worker's own `sync.NAME(...)` calls the page function
- * its parent set (`set_sync`).
+ * `%%worker` cell's), driven by its parent's `workers` requests. Each request
+ * to a started worker is a ticket, run after that worker's earlier ones; the
+ * parent either waits for it on the page (an asynchronous operation, so its
+ * callbacks, `sync` functions included, run meanwhile) or takes the ticket
+ * (`detach`) and waits later (`wait`: futures, pools). Values cross as JSON
+ * text; what a started worker prints comes back with the answer and is
+ * printed by the parent. A started worker's own `sync.NAME(...)` calls the
+ * page function its parent set (`set_sync`).
  */
 import type { Contents } from '@jupyterlab/services';
 
@@ -19,19 +21,25 @@ import { VALUE_MIME } from '../protocol';
 
 /** A `workers` request of worker Python (`jupyter_worker/worker/spawn.py`). */
 export interface IWorkersRequest {
-  action: 'start' | 'exec' | 'call' | 'stop' | 'set_sync' | 'sync';
-  /** Which started worker (all but `start` and `sync`). */
+  action: 'start' | 'exec' | 'wait' | 'cancel' | 'forget' | 'stop' | 'set_sync' | 'sync';
+  /** Which started worker (`exec`, `stop`, `set_sync`). */
   id?: number;
-  /** `start`: the worker's name; `call`, `set_sync`, `sync`: the function's. */
+  /** `start`: the worker's name; `set_sync`, `sync`: the function's. */
   name?: string | null;
   /** `start`: packages to install first. */
   packages?: string[];
-  /** `exec`: the code. */
+  /** `exec`: the code (a call is code that calls `serve_call`). */
   code?: string;
-  /** `call`, `sync`: the arguments, as JSON text of a list. */
+  /** `sync`: the arguments, as JSON text. */
   args?: string;
   /** `set_sync`: the parent's function (it takes and returns JSON text). */
   fn?: PageFunction;
+  /** `exec`: answer at once with a ticket, not the result (`start` always does). */
+  detach?: boolean;
+  /** `wait`, `forget`: tickets; `cancel`: one. */
+  tickets?: number[];
+  /** `wait`: seconds at most (none: until one is done). */
+  timeout?: number | null;
 }
 
 /** A request in progress: its answer (JSON text), and how to give it up. */
@@ -44,14 +52,13 @@ export interface IWorkersAnswer {
 export type ParentSync = (name: string, args: string) => Promise<unknown>;
 
 interface IChild {
+  id: number;
   worker: NamedWorker;
   /** The functions the parent set on `Worker.sync`. */
   sync: Map<string, PageFunction>;
-  /** Whether it runs a request of the parent now. */
-  busy: boolean;
-  /** Whether the parent gave up waiting for that request (an interrupt). */
-  givenUp: boolean;
-  /** Settles when the last request ends. */
+  /** Its `sync` calls to the parent in progress. */
+  inSync: number;
+  /** Settles when its last queued request ends (requests run one by one). */
   current: Promise<void>;
 }
 
@@ -62,36 +69,70 @@ interface IRunAnswer {
   error?: { ename: string; evalue: string; traceback: string[] };
 }
 
+/** One request of the parent to a started worker: queued, running or done. */
+interface ITicket {
+  child: IChild;
+  started: boolean;
+  cancelled: boolean;
+  done: boolean;
+  /** The answer (JSON text of an `IRunAnswer`), once done. */
+  answer: string;
+  /** Settles when it is done. */
+  finished: Promise<void>;
+}
+
+/** Every page's started workers, for `%worker list` (owner label → workers). */
+export const startedWorkers = new Set<SpawnedWorkers>();
+
 /** The workers one worker started, and the `sync` functions of its own parent. */
 export class SpawnedWorkers {
   /**
    * @param contents - the notebook's contents (the started workers' drive).
+   * @param owner - who starts them (shown by `%worker list`).
    * @param parentSync - the parent's `sync` functions, when this worker was
    *   itself started from Python.
    */
   constructor(
     private readonly _contents: Contents.IManager,
+    readonly owner: string,
     private readonly _parentSync?: ParentSync,
-  ) {}
+  ) {
+    startedWorkers.add(this);
+  }
+
+  /** The live workers started here. */
+  list(): NamedWorker[] {
+    return [...this._children.values()]
+      .map((child) => child.worker)
+      .filter((worker) => worker.state !== 'stopped');
+  }
 
   /** Serve one request; it fails with an error that says why. */
   handle(request: IWorkersRequest): IWorkersAnswer {
     switch (request.action) {
       case 'start':
-        return { promise: this._start(request), cancel: () => undefined };
-      case 'exec':
-        return this._run(request, request.code ?? '');
-      case 'call': {
-        const call =
-          "__import__('jupyter_worker.worker.spawn', fromlist=['_']).serve_call(" +
-          `${JSON.stringify(request.name ?? '')}, ${JSON.stringify(request.args ?? '[]')})`;
-        return this._run(request, call);
+        return now(this._start(request));
+      case 'exec': {
+        const child = this._child(request);
+        if (!request.detach) {
+          refuseNested(child);
+        }
+        return this._answer(request, this._queue(child, request.code ?? ''));
       }
+      case 'wait':
+        return this._wait(request.tickets ?? [], request.timeout ?? null);
+      case 'cancel':
+        return now(this._cancel(request.tickets ?? []));
+      case 'forget':
+        for (const id of request.tickets ?? []) {
+          this._tickets.delete(id);
+        }
+        return now(null);
       case 'stop': {
         const child = this._child(request);
-        this._children.delete(request.id as number);
+        this._children.delete(child.id);
         child.worker.stop('terminated by the worker that started it');
-        return { promise: Promise.resolve('null'), cancel: () => undefined };
+        return now(null);
       }
       case 'set_sync': {
         const { fn, name } = request;
@@ -99,7 +140,7 @@ export class SpawnedWorkers {
           throw new TypeError('jupyter-worker: set_sync needs a name and a function');
         }
         this._child(request).sync.set(name, fn);
-        return { promise: Promise.resolve('null'), cancel: () => undefined };
+        return now(null);
       }
       case 'sync':
         return { promise: this._callParent(request), cancel: () => undefined };
@@ -114,89 +155,173 @@ export class SpawnedWorkers {
       child.worker.stop('stopped with the worker that started it');
     }
     this._children.clear();
+    this._tickets.clear();
+    startedWorkers.delete(this);
   }
 
-  private async _start(request: IWorkersRequest): Promise<string> {
+  /** A new ticket's answer: the ticket (`detach`), or its result once done. */
+  private _answer(request: IWorkersRequest, ticket: number): IWorkersAnswer {
+    if (request.detach) {
+      return now({ ticket });
+    }
+    const { promise, cancel } = this._wait([ticket], null);
+    return {
+      promise: promise.then((done) => {
+        this._tickets.delete(ticket);
+        return (JSON.parse(done) as Record<string, string>)[ticket];
+      }),
+      cancel: () => {
+        cancel();
+        this._tickets.delete(ticket);
+      },
+    };
+  }
+
+  /** Start a worker: its id, its name and the ticket of its start, at once. */
+  private _start(request: IWorkersRequest): { id: number; name: string; ticket: number } {
     const id = ++this._lastId;
     const name = request.name || `worker-${id}`;
     const child: IChild = {
+      id,
       worker: null as never,
       sync: new Map(),
-      busy: true,
-      givenUp: false,
+      inSync: 0,
       current: Promise.resolve(),
     };
-    const parentSync: ParentSync = (fnName, args) => {
+    const parentSync: ParentSync = async (fnName, args) => {
       const fn = child.sync.get(fnName);
       if (!fn) {
-        return Promise.reject(
-          new Error(
-            `sync.${fnName} is not set: the worker that started ${name} set no such function`,
-          ),
+        throw new Error(
+          `sync.${fnName} is not set: the worker that started ${name} set no such function`,
         );
       }
-      return fn(args);
+      child.inSync += 1;
+      try {
+        return await fn(args);
+      } finally {
+        child.inSync -= 1;
+      }
     };
     child.worker = new NamedWorker(name, readMagicSettings(), this._contents, parentSync);
     this._children.set(id, child);
-    try {
-      const packages = request.packages ?? [];
-      const code = packages.length
-        ? `import piplite\nawait piplite.install(${JSON.stringify(packages)})`
-        : 'pass';
-      const answer = await this._collect(child, code);
+    const packages = request.packages ?? [];
+    const code = packages.length
+      ? `import piplite\nawait piplite.install(${JSON.stringify(packages)})`
+      : 'pass';
+    const ticket = this._queue(child, code, (answer) => {
       if (answer.error) {
-        throw new Error(`${name} did not start: ${answer.error.ename}: ${answer.error.evalue}`);
+        this._children.delete(id);
+        child.worker.stop('failed to start');
+        answer.error.evalue = `${name} did not start: ${answer.error.ename}: ${answer.error.evalue}`;
+        answer.error.ename = 'WorkerError';
       }
-    } catch (error) {
-      this._children.delete(id);
-      child.worker.stop('failed to start');
-      throw error;
-    } finally {
-      child.busy = false;
-    }
-    return JSON.stringify({ id, name });
+    });
+    return { id, name, ticket };
+  }
+
+  /** Queue `code` to run in `child` after its earlier requests; its ticket. */
+  private _queue(child: IChild, code: string, after?: (answer: IRunAnswer) => void): number {
+    const id = ++this._lastTicket;
+    const ticket: ITicket = {
+      child,
+      started: false,
+      cancelled: false,
+      done: false,
+      answer: '',
+      finished: Promise.resolve(),
+    };
+    ticket.finished = child.current.then(async () => {
+      let answer: IRunAnswer;
+      if (ticket.cancelled) {
+        answer = { out: [], error: { ename: 'CancelledError', evalue: '', traceback: [] } };
+      } else {
+        ticket.started = true;
+        answer = await this._collect(child, code);
+        after?.(answer);
+      }
+      ticket.answer = JSON.stringify(answer);
+      ticket.done = true;
+    });
+    child.current = ticket.finished;
+    this._tickets.set(id, ticket);
+    return id;
   }
 
   /**
-   * Run `code` in a started worker; an interrupt of the parent interrupts
-   * it. A request given up so (interrupted) is let finish first; one that
-   * comes while the worker runs a request still waited for is nested (the
-   * worker's `sync` call came back to it) and fails at once.
+   * Wait until one of `tickets` is done (or `timeout` seconds): the answers
+   * of those done, by ticket, which are then forgotten. An interrupt of the
+   * parent interrupts the workers that run them. Waiting for a worker that
+   * itself waits for this one (a `sync` call) fails at once: it would never end.
    */
-  private _run(request: IWorkersRequest, code: string): IWorkersAnswer {
-    const child = this._child(request);
-    if (child.busy && !child.givenUp) {
-      throw new Error(
-        `jupyter-worker: ${child.worker.label} is busy with a request of this worker, ` +
-          'which waits for it: a nested request would never end',
-      );
+  private _wait(ids: number[], timeout: number | null): IWorkersAnswer {
+    const tickets = ids.map((id) => {
+      const ticket = this._tickets.get(id);
+      if (!ticket) {
+        throw new Error(`jupyter-worker: no request ${id} of a started worker (already taken?)`);
+      }
+      return ticket;
+    });
+    for (const ticket of tickets) {
+      if (!ticket.done) {
+        refuseNested(ticket.child);
+      }
     }
-    const previous = child.current;
-    child.busy = true;
-    child.givenUp = false;
-    const promise = previous
-      .then(() => this._collect(child, code))
-      .then((answer) => JSON.stringify(answer));
-    const current = promise.then(
-      () => undefined,
-      () => undefined,
-    );
-    child.current = current;
-    void current.then(() => {
-      if (child.current === current) {
-        child.busy = false;
+    let givenUp = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const promise = new Promise<string>((resolve) => {
+      let settled = false;
+      const finish = (): void => {
+        if (settled) {
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
+        const done: Record<number, string> = {};
+        ids.forEach((id, index) => {
+          if (tickets[index].done) {
+            done[id] = tickets[index].answer;
+            if (!givenUp) {
+              this._tickets.delete(id);
+            }
+          }
+        });
+        resolve(JSON.stringify(done));
+      };
+      if (tickets.length === 0 || tickets.some((ticket) => ticket.done)) {
+        finish();
+        return;
+      }
+      for (const ticket of tickets) {
+        void ticket.finished.then(finish);
+      }
+      if (timeout !== null) {
+        timer = setTimeout(finish, Math.max(0, timeout) * 1000);
       }
     });
     return {
       promise,
       cancel: () => {
-        if (child.current === current) {
-          child.givenUp = true;
+        givenUp = true;
+        clearTimeout(timer);
+        for (const ticket of tickets) {
+          if (ticket.started && !ticket.done) {
+            void ticket.child.worker.interrupt();
+          }
         }
-        void child.worker.interrupt();
       },
     };
+  }
+
+  /** Cancel queued requests (not started yet); whether each was. */
+  private _cancel(ids: number[]): boolean[] {
+    return ids.map((id) => {
+      const ticket = this._tickets.get(id);
+      if (!ticket || ticket.started || ticket.done) {
+        return false;
+      }
+      ticket.cancelled = true;
+      return true;
+    });
   }
 
   /** Run `code`; gather its prints, the displayed value, the error. */
@@ -218,9 +343,15 @@ export class SpawnedWorkers {
       );
       if (reply.status === 'error') {
         answer.error = { ename: reply.ename, evalue: reply.evalue, traceback: reply.traceback };
+        if (reply.ename === 'WorkerCrashed') {
+          this._forgetCrashed(child);
+        }
       }
     } catch (error) {
       const crashed = error instanceof WorkerStoppedError;
+      if (crashed) {
+        this._forgetCrashed(child);
+      }
       answer.error = {
         ename: crashed ? 'WorkerCrashed' : 'Error',
         evalue: error instanceof Error ? error.message : String(error),
@@ -228,6 +359,12 @@ export class SpawnedWorkers {
       };
     }
     return answer;
+  }
+
+  /** A crashed worker is gone: stopped, and no longer listed. */
+  private _forgetCrashed(child: IChild): void {
+    this._children.delete(child.id);
+    child.worker.stop('crashed');
   }
 
   private async _callParent(request: IWorkersRequest): Promise<string> {
@@ -249,5 +386,25 @@ export class SpawnedWorkers {
   }
 
   private readonly _children = new Map<number, IChild>();
+  private readonly _tickets = new Map<number, ITicket>();
   private _lastId = 0;
+  private _lastTicket = 0;
+}
+
+/**
+ * Fail at once when `child` waits for its parent (a `sync` call in progress):
+ * the parent waiting for it in turn would never end.
+ */
+function refuseNested(child: IChild): void {
+  if (child.inSync > 0) {
+    throw new Error(
+      `jupyter-worker: ${child.worker.label} waits for this worker (a sync call): ` +
+        'waiting for it here would never end',
+    );
+  }
+}
+
+/** An answer that is ready now. */
+function now(value: unknown): IWorkersAnswer {
+  return { promise: Promise.resolve(JSON.stringify(value)), cancel: () => undefined };
 }

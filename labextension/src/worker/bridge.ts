@@ -4,6 +4,7 @@
  */
 import type { IAnswer, WorkerChannel } from '../channel/worker';
 import { scratchBytes } from '../channel/codec';
+import { requestAsync } from './asyncrequests';
 import { PYTHON_FILES } from './pyfiles';
 import { R_OK, R_REF, R_UNDEFINED } from '../protocol';
 
@@ -56,6 +57,7 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
       '    install_error_names(get_ipython())\n' +
       'del get_ipython, install_package_errors, install_error_names',
   );
+  pyodide.registerJsModule('_jupyter_worker_async', { request: requestAsync });
   if (channel) {
     const worker = channel;
     let last: IAnswer | null = null;

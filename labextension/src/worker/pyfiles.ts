@@ -20,6 +20,10 @@ import packages from '../../../jupyter_worker/worker/packages.py';
 import comms from '../../../jupyter_worker/worker/comms.py';
 import errorNames from '../../../jupyter_worker/worker/error_names.py';
 import spawn from '../../../jupyter_worker/worker/spawn.py';
+import crossing from '../../../jupyter_worker/worker/crossing.py';
+import futures from '../../../jupyter_worker/worker/futures.py';
+import pool from '../../../jupyter_worker/worker/pool.py';
+import pyscript from '../../../jupyter_worker/worker/pyscript.py';
 
 /** Path below site-packages -> source. */
 export const PYTHON_FILES: Record<string, string> = {
@@ -40,4 +44,11 @@ export const PYTHON_FILES: Record<string, string> = {
   'jupyter_worker/worker/comms.py': comms,
   'jupyter_worker/worker/error_names.py': errorNames,
   'jupyter_worker/worker/spawn.py': spawn,
+  'jupyter_worker/worker/crossing.py': crossing,
+  'jupyter_worker/worker/futures.py': futures,
+  'jupyter_worker/worker/pool.py': pool,
+  'jupyter_worker/worker/pyscript.py': pyscript,
+  // `import pyscript` is that module (PyScript's names, for code written for it)
+  'pyscript/__init__.py':
+    'import sys\nimport jupyter_worker.worker.pyscript as _names\n\nsys.modules[__name__] = _names\n',
 };

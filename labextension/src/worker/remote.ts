@@ -5,6 +5,7 @@ import { PyodideRemoteKernel } from '@jupyterlite/pyodide-kernel/lib/worker';
 
 import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
 
+import { settleAsync } from './asyncrequests';
 import { installBridge } from './bridge';
 import { WorkerChannel, isResult, resultOf } from '../channel/worker';
 import { channelDriveFS } from './drive';
@@ -57,6 +58,11 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     this.registerLogMessageCallback((msg: ILogMessageEnvelope['_logMessage']) => {
       postMessage({ _logMessage: msg } satisfies ILogMessageEnvelope);
     });
+  }
+
+  /** The page's answer to an asynchronous request of worker Python (`asyncrequests.ts`). */
+  settleAsync(id: number, ok: boolean, text: string): void {
+    settleAsync(id, ok, text);
   }
 
   /**

@@ -1,0 +1,121 @@
+"""Workers started from Python: call round trips and a pool's speed-up, in one page.
+
+On one offline, isolated JupyterLite site, in one headless Chromium session,
+a ``python-worker`` notebook measures (in worker Python, ``time.perf_counter``):
+
+- a parent -> child ``Worker.call("abs", -1)`` round trip (mean over N calls,
+  no warm-up: the worker was just started) beside a page proxy call
+  (``document.title``) in the same cell: the ratio is what a call to another
+  worker costs against the page;
+- ``submit`` + ``result`` round trip, the same way;
+- the cost of starting ``Pool(2)`` (both workers in parallel), and
+  ``Pool(2).map`` of a CPU-bound function against the same calls in a plain
+  loop in the parent: the speed-up on this machine, with the cores the
+  browser used meanwhile (from /proc) and the machine's logical cores.
+
+PyScript's XWorker ``sync`` call is not measured here yet. Prints figures and
+ratios; asserts nothing.
+
+    python benchmarks/workers.py [--calls 2000] [--tasks 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from harness import cores_during, run_cell, start_cell, wait_cell
+from playwright.sync_api import sync_playwright
+from support.chromium import launch
+from support.sites import notebook_site, serve_in_background
+
+SETUP = "from jupyter_worker import Pool, Worker\nfrom js import document\nimport json, time\n"
+
+CALLS = """w = Worker()
+t = time.perf_counter()
+for _ in range({calls}):
+    w.call("abs", -1)
+call_us = (time.perf_counter() - t) / {calls} * 1e6
+t = time.perf_counter()
+for _ in range({calls}):
+    w.submit("abs", -1).result()
+submit_us = (time.perf_counter() - t) / {calls} * 1e6
+t = time.perf_counter()
+for _ in range({calls}):
+    document.title
+proxy_us = (time.perf_counter() - t) / {calls} * 1e6
+w.terminate()
+json.dumps({{"call_us": call_us, "submit_us": submit_us, "proxy_us": proxy_us}})"""
+
+POOL = """def burn(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+t = time.perf_counter()
+pool = Pool(2)
+start_s = time.perf_counter() - t
+pool.map(burn, [10]).__next__()  # (its first call defines burn there)
+work = [{size}] * {tasks}
+t = time.perf_counter()
+expected = [burn(n) for n in work]
+loop_s = time.perf_counter() - t
+t = time.perf_counter()
+results = list(pool.map(burn, work))
+pool_s = time.perf_counter() - t
+pool.shutdown()
+assert results == expected
+json.dumps({{"start_s": start_s, "loop_s": loop_s, "pool_s": pool_s}})"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--tasks", type=int, default=8)
+    parser.add_argument("--size", type=int, default=2_000_000)
+    args = parser.parse_args()
+    cells = [
+        SETUP,
+        CALLS.format(calls=args.calls),
+        POOL.format(tasks=args.tasks, size=args.size),
+    ]
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as driver:
+        site = notebook_site(Path(tmp), "workers", cells)
+        base = serve_in_background(site)
+        browser = launch(driver)
+        page = browser.new_page()
+        page.goto(f"{base}lab/index.html?path=workers.ipynb")
+        page.locator(".jp-CodeCell").first.wait_for()
+        run_cell(page, 0)
+        calls = json.loads(run_cell(page, 1).strip("'"))
+        start_cell(page, 2)
+        cores, workers = cores_during(lambda: wait_cell(page, 2))
+        pool = json.loads(
+            page.locator(".jp-CodeCell")
+            .nth(2)
+            .locator(".jp-OutputArea-executeResult .jp-OutputArea-output")
+            .inner_text()
+            .strip("'")
+        )
+        browser.close()
+    print(f"calls, mean of {args.calls} each, no warm-up (µs):")
+    for key, label in (("call_us", "Worker.call"), ("submit_us", "submit+result")):
+        ratio = calls[key] / calls["proxy_us"]
+        print(f"  {label:<14} {calls[key]:8.1f}   {ratio:5.1f}x a page proxy call")
+    print(f"  {'document.title':<14} {calls['proxy_us']:8.1f}   (baseline)")
+    speedup = pool["loop_s"] / pool["pool_s"]
+    print(
+        f"Pool(2): start {pool['start_s']:.2f} s; {args.tasks} tasks: plain loop "
+        f"{pool['loop_s']:.2f} s, pool.map {pool['pool_s']:.2f} s: speed-up {speedup:.2f}x"
+    )
+    print(
+        f"  during the pool cell: browser {cores:.2f} cores, worker threads {workers:.2f} "
+        f"(machine: {os.cpu_count()} logical cores)"
+    )
+
+
+if __name__ == "__main__":
+    main()
