@@ -158,7 +158,8 @@ def test_a_cell_starts_a_worker_calls_it_and_shares_functions_both_ways(page, pa
         workers = _pyodide_workers(page)
         start_cell(page, 14)
         expect(code_cell(page, 14).locator(".jp-InputPrompt")).to_have_text("[*]:")
-        page.wait_for_function("document.title === 'jw-spinning'")  # a pool worker spins
+        # a pool worker spins (after the pool's two workers have started)
+        page.wait_for_function("document.title === 'jw-spinning'", timeout=KERNEL_START_TIMEOUT)
         assert _pyodide_workers(page) == workers + 2
         interrupt_kernel(page)
         expect(finish_cell(page, 14, timeout=30_000)).to_contain_text("KeyboardInterrupt")

@@ -13,7 +13,13 @@ import type { TDriveMethod, TDriveRequest } from '@jupyterlite/services';
 import { DriveContentsProcessor } from '@jupyterlite/services';
 
 import { createChannelBuffers } from '../channel/buffers';
-import type { IWorkersAnswer, IWorkersRequest, ParentSync, SpawnedWorkers } from '../spawn/host';
+import type {
+  ISpawnedWorkers,
+  IWorkersAnswer,
+  IWorkersRequest,
+  ParentSync,
+  SpawnHost,
+} from '../spawn/requests';
 import { PageChannel } from '../channel/page';
 import type { IWorkerSettings } from '../tokens';
 import type { InterruptOutcome } from './workers';
@@ -51,7 +57,7 @@ interface IExtras {
   /** Ends the page's watch of the worker's lifeline lock. */
   lifeline: AbortController;
   /** The workers its Python started (`jupyter_worker.Worker`), once it starts one. */
-  spawned: Promise<SpawnedWorkers> | null;
+  spawned: Promise<ISpawnedWorkers> | null;
 }
 
 /** The bytes of a message buffer in base64. */
@@ -80,6 +86,8 @@ export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSet
   parentSync?: ParentSync;
   /** Who runs this kernel, as `%worker list` names the workers its Python starts. */
   owner?: string;
+  /** Makes the host of the workers its Python starts (none: it starts none). */
+  spawnHost?: SpawnHost;
 }
 
 /** The worker's end of asynchronous requests (`WorkerRemoteKernel.settleAsync`). */
@@ -388,13 +396,14 @@ export class WorkerKernel extends PyodideKernel {
   /** Serve a `workers` request of this kernel's Python (`spawn/host.ts`, loaded at first use). */
   private _spawn(options: IWorkerKernelOptions, request: unknown): IWorkersAnswer {
     const extras = this._extras;
-    extras.spawned ??= import('../spawn/host').then(
-      ({ SpawnedWorkers }) =>
-        new SpawnedWorkers(
-          options.contentsManager,
-          options.owner ?? 'the kernel',
-          options.parentSync,
-        ),
+    const host = options.spawnHost;
+    if (!host) {
+      throw new Error('jupyter-worker: this page starts no workers for this one');
+    }
+    extras.spawned ??= host(
+      options.contentsManager,
+      options.owner ?? 'the kernel',
+      options.parentSync,
     );
     let cancel = (): void => undefined;
     let cancelled = false;

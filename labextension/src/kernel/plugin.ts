@@ -15,6 +15,7 @@ import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
 import { EXTENSION_ID, KERNEL_DISPLAY_NAME, KERNEL_NAME } from '../tokens';
 import { KERNEL_ICON_URL } from './icon';
 import { workers } from './workers';
+import { loadSpawnHost } from '../spawn/load';
 import {
   followUserSettings,
   readPyodideSettings,
@@ -137,6 +138,7 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
           contentsManager,
           browsingContextId,
           logger,
+          spawnHost: loadSpawnHost,
         });
       },
     });

@@ -5,6 +5,7 @@ import type { Contents } from '@jupyterlab/services';
 
 import { NamedWorker } from './named';
 import { readMagicSettings } from './settings';
+import { loadSpawnHost } from '../spawn/load';
 
 /**
  * Starts, lists and stops the workers of each notebook. Workers belong to
@@ -22,7 +23,7 @@ export class WorkerManager {
       worker = undefined;
     }
     if (!worker) {
-      worker = new NamedWorker(name, readMagicSettings(), this._contents);
+      worker = new NamedWorker(name, readMagicSettings(), this._contents, loadSpawnHost);
       workers.set(name, worker);
     }
     return worker;

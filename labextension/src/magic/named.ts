@@ -9,7 +9,7 @@ import type { Contents } from '@jupyterlab/services';
 import { PromiseDelegate } from '@lumino/coreutils';
 
 import type { WorkerKernel } from '../kernel/kernel';
-import type { ParentSync } from '../spawn/host';
+import type { ParentSync, SpawnHost } from '../spawn/requests';
 import type { IMagicWorkerSettings } from './settings';
 import type { ICodeRunner } from './runner';
 import type { InputAnswer } from './stdin';
@@ -43,6 +43,7 @@ export class NamedWorker implements ICodeRunner {
     readonly name: string,
     settings: IMagicWorkerSettings,
     contentsManager: Contents.IManager,
+    spawnHost: SpawnHost,
     parentSync?: ParentSync,
   ) {
     this.label = `worker '${name}'`;
@@ -57,6 +58,7 @@ export class NamedWorker implements ICodeRunner {
         mountDrive: false,
         contentsManager,
         parentSync,
+        spawnHost,
         owner: this.label,
         logger: ({ payload }) => {
           if (payload.type === 'text' && payload.level === 'critical') {

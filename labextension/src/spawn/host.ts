@@ -18,38 +18,13 @@ import type { PageFunction } from '../channel/callbacks';
 import { NamedWorker, WorkerStoppedError } from '../magic/named';
 import { readMagicSettings } from '../magic/settings';
 import { VALUE_MIME } from '../protocol';
-
-/** A `workers` request of worker Python (`jupyter_worker/worker/spawn.py`). */
-export interface IWorkersRequest {
-  action: 'start' | 'exec' | 'wait' | 'cancel' | 'forget' | 'stop' | 'set_sync' | 'sync';
-  /** Which started worker (`exec`, `stop`, `set_sync`). */
-  id?: number;
-  /** `start`: the worker's name; `set_sync`, `sync`: the function's. */
-  name?: string | null;
-  /** `start`: packages to install first. */
-  packages?: string[];
-  /** `exec`: the code (a call is code that calls `serve_call`). */
-  code?: string;
-  /** `sync`: the arguments, as JSON text. */
-  args?: string;
-  /** `set_sync`: the parent's function (it takes and returns JSON text). */
-  fn?: PageFunction;
-  /** `exec`: answer at once with a ticket, not the result (`start` always does). */
-  detach?: boolean;
-  /** `wait`, `forget`: tickets; `cancel`: one. */
-  tickets?: number[];
-  /** `wait`: seconds at most (none: until one is done). */
-  timeout?: number | null;
-}
-
-/** A request in progress: its answer (JSON text), and how to give it up. */
-export interface IWorkersAnswer {
-  promise: Promise<string>;
-  cancel: () => void;
-}
-
-/** Calls the `sync` function `name` of a worker's parent (JSON text both ways). */
-export type ParentSync = (name: string, args: string) => Promise<unknown>;
+import type {
+  ISpawnedWorkers,
+  IWorkersAnswer,
+  IWorkersRequest,
+  ParentSync,
+  SpawnHost,
+} from './requests';
 
 interface IChild {
   id: number;
@@ -85,7 +60,7 @@ interface ITicket {
 export const startedWorkers = new Set<SpawnedWorkers>();
 
 /** The workers one worker started, and the `sync` functions of its own parent. */
-export class SpawnedWorkers {
+export class SpawnedWorkers implements ISpawnedWorkers {
   /**
    * @param contents - the notebook's contents (the started workers' drive).
    * @param owner - who starts them (shown by `%worker list`).
@@ -202,7 +177,9 @@ export class SpawnedWorkers {
         child.inSync -= 1;
       }
     };
-    child.worker = new NamedWorker(name, readMagicSettings(), this._contents, parentSync);
+    const host: SpawnHost = (contents, owner, itsParentSync) =>
+      Promise.resolve(new SpawnedWorkers(contents, owner, itsParentSync));
+    child.worker = new NamedWorker(name, readMagicSettings(), this._contents, host, parentSync);
     this._children.set(id, child);
     const packages = request.packages ?? [];
     const code = packages.length
