@@ -122,6 +122,7 @@ class Pool(concurrent.futures.Executor):
         ]
         self._futures: dict[Worker, list[WorkerFuture]] = {w: [] for w in self._workers}
         self._defined: dict[Worker, set[str]] = {w: set() for w in self._workers}
+        self._shipped: dict[Callable[..., Any], tuple[str, str]] = {}  # (once per function)
         self._shutdown = False
         try:
             for worker in self._workers:
@@ -140,7 +141,9 @@ class Pool(concurrent.futures.Executor):
         if self._shutdown:
             msg = "cannot schedule new futures after shutdown"
             raise RuntimeError(msg)
-        name, setup = shipped(fn)
+        if fn not in self._shipped:
+            self._shipped[fn] = shipped(fn)
+        name, setup = self._shipped[fn]
         payload = to_json([list(args), kwargs], f"the arguments of {name}()")
         worker = self._least_busy()
         if setup in self._defined[worker]:
