@@ -11,6 +11,12 @@ Pyodide of ``jupyter_worker/pyodide_dist``; nothing leaves 127.0.0.1):
   each are timed one by one with ``time.perf_counter()`` inside the worker;
   median, p99 and calls/s (N / total time) per operation. Cross-origin isolated
   Chromium rounds ``performance.now()`` (hence ``perf_counter``) to 5 µs.
+- **XWorker ``sync`` calls**, both ways: the worker calls ``sync.peer_abs(-1)``,
+  a function the main thread set on ``xworker.sync`` (synchronous in the
+  worker; measured as above), and the main thread awaits ``sync.worker_abs(-1)``,
+  the worker's ``abs`` (PyScript's main thread cannot block: one awaited call
+  at a time, after 100 untimed). The main-thread functions are JavaScript, the
+  cheapest a page can set.
 - **Round trips** per operation: how many synchronous worker-to-main requests
   coincident (PyScript's channel) answers per call, counted on the main thread
   (see ``COUNT_NOTIFIES``).
@@ -80,6 +86,7 @@ COUNT_NOTIFIES = """
 # installed by the page below; it returns a Promise that stays pending until the
 # benchmark resolves it, and coincident keeps the worker waiting synchronously.
 WORKER_CODE = Template("""
+import asyncio
 import json
 import time
 import traceback
@@ -112,8 +119,14 @@ try:
         "document.title": measure(lambda: document.title),
         "document.body": measure(lambda: document.body),
         'document.getElementById("x")': measure(lambda: document.getElementById("x")),
+        "sync.peer_abs(-1)": measure(lambda: sync.peer_abs(-1)),
     }
     window.peerResult = json.dumps(results)
+    # the main thread now awaits calls of this worker's function (sync.worker_abs)
+    sync.worker_abs = abs
+    window.peerCallsReady = True
+    while not getattr(window, "peerCallsDone", False):
+        await asyncio.sleep(0.05)
     sync.peer_block()
     window.peerDone = True
 except Exception:
@@ -131,6 +144,8 @@ PAGE = Template("""<!doctype html>
   // importing it here lets the hook be added before PyScript starts the worker.
   import { hooks } from "./pyscript/core.js";
   hooks.main.onWorker.add((wrap, xworker) => {
+    window.peerXworker = xworker;
+    xworker.sync.peer_abs = (x) => Math.abs(x);
     xworker.sync.peer_block = () => new Promise((resolve) => {
       window.peerRelease = resolve;
       window.peerBlocked = true;
@@ -197,9 +212,27 @@ def _wait(page: Page, expression: str) -> None:
         raise RuntimeError(f"the worker script failed:\n{error}")
 
 
+# Main -> worker: the page awaits the worker's `sync.worker_abs(-1)` (PyScript's
+# main thread cannot block), one call at a time; the seconds of each.
+MAIN_TO_WORKER = """async (n) => {
+  const fn = window.peerXworker.sync.worker_abs;
+  for (let i = 0; i < 100; i++) { await fn(-1); }
+  const seconds = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await fn(-1);
+    seconds.push((performance.now() - started) / 1000);
+  }
+  window.peerCallsDone = true;
+  return seconds;
+}"""
+
+
 def _run_page(page: Page, url: str, n: int) -> dict[str, Any]:
     started = time.monotonic()
     page.goto(url)
+    _wait(page, "window.peerCallsReady")
+    main_to_worker = page.evaluate(MAIN_TO_WORKER, n)
     _wait(page, "window.peerBlocked")
     elapsed = time.monotonic() - started
     blocked = _cores_over(WINDOW_SECONDS)
@@ -209,6 +242,7 @@ def _run_page(page: Page, url: str, n: int) -> dict[str, Any]:
     idle = _cores_over(WINDOW_SECONDS)
     raw = json.loads(page.evaluate("window.peerResult"))
     operations = {name: _summary(raw[name]["seconds"], raw[name]["round_trips"]) for name in raw}
+    operations["main awaits sync.worker_abs(-1)"] = _summary(main_to_worker, 0)
     return {
         "n": n,
         "operations": operations,

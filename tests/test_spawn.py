@@ -6,13 +6,11 @@ The stand-in answers ``workers`` requests as ``spawn/host.ts`` does (tickets,
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import contextlib
 import io
 import json
 import math
-import re
 import traceback
 from typing import Any
 
@@ -20,8 +18,6 @@ import pytest
 
 from jupyter_worker.worker import crossing, futures, pool, spawn
 from jupyter_worker.worker.errors import IsolationError
-
-CALL = re.compile(r"\.serve_call\((?P<name>'[^']*'), (?P<payload>.*)\)$", re.DOTALL)
 
 
 def _square(x: int) -> int:
@@ -55,8 +51,12 @@ class FakePage:
         if action == "set_sync":
             self.sync[value["name"]] = value["fn"]
             return "null"
-        if action == "exec":
-            answer = self._run(self.children[value["id"]], value["code"])
+        if action in ("exec", "call"):
+            namespace = self.children[value["id"]]
+            if action == "call":
+                answer = _served(namespace, value["name"], value["args"], value.get("code", ""))
+            else:
+                answer = self._run(namespace, value["code"])
             if value.get("detach"):
                 return json.dumps({"ticket": self._ticket(answer)})
             return json.dumps(answer)
@@ -82,16 +82,7 @@ class FakePage:
         answer: dict[str, Any] = {"out": []}
         try:
             with contextlib.redirect_stdout(out):
-                call = CALL.search(code)
-                if call:
-                    setup = code[: code.rfind("\n")] if "\n" in code else ""
-                    exec(setup, namespace)  # noqa: S102 - the stand-in worker
-                    name = ast.literal_eval(call["name"])
-                    args, kwargs = crossing.from_json(ast.literal_eval(call["payload"]))
-                    fn = namespace[name] if name in namespace else spawn._lookup(name)
-                    answer["value"] = crossing.to_json(fn(*args, **kwargs), "result")
-                else:
-                    exec(code, namespace)  # noqa: S102 - the stand-in worker
+                exec(code, namespace)  # noqa: S102 - the stand-in worker
         except Exception as error:
             answer["error"] = {
                 "ename": type(error).__name__,
@@ -101,6 +92,23 @@ class FakePage:
         if out.getvalue():
             answer["out"].append(["stdout", out.getvalue()])
         return answer
+
+
+def _served(namespace: dict[str, Any], name: str, payload: str, setup: str) -> dict[str, Any]:
+    """What ``spawn.serve_call`` answers in a started worker whose globals are ``namespace``."""
+    real = spawn._namespace
+    spawn._namespace = lambda: namespace  # type: ignore[assignment]
+    try:
+        answer = spawn.serve_call(name, payload, setup)
+        if isinstance(answer, str):
+            return json.loads(answer)  # type: ignore[no-any-return]
+        try:
+            answer.send(None)  # (the stand-in's awaitables never wait)
+        except StopIteration as done:
+            return json.loads(done.value)  # type: ignore[no-any-return]
+        raise AssertionError("the call waited")
+    finally:
+        spawn._namespace = real  # type: ignore[assignment]
 
 
 @pytest.fixture
@@ -157,12 +165,40 @@ def test_pool_map_keeps_order_and_sends_functions_by_source_or_by_name(page: Fak
         assert list(workers.map(_square, range(6))) == [0, 1, 4, 9, 16, 25]
         assert list(workers.map(math.factorial, [3, 4])) == [6, 24]
         tasks = [workers.submit(_square, 3), workers.submit(_square, 4)]
-        sent = [r["id"] for r in page.requests if r["action"] == "exec"]
+        sent = [r["id"] for r in page.requests if r["action"] == "call"]
         assert set(sent[-2:]) == {7, 8}  # spread over both
         assert [t.result() for t in tasks] == [9, 16]
     assert repr(workers) == "<Pool of 2 workers (shut down)>"
     with pytest.raises(RuntimeError, match="after shutdown"):
         workers.submit(abs, 1)
+
+
+def test_a_call_answers_with_its_prints_its_value_or_its_error_and_traceback() -> None:
+    namespace: dict[str, Any] = {}
+    setup = "def half(x):\n    print('halving', x)\n    return 1 / x * x * x / 2"
+    answer = _served(namespace, "half", "[[4], {}]", setup)
+    assert answer == {"out": [["stdout", "halving 4\n"]], "value": "2.0"}
+    assert "return 1 / x" in pool.inspect.getsource(namespace["half"])  # (its source is kept)
+    failed = _served(namespace, "half", "[[0], {}]", "")
+    assert failed["out"] == [["stdout", "halving 0\n"]]
+    error = failed["error"]
+    assert (error["ename"], error["evalue"]) == ("ZeroDivisionError", "division by zero")
+    assert "in half\n    return 1 / x * x * x / 2" in error["traceback"][0]
+    assert "serve_call" not in error["traceback"][0]
+    assert "contextlib" not in error["traceback"][0]
+    refused = _served(namespace, "set", "[[], {}]", "")["error"]
+    assert refused["ename"] == "TypeError"
+    assert "the result of set() cannot cross" in refused["evalue"]
+    missing = _served(namespace, "nothing", "[[], {}]", "")["error"]
+    assert missing["evalue"] == "name 'nothing' is not defined in this worker"
+
+
+def test_a_call_of_a_coroutine_function_answers_its_result() -> None:
+    async def later(x: int) -> int:
+        return x + 1
+
+    namespace: dict[str, Any] = {"later": later}
+    assert _served(namespace, "later", "[[1], {}]", "")["value"] == "2"
 
 
 def test_what_pool_cannot_send_is_named() -> None:

@@ -14,7 +14,10 @@ import contextlib
 import json
 import re
 import sys
+import traceback
 from typing import Any, NoReturn
+
+from .interrupts import visible_frames
 
 #: The key of a JSON object that stands for bytes (its value: base64).
 BYTES_KEY = "__jupyter_worker_bytes__"
@@ -88,6 +91,17 @@ def exception_of(error: dict[str, Any], worker: str) -> BaseException:
     trace = _ANSI.sub("", "\n".join(error.get("traceback", [])))
     exception.add_note(f"raised in worker {worker!r}:\n{trace}")
     return exception
+
+
+def error_of(error: BaseException) -> dict[str, Any]:
+    """``error`` as :func:`exception_of` reads it: type, message, plain traceback.
+
+    The traceback leaves out the frames that set ``__tracebackhide__`` (the
+    machinery that ran the code), as IPython does.
+    """
+    tb = visible_frames(error.__traceback__)
+    trace = "".join(traceback.format_exception(type(error), error, tb)).rstrip("\n")
+    return {"ename": type(error).__name__, "evalue": str(error), "traceback": [trace]}
 
 
 def raise_error(error: dict[str, Any], worker: str) -> NoReturn:

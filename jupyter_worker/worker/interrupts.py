@@ -40,10 +40,15 @@ def cell_starts() -> None:
     _tell_page(True)
 
 
-def _cell_ended(_result: object) -> None:
+def cell_ends() -> None:
+    """Tell the page that the cell's own code is over (interrupts wait for the next)."""
     global _in_cell  # noqa: PLW0603
     _in_cell = False
     _tell_page(False)
+
+
+def _cell_ended(_result: object) -> None:
+    cell_ends()
 
 
 class MarkCellStart(ast.NodeTransformer):

@@ -19,7 +19,7 @@ from typing import Any
 
 from .crossing import to_json
 from .futures import WorkerFuture, as_completed, settle
-from .spawn import Worker, _value, call_code
+from .spawn import Worker
 
 #: Constants a function's source is sent with, by value.
 _SIMPLE = (bool, int, float, complex, str, bytes, type(None))
@@ -148,7 +148,7 @@ class Pool(concurrent.futures.Executor):
         worker = self._least_busy()
         if setup in self._defined[worker]:
             setup = ""
-        future = worker.submit_exec(call_code(name, payload), _value, setup=setup)
+        future = worker.submit_call(name, payload, setup=setup)
         if setup:
             self._defined[worker].add(setup)
         self._futures[worker].append(future)

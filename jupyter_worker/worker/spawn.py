@@ -16,27 +16,24 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 import importlib
+import inspect
+import io
 import json
+import linecache
 import sys
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ..protocol import VALUE_MIME
 from .connection import isolated
-from .crossing import from_json, raise_error, show, to_json
+from .crossing import error_of, from_json, raise_error, show, to_json
 from .errors import IsolationError
 from .futures import ASYNC_HINT, WorkerFuture, arequest, request
-
-
-def call_code(name: str, payload: str) -> str:
-    """The code a started worker runs for a call of ``name`` with ``payload`` (JSON)."""
-    return (
-        "__import__('jupyter_worker.worker.spawn', fromlist=['_'])"
-        f".serve_call({name!r}, {payload!r})"
-    )
+from .interrupts import cell_ends, cell_starts
 
 
 class _SyncTable:
@@ -139,7 +136,7 @@ class Worker:
     async def acall(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """``name(*args, **kwargs)`` in the worker, awaited: works without isolation too."""
         payload = to_json([list(args), kwargs], f"the arguments of {name}()")
-        answer = await self._aask({"action": "exec", "code": call_code(name, payload)})
+        answer = await self._aask({"action": "call", "name": name, "args": payload})
         self._answer(answer)
         return _value(answer)
 
@@ -162,26 +159,31 @@ class Worker:
         """
         if timeout is not None:
             return self.submit(name, *args).result(timeout)
-        code = call_code(name, to_json([list(args), {}], f"the arguments of {name}()"))
-        answer = self._ask({"action": "exec", "code": code})
+        payload = to_json([list(args), {}], f"the arguments of {name}()")
+        answer = self._ask({"action": "call", "name": name, "args": payload})
         self._answer(answer)
         return _value(answer)
 
     def submit(self, name: str, *args: Any, **kwargs: Any) -> WorkerFuture:
         """Like :meth:`call`, without waiting: a future of its result."""
         payload = to_json([list(args), kwargs], f"the arguments of {name}()")
-        return self.submit_exec(call_code(name, payload), _value)
+        return self.submit_call(name, payload)
+
+    def submit_call(self, name: str, payload: str, *, setup: str = "") -> WorkerFuture:
+        """Queue a call of ``name`` with ``payload`` (JSON ``[args, kwargs]``); a future.
+
+        ``setup``: code run there first, in its globals (what defines ``name``).
+        """
+        value = {"action": "call", "name": name, "args": payload, "code": setup, "detach": True}
+        return WorkerFuture(self._ask(value)["ticket"], self.name, _value)
 
     def submit_exec(
         self,
         code: str,
         decode: Callable[[dict[str, Any]], Any] = _nothing,
-        *,
-        setup: str = "",
     ) -> WorkerFuture:
-        """Queue ``code`` (after ``setup``, code run first in the same request); a future."""
-        source = f"{setup}\n{code}" if setup else code
-        answer = self._ask({"action": "exec", "code": source, "detach": True})
+        """Queue ``code``; a future of what ``decode`` makes of its answer."""
+        answer = self._ask({"action": "exec", "code": code, "detach": True})
         return WorkerFuture(answer["ticket"], self.name, decode)
 
     def terminate(self) -> None:
@@ -256,6 +258,14 @@ class _Sync:
 sync = _Sync()
 
 
+def _namespace() -> dict[str, Any]:
+    """The worker's globals: its shell's namespace (or ``__main__``'s)."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell.user_ns if shell is not None else vars(sys.modules["__main__"])
+
+
 def _lookup(name: str) -> Any:
     """``name`` in the worker's globals (then builtins), or ``module:qualname``."""
     if ":" in name:
@@ -264,10 +274,7 @@ def _lookup(name: str) -> Any:
         for part in qualname.split("."):
             found = getattr(found, part)
         return found
-    from IPython import get_ipython
-
-    shell = get_ipython()
-    namespace = shell.user_ns if shell is not None else vars(sys.modules["__main__"])
+    namespace = _namespace()
     if name in namespace:
         return namespace[name]
     if hasattr(builtins, name):
@@ -276,14 +283,86 @@ def _lookup(name: str) -> Any:
     raise NameError(msg)
 
 
-def serve_call(name: str, payload: str) -> None:
-    """Call ``name(*args, **kwargs)`` in this worker; display the JSON result.
+def serve_call(name: str, payload: str, setup: str) -> str | Coroutine[Any, Any, str]:
+    """Answer one call of :meth:`Worker.call` in this (started) worker: JSON text.
 
-    Run by the page in a started worker for :meth:`Worker.call`; the result
-    goes back as a display of ``VALUE_MIME`` (as ``%%worker --out`` does).
+    The page's host calls it directly, not as a kernel cell: a call costs what
+    it does, not a cell's machinery. ``setup`` (code that defines ``name``,
+    sent by a :class:`~.pool.Pool`) runs first, in the worker's globals. The
+    answer holds what the call printed (``out``), its result as JSON
+    (``value``) or its exception (``error``, with this worker's traceback).
+    An awaitable result makes the answer a coroutine (the page awaits it).
+    Interrupts land in the call as in a cell.
     """
-    from IPython.display import display
+    __tracebackhide__ = True
+    answer: dict[str, Any] = {"out": []}
+    value: Any = None
+    with _serving(answer):
+        if setup:
+            _define(setup)
+        args, kwargs = from_json(payload)
+        value = _lookup(name)(*args, **kwargs)
+    if "error" not in answer and inspect.isawaitable(value):
+        return _awaited(name, value, answer)
+    return _answered(name, value, answer)
 
-    args, kwargs = from_json(payload)
-    value = _lookup(name)(*args, **kwargs)
-    display({VALUE_MIME: to_json(value, f"the result of {name}()")}, raw=True)  # type: ignore[no-untyped-call]
+
+async def _awaited(name: str, value: Awaitable[Any], answer: dict[str, Any]) -> str:
+    __tracebackhide__ = True
+    result: Any = None
+    with _serving(answer):
+        result = await value
+    return _answered(name, result, answer)
+
+
+def _answered(name: str, value: Any, answer: dict[str, Any]) -> str:
+    if "error" not in answer:
+        try:
+            answer["value"] = to_json(value, f"the result of {name}()")
+        except TypeError as error:
+            answer["error"] = error_of(error)
+    return json.dumps(answer)
+
+
+@contextlib.contextmanager
+def _serving(answer: dict[str, Any]) -> Iterator[None]:
+    """Run a call's code as a cell's: prints kept in ``answer``, its exception too."""
+    __tracebackhide__ = True
+    out = answer["out"]
+    with (
+        contextlib.redirect_stdout(_Kept("stdout", out)),
+        contextlib.redirect_stderr(_Kept("stderr", out)),
+    ):
+        cell_starts()
+        try:
+            yield
+        except BaseException as error:  # every exception crosses to the caller
+            answer["error"] = error_of(error)
+        finally:
+            cell_ends()
+
+
+class _Kept(io.TextIOBase):
+    """A stream that keeps what is written, as ``[name, text]`` runs in ``out``."""
+
+    def __init__(self, name: str, out: list[list[str]]) -> None:
+        super().__init__()
+        self._name = name
+        self._out = out
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self._out and self._out[-1][0] == self._name:
+            self._out[-1][1] += text
+        else:
+            self._out.append([self._name, text])
+        return len(text)
+
+
+def _define(setup: str) -> None:
+    """Run ``setup`` in the worker's globals, its source kept for tracebacks and ``inspect``."""
+    filename = f"<sent to this worker {zlib.crc32(setup.encode()):08x}>"
+    linecache.cache[filename] = (len(setup), None, setup.splitlines(keepends=True), filename)
+    exec(compile(setup, filename, "exec"), _namespace())  # noqa: S102 - the parent's own code

@@ -42,6 +42,7 @@ interface IPyodideKernelInternals {
   _ready: PromiseDelegate<void>;
   _processWorkerMessage(msg: unknown): void;
   _processLogMessage(payload: unknown): void;
+  _remoteKernel: unknown;
   /** BaseKernel's way out to the notebook (status messages for `deliverEarly`). */
   _sendMessage(msg: KernelMessage.IMessage): void;
 }
@@ -90,9 +91,12 @@ export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSet
   spawnHost?: SpawnHost;
 }
 
-/** The worker's end of asynchronous requests (`WorkerRemoteKernel.settleAsync`). */
-interface IAsyncSettle {
+/** What the page calls of our remote kernel besides upstream's (`worker/remote.ts`). */
+interface IRemoteExtras {
+  /** The worker's end of asynchronous requests. */
   settleAsync(id: number, ok: boolean, text: string): void;
+  /** A call of the worker that started this one, not as a cell: its answer, JSON text. */
+  serveCall(name: string, payload: string, setup: string): Promise<string>;
 }
 
 /**
@@ -128,6 +132,38 @@ export class WorkerKernel extends PyodideKernel {
       // only while this cell runs: a later stop is the next cell's to report
       const failed = extras.stopped.promise.then((stop) => (settled ? null : this._fail(stop)));
       return (await Promise.race([running, failed])) as KernelMessage.IExecuteReplyMsg['content'];
+    } finally {
+      settled = true;
+      this._running--;
+      if (!this._running) {
+        workers.setState(this.id, { phase: 'idle', detail: '' });
+      }
+    }
+  }
+
+  /**
+   * Run one call of the worker that started this one (`jupyter_worker.Worker.call`)
+   * in its Python, not as a cell; its answer, JSON text (`spawn/host.ts` reads
+   * it). It counts as a running cell: interrupts reach it. If the worker stops
+   * for good meanwhile, the answer is the reason.
+   */
+  async serveCall(name: string, payload: string, setup: string): Promise<string> {
+    const extras = this._extras;
+    const failure = (stop: IStop): string =>
+      JSON.stringify({ out: [], error: { ...stop, traceback: [] } });
+    if (extras.stop) {
+      return failure(extras.stop);
+    }
+    this._running++;
+    this._executions++;
+    workers.setState(this.id, { phase: 'busy', detail: '' });
+    let settled = false;
+    try {
+      const remote = (this as unknown as IPyodideKernelInternals)._remoteKernel;
+      const running = (remote as Remote<IRemoteExtras>).serveCall(name, payload, setup);
+      running.catch(() => undefined);
+      const failed = extras.stopped.promise.then((stop) => (settled ? '' : failure(stop)));
+      return await Promise.race([running, failed]);
     } finally {
       settled = true;
       this._running--;
@@ -436,7 +472,7 @@ export class WorkerKernel extends PyodideKernel {
     remote: unknown,
     request: IAsyncRequestEnvelope['_jwAsync'],
   ): void {
-    const settle = (remote as Remote<IAsyncSettle>).settleAsync;
+    const settle = (remote as Remote<IRemoteExtras>).settleAsync;
     let answer: Promise<string>;
     try {
       answer = this._spawn(options, JSON.parse(request.value)).promise;

@@ -120,17 +120,18 @@ export class NamedWorker implements ICodeRunner {
     onMessage: (msg: KernelMessage.IMessage) => void,
     silent = false,
   ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
-    this._pending++;
-    const run = this._queue
-      .then(() => this._execute(code, onMessage, silent))
-      .finally(() => {
-        this._pending--;
-      });
-    this._queue = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this._enqueue(() => this._execute(code, onMessage, silent));
+  }
+
+  /**
+   * Answer a call of the worker that started this one (`jupyter_worker.Worker`),
+   * after the cells queued before it, not as a cell (`WorkerKernel.serveCall`):
+   * its answer, JSON text.
+   *
+   * @throws WorkerStoppedError if the worker is stopped before the call ends.
+   */
+  call(name: string, payload: string, setup: string): Promise<string> {
+    return this._enqueue(() => this._run((kernel) => kernel.serveCall(name, payload, setup)));
   }
 
   /** Answer the running cell's `input()` / `getpass()`. */
@@ -184,11 +185,24 @@ export class NamedWorker implements ICodeRunner {
     );
   }
 
-  private async _execute(
-    code: string,
-    onMessage: (msg: KernelMessage.IMessage) => void,
-    silent: boolean,
-  ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
+  /** Run `job` after the cells and calls queued before it. */
+  private _enqueue<T>(job: () => Promise<T>): Promise<T> {
+    this._pending++;
+    const run = this._queue.then(job).finally(() => {
+      this._pending--;
+    });
+    this._queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /**
+   * Run `job` on the started kernel, counted as running (interrupts reach it);
+   * it fails once the worker is stopped.
+   */
+  private async _run<T>(job: (kernel: WorkerKernel) => Promise<T>): Promise<T> {
     if (this._state === 'stopped') {
       throw new WorkerStoppedError(`${this.label} is stopped`);
     }
@@ -198,6 +212,23 @@ export class NamedWorker implements ICodeRunner {
       this._cancelNext = false;
       throw new CellInterruptedError(`interrupted before it started in ${this.label}`);
     }
+    this._running++;
+    this._state = 'running';
+    try {
+      return await Promise.race([job(kernel), this._stopped.promise]);
+    } finally {
+      this._running--;
+      if (this._state === 'running' && !this._running) {
+        this._state = 'idle';
+      }
+    }
+  }
+
+  private _execute(
+    code: string,
+    onMessage: (msg: KernelMessage.IMessage) => void,
+    silent: boolean,
+  ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
     const msg = KernelMessage.createMessage({
       msgType: 'execute_request',
       channel: 'shell',
@@ -211,33 +242,30 @@ export class NamedWorker implements ICodeRunner {
         stop_on_error: false,
       },
     });
-    const reply = new PromiseDelegate<KernelMessage.IExecuteReplyMsg['content']>();
-    this._listeners.set(msg.header.msg_id, (message) => {
-      if (message.header.msg_type === 'execute_reply') {
-        reply.resolve(message.content as KernelMessage.IExecuteReplyMsg['content']);
-      } else {
-        onMessage(message);
+    const id = msg.header.msg_id;
+    return this._run(async (kernel) => {
+      const reply = new PromiseDelegate<KernelMessage.IExecuteReplyMsg['content']>();
+      this._listeners.set(id, (message) => {
+        if (message.header.msg_type === 'execute_reply') {
+          reply.resolve(message.content as KernelMessage.IExecuteReplyMsg['content']);
+        } else {
+          onMessage(message);
+        }
+      });
+      try {
+        void kernel.handleMessage(msg);
+        const content = await Promise.race([reply.promise, this._stopped.promise]);
+        if (!silent) {
+          this._cellsRun++;
+        }
+        return content;
+      } finally {
+        this._listeners.delete(id);
+        if (!silent) {
+          this._keepForLateOutput(id, onMessage);
+        }
       }
     });
-    this._running++;
-    this._state = 'running';
-    try {
-      void kernel.handleMessage(msg);
-      const content = await Promise.race([reply.promise, this._stopped.promise]);
-      if (!silent) {
-        this._cellsRun++;
-      }
-      return content;
-    } finally {
-      this._listeners.delete(msg.header.msg_id);
-      if (!silent) {
-        this._keepForLateOutput(msg.header.msg_id, onMessage);
-      }
-      this._running--;
-      if (this._state === 'running' && !this._running) {
-        this._state = 'idle';
-      }
-    }
   }
 
   /**

@@ -9,7 +9,8 @@
  * callbacks, `sync` functions included, run meanwhile) or takes the ticket
  * (`detach`) and waits later (`wait`: futures, pools). Values cross as JSON
  * text; what a started worker prints comes back with the answer and is
- * printed by the parent. A started worker's own `sync.NAME(...)` calls the
+ * printed by the parent. A call (`call`) is not a kernel cell: the started
+ * worker's kernel answers it directly (`WorkerKernel.serveCall`). A started worker's own `sync.NAME(...)` calls the
  * page function its parent set (`set_sync`).
  */
 import type { Contents } from '@jupyterlab/services';
@@ -92,7 +93,21 @@ export class SpawnedWorkers implements ISpawnedWorkers {
         if (!request.detach) {
           refuseNested(child);
         }
-        return this._answer(request, this._queue(child, request.code ?? ''));
+        const code = request.code ?? '';
+        return this._answer(
+          request,
+          this._queue(child, () => this._collect(child, code)),
+        );
+      }
+      case 'call': {
+        const child = this._child(request);
+        if (!request.detach) {
+          refuseNested(child);
+        }
+        const { name, args, code } = request;
+        const run = (): Promise<IRunAnswer> =>
+          this._call(child, name ?? '', args ?? '', code ?? '');
+        return this._answer(request, this._queue(child, run));
       }
       case 'wait':
         return this._wait(request.tickets ?? [], request.timeout ?? null);
@@ -185,19 +200,27 @@ export class SpawnedWorkers implements ISpawnedWorkers {
     const code = packages.length
       ? `import piplite\nawait piplite.install(${JSON.stringify(packages)})`
       : 'pass';
-    const ticket = this._queue(child, code, (answer) => {
-      if (answer.error) {
-        this._children.delete(id);
-        child.worker.stop('failed to start');
-        answer.error.evalue = `${name} did not start: ${answer.error.ename}: ${answer.error.evalue}`;
-        answer.error.ename = 'WorkerError';
-      }
-    });
+    const ticket = this._queue(
+      child,
+      () => this._collect(child, code),
+      (answer) => {
+        if (answer.error) {
+          this._children.delete(id);
+          child.worker.stop('failed to start');
+          answer.error.evalue = `${name} did not start: ${answer.error.ename}: ${answer.error.evalue}`;
+          answer.error.ename = 'WorkerError';
+        }
+      },
+    );
     return { id, name, ticket };
   }
 
-  /** Queue `code` to run in `child` after its earlier requests; its ticket. */
-  private _queue(child: IChild, code: string, after?: (answer: IRunAnswer) => void): number {
+  /** Queue `run` (of `child`) after its earlier requests; its ticket. */
+  private _queue(
+    child: IChild,
+    run: () => Promise<IRunAnswer>,
+    after?: (answer: IRunAnswer) => void,
+  ): number {
     const id = ++this._lastTicket;
     const ticket: ITicket = {
       child,
@@ -213,7 +236,7 @@ export class SpawnedWorkers implements ISpawnedWorkers {
         answer = { out: [], error: { ename: 'CancelledError', evalue: '', traceback: [] } };
       } else {
         ticket.started = true;
-        answer = await this._collect(child, code);
+        answer = await run();
         after?.(answer);
       }
       ticket.answer = JSON.stringify(answer);
@@ -325,17 +348,43 @@ export class SpawnedWorkers implements ISpawnedWorkers {
         }
       }
     } catch (error) {
-      const crashed = error instanceof WorkerStoppedError;
-      if (crashed) {
+      return { ...this._failed(child, error), out: answer.out };
+    }
+    return answer;
+  }
+
+  /** Call `name` in `child` with `payload` (after `setup`), not as a cell. */
+  private async _call(
+    child: IChild,
+    name: string,
+    payload: string,
+    setup: string,
+  ): Promise<IRunAnswer> {
+    try {
+      const answer = JSON.parse(await child.worker.call(name, payload, setup)) as IRunAnswer;
+      if (answer.error?.ename === 'WorkerCrashed') {
         this._forgetCrashed(child);
       }
-      answer.error = {
+      return answer;
+    } catch (error) {
+      return this._failed(child, error);
+    }
+  }
+
+  /** The answer of a run that failed on the page (a crashed worker is forgotten). */
+  private _failed(child: IChild, error: unknown): IRunAnswer {
+    const crashed = error instanceof WorkerStoppedError;
+    if (crashed) {
+      this._forgetCrashed(child);
+    }
+    return {
+      out: [],
+      error: {
         ename: crashed ? 'WorkerCrashed' : 'Error',
         evalue: error instanceof Error ? error.message : String(error),
         traceback: [],
-      };
-    }
-    return answer;
+      },
+    };
   }
 
   /** A crashed worker is gone: stopped, and no longer listed. */

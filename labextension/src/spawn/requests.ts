@@ -9,20 +9,20 @@ import type { PageFunction } from '../channel/callbacks';
 
 /** A `workers` request of worker Python (`jupyter_worker/worker/spawn.py`). */
 export interface IWorkersRequest {
-  action: 'start' | 'exec' | 'wait' | 'cancel' | 'forget' | 'stop' | 'set_sync' | 'sync';
-  /** Which started worker (`exec`, `stop`, `set_sync`). */
+  action: 'start' | 'exec' | 'call' | 'wait' | 'cancel' | 'forget' | 'stop' | 'set_sync' | 'sync';
+  /** Which started worker (`exec`, `call`, `stop`, `set_sync`). */
   id?: number;
-  /** `start`: the worker's name; `set_sync`, `sync`: the function's. */
+  /** `start`: the worker's name; `call`, `set_sync`, `sync`: the function's. */
   name?: string | null;
   /** `start`: packages to install first. */
   packages?: string[];
-  /** `exec`: the code (a call is code that calls `serve_call`). */
+  /** `exec`: the code; `call`: code that defines the function, run first. */
   code?: string;
-  /** `sync`: the arguments, as JSON text. */
+  /** `call`: `[args, kwargs]`; `sync`: the arguments; as JSON text. */
   args?: string;
   /** `set_sync`: the parent's function (it takes and returns JSON text). */
   fn?: PageFunction;
-  /** `exec`: answer at once with a ticket, not the result (`start` always does). */
+  /** `exec`, `call`: answer at once with a ticket, not the result (`start` always does). */
   detach?: boolean;
   /** `wait`, `forget`: tickets; `cancel`: one. */
   tickets?: number[];

@@ -34,6 +34,12 @@ interface IPyodideInternals {
   on_fatal?: (error: Error) => Promise<void>;
 }
 
+/** What the remote kernel calls of `jupyter_worker/worker/spawn.py`. */
+interface ISpawnModule {
+  /** The answer, or (an awaitable result) a Python coroutine of it. */
+  serve_call(name: string, payload: string, setup: string): string | Promise<string>;
+}
+
 /** The start-up steps the status bar shows. */
 const START_STEPS = 3;
 
@@ -63,6 +69,31 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   /** The page's answer to an asynchronous request of worker Python (`asyncrequests.ts`). */
   settleAsync(id: number, ok: boolean, text: string): void {
     settleAsync(id, ok, text);
+  }
+
+  /**
+   * Answer one call of the worker that started this one (`Worker.call`),
+   * not as a cell: `serve_call` of `jupyter_worker/worker/spawn.py` (its
+   * answer, JSON text). Python's own errors are in the answer; one raised
+   * past it (an interrupt landing as the call ends) is turned into one.
+   */
+  async serveCall(name: string, payload: string, setup: string): Promise<string> {
+    this._spawn ??= this._pyodide.pyimport('jupyter_worker.worker.spawn') as ISpawnModule;
+    try {
+      const answer = this._spawn.serve_call(name, payload, setup);
+      // (awaited only when the call's result is: a webloop turn costs time)
+      return typeof answer === 'string' ? answer : String(await answer);
+    } catch (error) {
+      const { type, message } = error as { type?: string; message?: string };
+      const evalue =
+        String(message ?? error)
+          .trim()
+          .split('\n')
+          .pop() ?? '';
+      return JSON.stringify({ out: [], error: { ename: type ?? 'Error', evalue, traceback: [] } });
+    } finally {
+      this._outbox.flush();
+    }
   }
 
   /**
@@ -209,4 +240,5 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
 
   protected _channel: WorkerChannel | null = null;
   private readonly _outbox: Outbox;
+  private _spawn: ISpawnModule | undefined;
 }
