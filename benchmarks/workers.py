@@ -13,8 +13,8 @@ a ``python-worker`` notebook measures (in worker Python, ``time.perf_counter``):
   loop in the parent: the speed-up on this machine, with the cores the
   browser used meanwhile (from /proc) and the machine's logical cores.
 
-PyScript's XWorker ``sync`` call is not measured here yet. Prints figures and
-ratios; asserts nothing.
+PyScript's XWorker ``sync`` calls are measured by ``peer_pyscript.py``. Prints
+figures and ratios; asserts nothing.
 
     python benchmarks/workers.py [--calls 2000] [--tasks 8]
 """
