@@ -114,31 +114,13 @@ export class WorkerKernel extends PyodideKernel {
    * Run a cell, counting it as running (interrupts only act while one runs).
    * If the worker stops for good meanwhile, the cell fails with the reason.
    */
-  async executeRequest(
+  executeRequest(
     content: KernelMessage.IExecuteRequestMsg['content'],
   ): Promise<KernelMessage.IExecuteReplyMsg['content']> {
-    const extras = this._extras;
-    if (extras.stop) {
-      return this._fail(extras.stop); // the worker is gone: do not ask it
-    }
-    this._running++;
-    this._executions++;
-    workers.setState(this.id, { phase: 'busy', detail: '' });
-    let settled = false;
-    try {
-      const running = super.executeRequest(content);
-      // a worker that dies mid-cell may still reject the call later: not news
-      running.catch(() => undefined);
-      // only while this cell runs: a later stop is the next cell's to report
-      const failed = extras.stopped.promise.then((stop) => (settled ? null : this._fail(stop)));
-      return (await Promise.race([running, failed])) as KernelMessage.IExecuteReplyMsg['content'];
-    } finally {
-      settled = true;
-      this._running--;
-      if (!this._running) {
-        workers.setState(this.id, { phase: 'idle', detail: '' });
-      }
-    }
+    return this._counted(
+      () => super.executeRequest(content) as Promise<KernelMessage.IExecuteReplyMsg['content']>,
+      (stop) => this._fail(stop),
+    );
   }
 
   /**
@@ -147,23 +129,34 @@ export class WorkerKernel extends PyodideKernel {
    * it). It counts as a running cell: interrupts reach it. If the worker stops
    * for good meanwhile, the answer is the reason.
    */
-  async serveCall(name: string, payload: string, setup: string): Promise<string> {
+  serveCall(name: string, payload: string, setup: string): Promise<string> {
+    const remote = (this as unknown as IPyodideKernelInternals)._remoteKernel;
+    return this._counted(
+      () => (remote as Remote<IRemoteExtras>).serveCall(name, payload, setup),
+      (stop) => JSON.stringify({ out: [], error: { ...stop, traceback: [] } }),
+    );
+  }
+
+  /**
+   * Run `job` in the worker counted as a running cell; what `failed` makes of
+   * the reason instead, when the worker has stopped for good or stops meanwhile.
+   */
+  private async _counted<T>(job: () => Promise<T>, failed: (stop: IStop) => T): Promise<T> {
     const extras = this._extras;
-    const failure = (stop: IStop): string =>
-      JSON.stringify({ out: [], error: { ...stop, traceback: [] } });
     if (extras.stop) {
-      return failure(extras.stop);
+      return failed(extras.stop); // the worker is gone: do not ask it
     }
     this._running++;
     this._executions++;
     workers.setState(this.id, { phase: 'busy', detail: '' });
     let settled = false;
     try {
-      const remote = (this as unknown as IPyodideKernelInternals)._remoteKernel;
-      const running = (remote as Remote<IRemoteExtras>).serveCall(name, payload, setup);
+      const running = job();
+      // a worker that dies mid-cell may still reject the call later: not news
       running.catch(() => undefined);
-      const failed = extras.stopped.promise.then((stop) => (settled ? '' : failure(stop)));
-      return await Promise.race([running, failed]);
+      // only while this job runs: a later stop is the next one's to report
+      const stopped = extras.stopped.promise.then((stop) => (settled ? null : failed(stop)));
+      return (await Promise.race([running, stopped])) as T;
     } finally {
       settled = true;
       this._running--;
