@@ -13,8 +13,11 @@ a ``python-worker`` notebook measures (in worker Python, ``time.perf_counter``):
   loop in the parent: the speed-up on this machine, with the cores the
   browser used meanwhile (from /proc) and the machine's logical cores.
 
-PyScript's XWorker ``sync`` calls are measured by ``peer_pyscript.py``. Prints
-figures and ratios; asserts nothing.
+Then, in the same browser session, PyScript's XWorker ``sync`` calls
+(``peer_pyscript.measure_peer``, when ``benchmarks/peer`` is installed: ``cd
+benchmarks/peer && npm ci``): its worker calling a main-thread function
+synchronously, and its main thread awaiting a worker function, beside its own
+``document.title``. Prints figures and ratios; asserts nothing.
 
     python benchmarks/workers.py [--calls 2000] [--tasks 8]
 """
@@ -26,9 +29,10 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from harness import cores_during, run_cell, start_cell, wait_cell
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 from support.chromium import launch
 from support.sites import notebook_site, serve_in_background
 
@@ -47,8 +51,12 @@ t = time.perf_counter()
 for _ in range({calls}):
     document.title
 proxy_us = (time.perf_counter() - t) / {calls} * 1e6
+t = time.perf_counter()
+for _ in range({calls}):
+    w.call("abs", -1)
+warm_us = (time.perf_counter() - t) / {calls} * 1e6
 w.terminate()
-json.dumps({{"call_us": call_us, "submit_us": submit_us, "proxy_us": proxy_us}})"""
+json.dumps(dict(call_us=call_us, submit_us=submit_us, proxy_us=proxy_us, warm_us=warm_us))"""
 
 POOL = """def burn(n):
     total = 0
@@ -100,12 +108,15 @@ def main() -> None:
             .inner_text()
             .strip("'")
         )
+        page.close()
+        peer = _peer(browser, args.calls)
         browser.close()
     print(f"calls, mean of {args.calls} each, no warm-up (µs):")
     for key, label in (("call_us", "Worker.call"), ("submit_us", "submit+result")):
         ratio = calls[key] / calls["proxy_us"]
         print(f"  {label:<14} {calls[key]:8.1f}   {ratio:5.1f}x a page proxy call")
     print(f"  {'document.title':<14} {calls['proxy_us']:8.1f}   (baseline)")
+    print(f"  Worker.call again, warm: {calls['warm_us']:.1f} µs")
     speedup = pool["loop_s"] / pool["pool_s"]
     print(
         f"Pool(2): start {pool['start_s']:.2f} s; {args.tasks} tasks: plain loop "
@@ -114,6 +125,42 @@ def main() -> None:
     print(
         f"  during the pool cell: browser {cores:.2f} cores, worker threads {workers:.2f} "
         f"(machine: {os.cpu_count()} logical cores)"
+    )
+    if peer:
+        _print_peer(peer, calls)
+
+
+def _peer(browser: Browser, calls: int) -> dict[str, Any] | None:
+    """PyScript's XWorker figures in ``browser`` (this session), or None if not installed."""
+    try:
+        from peer_pyscript import measure_peer  # type: ignore[import-not-found]
+
+        return measure_peer(browser, calls)
+    except Exception as error:  # the peer is optional: report and go on
+        print(f"(PyScript peer not measured: {error})")
+        return None
+
+
+def _print_peer(peer: dict[str, Any], ours: dict[str, float]) -> None:
+    operations = peer["operations"]
+    title = operations["document.title"]
+    title_mean = 1e6 / title["calls_per_s"]
+    print(f"\nPyScript {peer['versions']['@pyscript/core']} XWorker, same session, after a warm-up")
+    print(f"  {'':36} {'mean µs':>8} {'median µs':>10}   vs its document.title (mean)")
+    rows = (
+        ("worker -> main sync.peer_abs(-1)", "sync.peer_abs(-1)"),
+        ("main awaits worker sync.worker_abs", "main awaits sync.worker_abs(-1)"),
+        ("document.title", "document.title"),
+    )
+    for label, key in rows:
+        row = operations[key]
+        mean = 1e6 / row["calls_per_s"]
+        print(f"  {label:36} {mean:8.1f} {row['median_us']:10.1f}   {mean / title_mean:5.1f}x")
+    awaited = 1e6 / operations["main awaits sync.worker_abs(-1)"]["calls_per_s"]
+    print(
+        f"  ours / PyScript's: Worker.call warm {ours['warm_us'] / awaited:.1f}x (cold "
+        f"{ours['call_us'] / awaited:.1f}x) its awaited worker call; document.title "
+        f"(ours cold) {ours['proxy_us'] / title_mean:.2f}x its document.title"
     )
 
 

@@ -425,3 +425,81 @@ def test_worker_cells_start_workers_and_pools_of_their_own(page, lab):
     assert run_cell(page, 0, timeout=KERNEL_START_TIMEOUT).inner_text().strip() == "42"
     output = run_cell(page, 1, timeout=KERNEL_START_TIMEOUT)
     assert output.inner_text().strip() == "[0, 1, 4, 9, 16]"
+
+
+#: A file in the server's contents, for ``Worker("sim.py")``.
+SIM = "from jupyter_worker import sync\n\n\ndef step(x):\n    sync.progress(x)\n    return x * 2\n"
+
+SPAWN_MORE = [
+    # 0: a worker from a file of the server's contents; sync both ways
+    "%%worker\nfrom jupyter_worker import Worker\n"
+    "w = Worker('sim.py', name='sim')\nseen = []\n"
+    "w.sync.progress = lambda n: seen.append(n) or n\n"
+    "print(w.call('step', 21), w.call('abs', -3), seen)",
+    # 1: its exceptions arrive with their type, message and its traceback
+    "%%worker\ntry:\n    w.exec('{}[\"missing\"]')\nexcept KeyError as error:\n"
+    "    print(repr(error), 'raised in worker' in error.__notes__[0])",
+    # 2: packages installed there first (from the server's package index)
+    "%%worker\nwith Worker(packages=['widgetsnbextension']) as w2:\n"
+    "    print(w2.call('eval', \"__import__('widgetsnbextension').__name__\"))",
+    # 3: an interrupt of this cell interrupts the child's loop it waits for
+    '%%worker\nw.exec(\'from js import document\\ndocument.title = "jw-child-loops"\\n'
+    "while True:\\n    pass')",
+    "%%worker\nprint(w.call('step', 2), w.name)",
+    # 5: a child that dies fails the call with WorkerCrashed, not this worker
+    "%%worker\nw3 = Worker()\n"
+    "try:\n    w3.exec('import ctypes\\nctypes.string_at(0xFFFFFFF0, 16)')\n"
+    "except Exception as error:\n    print(type(error).__name__, 6 * 7)",
+    # 6: PyScript's names
+    "%%worker\nfrom pyscript import display, document, sync, when\n"
+    "button = document.createElement('button'); button.id = 'jw-ps-button'\n"
+    "display(button)\n"
+    "@when('click', '#jw-ps-button')\ndef clicked(event):\n    print('clicked', event.type)",
+    # 7: busy waiting for its child when the kernel restarts
+    '%%worker\nw.exec(\'from js import document\\ndocument.title = "jw-child-loops-again"\\n'
+    "while True:\\n    pass')",
+]
+
+
+def test_worker_cells_drive_workers_from_files_with_errors_interrupts_and_crashes(
+    page, page_log, lab
+):
+    (lab.root / "sim.py").write_text(SIM, encoding="utf-8")
+    workers = _count_workers(page)
+    _open(page, lab, "spawn-more", SPAWN_MORE)
+    output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    assert output.inner_text().strip() == "42 3 [21]"
+    assert run_cell(page, 1).inner_text().strip() == "KeyError('missing') True"
+    output = run_cell(page, 2, timeout=KERNEL_START_TIMEOUT)
+    assert output.inner_text().strip() == "widgetsnbextension"
+    start_cell(page, 3)
+    page.wait_for_function("document.title === 'jw-child-loops'", timeout=KERNEL_START_TIMEOUT)
+    interrupt_kernel(page)
+    expect(finish_cell(page, 3, timeout=20_000)).to_contain_text("KeyboardInterrupt")
+    assert run_cell(page, 4).inner_text().strip() == "4 sim"
+    output = run_cell(page, 5, timeout=KERNEL_START_TIMEOUT)
+    assert output.inner_text().strip() == "WorkerCrashed 42"
+    assert set(page_log.errors) == {"RuntimeError: memory access out of bounds"}
+    page_log.errors.clear()
+    run_cell(page, 6)
+    page.click("#jw-ps-button")
+    expect(code_cell(page, 6).locator(".jp-OutputArea")).to_contain_text("clicked click")
+    # the cell's worker, sim (w2 and w3 are gone)
+    assert len(workers) == 4
+    alive = [w for w in page.workers if "pyodide.worker" in w.url]
+    assert len(alive) == 2, [w.url for w in alive]
+    # a restart stops the busy worker of the cell, and so the worker it started
+    start_cell(page, 7)
+    page.wait_for_function("document.title === 'jw-child-loops-again'")
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
+    ).click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    for _ in range(300):
+        if not any("pyodide.worker" in w.url for w in page.workers):
+            break
+        page.wait_for_timeout(100)  # (Playwright has no wait for a worker count)
+    assert [w.url for w in page.workers if "pyodide.worker" in w.url] == []
+    expect(code_cell(page, 7).locator(".jp-OutputArea")).to_contain_text(
+        "worker 'default' was stopped: the kernel restarted"
+    )

@@ -12,6 +12,10 @@ CELLS = [
     "%%worker\nfrom js import document\ndocument.title",
     "%%worker\nn = 0\nwhile True:\n    n += 1\n    if n % 1_000_000 == 0:\n        print(n)",
     "%%worker\nprint('fresh', 'sys' not in globals())",
+    # 4: started workers: the asynchronous forms work, the synchronous ones say why not
+    "%%worker\nfrom jupyter_worker import Worker\nw = Worker(name='plain')\n"
+    "try:\n    w.call('abs', -1)\nexcept Exception as error:\n    print(type(error).__name__)\n"
+    "print(await w.acall('abs', -42), w.name)",
 ]
 
 
@@ -42,3 +46,5 @@ def test_cells_run_and_interrupt_stops_the_worker(page, tmp_path):
             "without cross-origin isolation the worker had to be stopped"
         )
         assert run_cell(page, 3, timeout=KERNEL_START_TIMEOUT).inner_text().strip() == "fresh True"
+        output = run_cell(page, 4, timeout=KERNEL_START_TIMEOUT).inner_text().strip()
+        assert output == "IsolationError\n42 plain"

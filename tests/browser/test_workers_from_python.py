@@ -96,7 +96,26 @@ CELLS: list[tuple[str, str | None]] = [
         "await w5.acall('abs', -42), w5.name",
         "(42, 'plain')",
     ),
+    # 18: a sync function that calls back into the worker that called it fails, never hangs
+    (
+        "w4.sync.back = lambda: w4.call('abs', -1)\n"
+        "try:\n    w4.exec('from jupyter_worker import sync\\nsync.back()')\n"
+        "except Exception as error:\n    nested = type(error).__name__\n"
+        "nested, w4.call('abs', -7)",
+        None,
+    ),
+    # 19: a worker from a file of the notebook's contents
+    (
+        "with Worker('sim.py', name='from-file') as fw:\n"
+        "    fw.sync.progress = lambda n: print('progress', n)\n"
+        "    doubled = fw.call('step', 5)\n"
+        "doubled",
+        "10",
+    ),
 ]
+
+#: A file next to the notebook, for ``Worker("sim.py")``.
+SIM = "from jupyter_worker import sync\n\n\ndef step(x):\n    sync.progress(x)\n    return x * 2\n"
 
 
 def _pyodide_workers(page: Page) -> int:
@@ -123,7 +142,8 @@ def _restart_kernel(page: Page) -> None:
 
 @pytest.fixture(scope="module")
 def spawn_site(tmp_path_factory) -> Path:
-    return notebook_site(tmp_path_factory.mktemp("spawn"), "spawn", [code for code, _ in CELLS])
+    cells = [code for code, _ in CELLS]
+    return notebook_site(tmp_path_factory.mktemp("spawn"), "spawn", cells, files={"sim.py": SIM})
 
 
 def test_a_cell_starts_a_worker_calls_it_and_shares_functions_both_ways(page, page_log, spawn_site):
@@ -167,6 +187,14 @@ def test_a_cell_starts_a_worker_calls_it_and_shares_functions_both_ways(page, pa
         _wait_for_workers(page, workers)  # the spinners are gone with their pool
         # the kernel's and w4: terminated, crashed and pool workers are gone
         assert _pyodide_workers(page) == 2
+        # w4's sync function waits for w4, which waits for it: an error, not a hang
+        output = run_cell(page, 18)
+        expect(output).to_contain_text("waiting for it here would never end")
+        assert result_text(output).endswith(", 7)"), result_text(output)
+        output = run_cell(page, 19, timeout=KERNEL_START_TIMEOUT)
+        expect(output.first).to_contain_text("progress 5")
+        assert result_text(output) == CELLS[19][1]
+        _wait_for_workers(page, 2)
         # a kernel restart stops the workers its Python started
         _restart_kernel(page)
         assert result_text(run_cell(page, 16, timeout=KERNEL_START_TIMEOUT)) == "42"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,15 +35,24 @@ def serve_in_background(root: Path, *, isolated: bool = True) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def notebook_site(root: Path, name: str, cells: Sequence[str], options: Sequence[str] = ()) -> Path:
+def notebook_site(
+    root: Path,
+    name: str,
+    cells: Sequence[str],
+    options: Sequence[str] = (),
+    files: Mapping[str, str] | None = None,
+) -> Path:
     """Build a Lite site under ``root`` whose contents are one worker-kernel notebook.
 
-    ``name.ipynb`` holds ``cells``; the site has no service-worker fallback
-    (the tests serve it with headers) unless ``options`` say otherwise.
+    ``name.ipynb`` holds ``cells``, beside ``files`` (name -> text); the site
+    has no service-worker fallback (the tests serve it with headers) unless
+    ``options`` say otherwise.
     """
     contents = root / "contents"
     contents.mkdir()
     write_notebook(contents / f"{name}.ipynb", cells)
+    for file_name, text in (files or {}).items():
+        (contents / file_name).write_text(text, encoding="utf-8")
     return build_site(
         root / "site", [contents], options=["--no-worker-isolation-fallback", *options]
     )

@@ -431,6 +431,7 @@ export class WorkerKernel extends PyodideKernel {
     }
     extras.spawned ??= host(
       options.contentsManager,
+      options.location,
       options.owner ?? 'the kernel',
       options.parentSync,
     );

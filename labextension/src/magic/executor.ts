@@ -4,6 +4,7 @@
  */
 import type { Cell, CodeCell, ICodeCellModel } from '@jupyterlab/cells';
 import type { INotebookCellExecutor } from '@jupyterlab/notebook';
+import { PathExt } from '@jupyterlab/coreutils';
 import { KernelMessage } from '@jupyterlab/services';
 
 import type { WorkerManager } from './manager';
@@ -98,7 +99,7 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
             cell,
             match.code,
             cellOptions,
-            notebook,
+            { notebook, location: PathExt.dirname(sessionContext?.path ?? '') },
             sink,
             kernel ? new KernelRunner(kernel) : null,
           );
@@ -130,7 +131,7 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
     cell: Cell,
     code: string,
     options: ICellOptions,
-    notebook: object,
+    where: { notebook: object; location: string },
     sink: OutputSink,
     kernel: ICodeRunner | null,
   ): Promise<boolean> {
@@ -144,7 +145,7 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
     if (options.inputs.length || options.outputs.length) {
       needKernel();
     }
-    const worker = this._manager.get(notebook, options.name, options.fresh);
+    const worker = this._manager.get(where.notebook, options.name, where.location, options.fresh);
     worker.rendermime = (cell as CodeCell).outputArea.rendermime;
     if (options.packages.length) {
       await this._install(worker, options.packages, sink);

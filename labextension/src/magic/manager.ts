@@ -14,8 +14,11 @@ import { loadSpawnHost } from '../spawn/load';
 export class WorkerManager {
   constructor(private readonly _contents: Contents.IManager) {}
 
-  /** The worker `name` of `notebook`, started if needed (`fresh`: restarted). */
-  get(notebook: object, name: string, fresh = false): NamedWorker {
+  /**
+   * The worker `name` of `notebook`, started if needed (`fresh`: restarted);
+   * a new one works in `location` (the notebook's folder).
+   */
+  get(notebook: object, name: string, location: string, fresh = false): NamedWorker {
     const workers = this._workers(notebook);
     let worker = workers.get(name);
     if (worker && (fresh || worker.state === 'stopped')) {
@@ -23,7 +26,7 @@ export class WorkerManager {
       worker = undefined;
     }
     if (!worker) {
-      worker = new NamedWorker(name, readMagicSettings(), this._contents, loadSpawnHost);
+      worker = new NamedWorker(name, readMagicSettings(), this._contents, location, loadSpawnHost);
       workers.set(name, worker);
     }
     return worker;

@@ -38,11 +38,16 @@ export class CellInterruptedError extends Error {
 export class NamedWorker implements ICodeRunner {
   /**
    * Start a worker (Pyodide loads in the background; `execute` waits for it).
+   *
+   * On an isolated page its `/drive` is `contentsManager`'s contents (over
+   * the channel), and its working directory `/drive/<location>` (the
+   * notebook's folder); without isolation it has no drive.
    */
   constructor(
     readonly name: string,
     settings: IMagicWorkerSettings,
     contentsManager: Contents.IManager,
+    location: string,
     spawnHost: SpawnHost,
     parentSync?: ParentSync,
   ) {
@@ -52,10 +57,10 @@ export class NamedWorker implements ICodeRunner {
       const kernel = new WorkerKernel({
         id: `jupyter-worker-${name}-${crypto.randomUUID()}`,
         name,
-        location: '',
+        location,
         sendMessage: (msg) => this._route(msg),
         ...settings,
-        mountDrive: false,
+        mountDrive: crossOriginIsolated,
         contentsManager,
         parentSync,
         spawnHost,

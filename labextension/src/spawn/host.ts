@@ -64,12 +64,14 @@ export const startedWorkers = new Set<SpawnedWorkers>();
 export class SpawnedWorkers implements ISpawnedWorkers {
   /**
    * @param contents - the notebook's contents (the started workers' drive).
+   * @param location - the folder they work in (their parent's).
    * @param owner - who starts them (shown by `%worker list`).
    * @param parentSync - the parent's `sync` functions, when this worker was
    *   itself started from Python.
    */
   constructor(
     private readonly _contents: Contents.IManager,
+    private readonly _location: string,
     readonly owner: string,
     private readonly _parentSync?: ParentSync,
   ) {
@@ -192,9 +194,16 @@ export class SpawnedWorkers implements ISpawnedWorkers {
         child.inSync -= 1;
       }
     };
-    const host: SpawnHost = (contents, owner, itsParentSync) =>
-      Promise.resolve(new SpawnedWorkers(contents, owner, itsParentSync));
-    child.worker = new NamedWorker(name, readMagicSettings(), this._contents, host, parentSync);
+    const host: SpawnHost = (contents, location, owner, itsParentSync) =>
+      Promise.resolve(new SpawnedWorkers(contents, location, owner, itsParentSync));
+    child.worker = new NamedWorker(
+      name,
+      readMagicSettings(),
+      this._contents,
+      this._location,
+      host,
+      parentSync,
+    );
     this._children.set(id, child);
     const packages = request.packages ?? [];
     const code = packages.length

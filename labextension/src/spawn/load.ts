@@ -5,5 +5,7 @@
 import type { SpawnHost } from './requests';
 
 /** A `SpawnHost` that loads `spawn/host.ts` when first called. */
-export const loadSpawnHost: SpawnHost = (contents, owner, parentSync) =>
-  import('./host').then(({ SpawnedWorkers }) => new SpawnedWorkers(contents, owner, parentSync));
+export const loadSpawnHost: SpawnHost = (contents, location, owner, parentSync) =>
+  import('./host').then(
+    ({ SpawnedWorkers }) => new SpawnedWorkers(contents, location, owner, parentSync),
+  );

@@ -52,11 +52,13 @@ export interface ISpawnedWorkers {
  * start): `spawn/load.ts` loads `spawn/host.ts` then.
  *
  * @param contents - the notebook's contents (the started workers' drive).
+ * @param location - the folder they work in (the kernel's own).
  * @param owner - who starts them (shown by `%worker list`).
  * @param parentSync - the `sync` functions of the kernel's own parent, if any.
  */
 export type SpawnHost = (
   contents: Contents.IManager,
+  location: string,
   owner: string,
   parentSync?: ParentSync,
 ) => Promise<ISpawnedWorkers>;
