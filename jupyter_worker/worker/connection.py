@@ -230,7 +230,7 @@ class Session:
             self._next_callback += 1
             self._callback_ids[key] = cb_id
             self._callbacks[cb_id] = callback
-            self._callback_parents[cb_id] = _current_parent()
+            self._callback_parents[cb_id] = current_parent()
         wire: dict[str, Any] = {"$cb": cb_id}
         if callback.prevent_default:
             wire["pd"] = True
@@ -286,7 +286,7 @@ class Session:
         if callback is None:
             self._report(call, error=ReferenceError("the Python callback was released"))
             return
-        with _parent(self._callback_parents.get(event["cb"])):
+        with output_to(self._callback_parents.get(event["cb"])):
             try:
                 args = codec.decode(event["args"], self, None)
                 value = callback.function(*args)
@@ -325,13 +325,14 @@ class Session:
         return {ELEMENT_MIME: {"uuid": ref["uuid"]}, "text/html": ref["html"]}
 
 
-def _current_parent() -> Any:
+def current_parent() -> Any:
+    """The parent header of the running cell's messages (``None`` outside a kernel)."""
     kernel = _kernel()
     return None if kernel is None else kernel._parent_header
 
 
-class _parent:  # noqa: N801 - used like a function
-    """Make output go to the cell whose parent header is given, for a while."""
+class output_to:  # noqa: N801 - used like a function
+    """Make output go to the cell of the given parent header for a while (``None``: no change)."""
 
     def __init__(self, header: Any) -> None:
         self._header = header

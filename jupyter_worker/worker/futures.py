@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from .connection import session
+from .connection import current_parent, session
 from .crossing import exception_of, from_json, show
 from .errors import IsolationError
 
@@ -30,14 +30,26 @@ ASYNC_HINT = (
 )
 
 
+#: Parent headers of the cells whose requests wait on the page now (innermost last).
+calling_cells: list[Any] = []
+
+
 def request(value: dict[str, Any]) -> Any:
-    """One request to the page's worker host (waiting on the page); its JSON answer, decoded."""
+    """One request to the page's worker host (waiting on the page); its JSON answer, decoded.
+
+    While it waits, ``calling_cells`` ends with the running cell's header
+    (``sync`` functions a started worker calls meanwhile print there).
+    """
     try:
         bridge = session()
     except IsolationError as error:
         error.add_note(ASYNC_HINT)
         raise
-    return from_json(bridge.request({"op": "workers"}, value=value))
+    calling_cells.append(current_parent())
+    try:
+        return from_json(bridge.request({"op": "workers"}, value=value))
+    finally:
+        calling_cells.pop()
 
 
 async def arequest(value: dict[str, Any]) -> Any:

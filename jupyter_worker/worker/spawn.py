@@ -29,10 +29,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .connection import isolated
+from .connection import isolated, output_to
 from .crossing import error_of, from_json, raise_error, show, to_json
 from .errors import IsolationError
-from .futures import ASYNC_HINT, WorkerFuture, arequest, request
+from .futures import ASYNC_HINT, WorkerFuture, arequest, calling_cells, request
 from .interrupts import cell_ends, cell_starts
 
 
@@ -50,7 +50,10 @@ class _SyncTable:
 
         def serve(payload: str) -> str:
             args = from_json(payload)
-            return to_json(fn(*args), f"the result of sync.{name}")
+            # what it prints goes to the cell that waits for the worker, if one does
+            with output_to(calling_cells[-1] if calling_cells else None):
+                value = fn(*args)
+            return to_json(value, f"the result of sync.{name}")
 
         worker._ask({"action": "set_sync", "name": name, "fn": serve})
 

@@ -112,6 +112,9 @@ CELLS: list[tuple[str, str | None]] = [
         "doubled",
         "10",
     ),
+    # 20, 21: a sync function set in one cell prints in the cell that waits for the worker
+    ("w4.sync.shout = lambda text: print('shout', text)", None),
+    ("w4.exec('from jupyter_worker import sync\\nsync.shout(\"hi\")')", None),
 ]
 
 #: A file next to the notebook, for ``Worker("sim.py")``.
@@ -195,6 +198,9 @@ def test_a_cell_starts_a_worker_calls_it_and_shares_functions_both_ways(page, pa
         expect(output.first).to_contain_text("progress 5")
         assert result_text(output) == CELLS[19][1]
         _wait_for_workers(page, 2)
+        run_cell(page, 20)
+        expect(run_cell(page, 21)).to_have_text("shout hi")
+        expect(code_cell(page, 20).locator(".jp-OutputArea-output")).to_have_count(0)
         # a kernel restart stops the workers its Python started
         _restart_kernel(page)
         assert result_text(run_cell(page, 16, timeout=KERNEL_START_TIMEOUT)) == "42"

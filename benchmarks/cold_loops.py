@@ -1,0 +1,145 @@
+"""Page calls as a user's loop meets them: cold loops of ``document.title``, means.
+
+In one headless Chromium session, on one offline isolated JupyterLite site,
+for loops of 100, 1,000 and 10,000 ``document.title`` reads, each in a new
+cell with no warm-up, in four situations:
+
+- ``after start``: the first cell of a freshly started kernel (a new page);
+- ``after wait_for``: right after a ``wait_for`` that blocked 1 s returned;
+- ``after 10 s idle``: the kernel and page idle for 10 s before the cell;
+- ``one core busy``: a busy process takes one of the machine's cores.
+
+Each loop's figure is the **mean per call of the whole loop** (its time / its
+calls), beside the median, the slowest call and the calls over 100 µs. Right
+after each loop, in the same page and situation, the raw floor: a JS Atomics
+ping-pong worker <-> page (``burst``: the page watches 50 µs after each
+answer, as ours does) of as many round trips, from a new worker (no warm-up
+either). Prints figures and ratios (ours / floor, means); asserts nothing.
+
+    python benchmarks/cold_loops.py [--sizes 100 1000 10000] [--idle 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from harness import notebook, run_cell
+from playwright.sync_api import Browser, Page, sync_playwright
+from support.chromium import launch
+from support.sites import serve_in_background
+from sync_calls import FLOOR_JS
+
+from jupyter_worker.lite.site import build_site
+
+#: One loop, timed whole and call by call; a JSON text of its figures.
+LOOP = """
+import json, time
+from js import document
+calls = []
+started = time.perf_counter()
+for _ in range({n}):
+    t = time.perf_counter()
+    document.title
+    calls.append(time.perf_counter() - t)
+whole = time.perf_counter() - started
+calls.sort()
+json.dumps({{"mean_us": whole / {n} * 1e6, "median_us": calls[{n} // 2] * 1e6,
+            "max_us": calls[-1] * 1e6, "over_100us": sum(c > 1e-4 for c in calls)}})
+"""
+
+AFTER_WAIT = """
+from jupyter_worker import wait_for, JsError
+from js import document
+try:
+    wait_for(document.body, "jw-never", timeout=1)
+except JsError:
+    pass
+"""
+
+SITUATIONS = ("after start", "after wait_for", "after 10 s idle", "one core busy")
+
+
+def _cells(n: int) -> list[str]:
+    loop = LOOP.format(n=n)
+    return [loop, AFTER_WAIT + loop, loop, loop]
+
+
+def _figures(text: str) -> dict[str, float]:
+    return json.loads(ast.literal_eval(text))
+
+
+def _floor(page: Page, n: int) -> dict[str, float]:
+    figures = page.evaluate(FLOOR_JS, ["burst", n, min(50, n)])
+    return {"mean_us": 1e6 / figures["calls_per_s"], "median_us": figures["median_us"]}
+
+
+def _measure(browser: Browser, url: str, n: int, idle: float) -> list[dict[str, Any]]:
+    page = browser.new_page()
+    page.goto(f"{url}lab/index.html?path=loops-{n}.ipynb")
+    page.locator(".jp-CodeCell").first.wait_for(timeout=60_000)
+    rows = []
+    for index, situation in enumerate(SITUATIONS):
+        busy = None
+        if situation == "after 10 s idle":
+            time.sleep(idle)
+        elif situation == "one core busy":
+            busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            time.sleep(1)
+        try:
+            ours = _figures(run_cell(page, index))
+            if situation == "after 10 s idle":
+                time.sleep(idle)
+            floor = _floor(page, n)
+        finally:
+            if busy is not None:
+                busy.kill()
+                busy.wait()
+        rows.append({"situation": situation, "n": n, "ours": ours, "floor": floor})
+    page.close()
+    return rows
+
+
+def main() -> None:
+    """Run the loops and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--idle", type=float, default=10.0, help="seconds of the idle case")
+    args = parser.parse_args()
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as driver:
+        contents = Path(tmp) / "contents"
+        contents.mkdir()
+        for n in args.sizes:
+            text = json.dumps(notebook(_cells(n)))
+            (contents / f"loops-{n}.ipynb").write_text(text, encoding="utf-8")
+        url = serve_in_background(build_site(Path(tmp) / "site", [contents]))
+        browser = launch(driver)
+        try:
+            for n in args.sizes:
+                rows += _measure(browser, url, n, args.idle)
+        finally:
+            browser.close()
+    print("document.title in a new cell, no warm-up: mean per call of the whole loop (µs)")
+    print(
+        f"  {'situation':18} {'calls':>6} {'mean':>8} {'floor':>7} {'ratio':>6}"
+        f" {'median':>7} {'max':>8} {'>100µs':>7}"
+    )
+    for row in rows:
+        ours, floor = row["ours"], row["floor"]
+        print(
+            f"  {row['situation']:18} {row['n']:6} {ours['mean_us']:8.1f} "
+            f"{floor['mean_us']:7.1f} {ours['mean_us'] / floor['mean_us']:6.2f}"
+            f" {ours['median_us']:7.1f} {ours['max_us']:8.0f} {ours['over_100us']:7}"
+        )
+
+
+if __name__ == "__main__":
+    main()
