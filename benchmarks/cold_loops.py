@@ -14,9 +14,12 @@ calls), beside the median, the slowest call and the calls over 100 µs. Right
 after each loop, in the same page and situation, the raw floor: a JS Atomics
 ping-pong worker <-> page (``burst``: the page watches 50 µs after each
 answer, as ours does) of as many round trips, from a new worker (no warm-up
-either). Prints figures and ratios (ours / floor, means); asserts nothing.
+either). Then the mean of each tenth of each loop (how fast it warms up) and,
+with ``--trace``, what the page's main thread did during each loop: its tasks
+over 1 ms and what took their time (``chromium_trace.py``). Prints figures and
+ratios (ours / floor, means); asserts nothing.
 
-    python benchmarks/cold_loops.py [--sizes 100 1000 10000] [--idle 10]
+    python benchmarks/cold_loops.py [--sizes 100 1000 10000] [--idle 10] [--trace]
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+import chromium_trace
 from harness import notebook, run_cell
 from playwright.sync_api import Browser, Page, sync_playwright
 from support.chromium import launch
@@ -39,20 +44,27 @@ from sync_calls import FLOOR_JS
 
 from jupyter_worker.lite.site import build_site
 
-#: One loop, timed whole and call by call; a JSON text of its figures.
+#: One loop, timed whole and call by call; a JSON text of its figures. The
+#: marks are the worker's own (``run_js`` runs in the worker: no page call).
 LOOP = """
 import json, time
 from js import document
+from pyodide.code import run_js
 calls = []
+run_js("performance.mark('jw-{index}-start')")
 started = time.perf_counter()
 for _ in range({n}):
     t = time.perf_counter()
     document.title
     calls.append(time.perf_counter() - t)
 whole = time.perf_counter() - started
+run_js("performance.mark('jw-{index}-end')")
+tenth = {n} // 10
+tenths = [sum(calls[i:i + tenth]) / tenth * 1e6 for i in range(0, {n}, tenth)]
 calls.sort()
 json.dumps({{"mean_us": whole / {n} * 1e6, "median_us": calls[{n} // 2] * 1e6,
-            "max_us": calls[-1] * 1e6, "over_100us": sum(c > 1e-4 for c in calls)}})
+            "max_us": calls[-1] * 1e6, "over_100us": sum(c > 1e-4 for c in calls),
+            "tenths_us": tenths}})
 """
 
 AFTER_WAIT = """
@@ -68,8 +80,8 @@ SITUATIONS = ("after start", "after wait_for", "after 10 s idle", "one core busy
 
 
 def _cells(n: int) -> list[str]:
-    loop = LOOP.format(n=n)
-    return [loop, AFTER_WAIT + loop, loop, loop]
+    loops = [LOOP.format(n=n, index=index) for index in range(len(SITUATIONS))]
+    return [loops[0], AFTER_WAIT + loops[1], loops[2], loops[3]]
 
 
 def _figures(text: str) -> dict[str, float]:
@@ -81,7 +93,9 @@ def _floor(page: Page, n: int) -> dict[str, float]:
     return {"mean_us": 1e6 / figures["calls_per_s"], "median_us": figures["median_us"]}
 
 
-def _measure(browser: Browser, url: str, n: int, idle: float) -> list[dict[str, Any]]:
+def _measure(
+    browser: Browser, url: str, n: int, idle: float, *, traced: bool
+) -> list[dict[str, Any]]:
     page = browser.new_page()
     page.goto(f"{url}lab/index.html?path=loops-{n}.ipynb")
     page.locator(".jp-CodeCell").first.wait_for(timeout=60_000)
@@ -93,16 +107,21 @@ def _measure(browser: Browser, url: str, n: int, idle: float) -> list[dict[str, 
         elif situation == "one core busy":
             busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
             time.sleep(1)
+        row: dict[str, Any] = {"situation": situation, "n": n}
         try:
-            ours = _figures(run_cell(page, index))
+            with chromium_trace.record(browser, page) if traced else nullcontext() as recorded:
+                row["ours"] = _figures(run_cell(page, index))
+            if recorded is not None:
+                marks = (f"jw-{index}-start", f"jw-{index}-end")
+                row["trace"] = chromium_trace.window_report(recorded, *marks)
             if situation == "after 10 s idle":
                 time.sleep(idle)
-            floor = _floor(page, n)
+            row["floor"] = _floor(page, n)
         finally:
             if busy is not None:
                 busy.kill()
                 busy.wait()
-        rows.append({"situation": situation, "n": n, "ours": ours, "floor": floor})
+        rows.append(row)
     page.close()
     return rows
 
@@ -112,6 +131,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of the idle case")
+    parser.add_argument(
+        "--trace", action="store_true", help="record a Chromium trace of each loop: its long tasks"
+    )
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as driver:
@@ -124,7 +146,7 @@ def main() -> None:
         browser = launch(driver)
         try:
             for n in args.sizes:
-                rows += _measure(browser, url, n, args.idle)
+                rows += _measure(browser, url, n, args.idle, traced=args.trace)
         finally:
             browser.close()
     print("document.title in a new cell, no warm-up: mean per call of the whole loop (µs)")
@@ -139,6 +161,19 @@ def main() -> None:
             f"{floor['mean_us']:7.1f} {ours['mean_us'] / floor['mean_us']:6.2f}"
             f" {ours['median_us']:7.1f} {ours['max_us']:8.0f} {ours['over_100us']:7}"
         )
+    print("\nmean per call of each tenth of the loop (µs):")
+    for row in rows:
+        tenths = " ".join(f"{t:6.0f}" for t in row["ours"]["tenths_us"])
+        print(f"  {row['situation']:18} {row['n']:6} {tenths}")
+    for row in rows:
+        if "trace" not in row:
+            continue
+        report = row["trace"]
+        print(f"\n{row['situation']}, {row['n']} calls: main-thread tasks over 1 ms (ms: what)")
+        for ms, what in report["main"]:
+            print(f"  {ms:7.1f}: {'; '.join(what)}")
+        gcs = report["worker_gc"]
+        print(f"  worker GCs over 0.3 ms: {len(gcs)}, {sum(ms for ms, _ in gcs):.1f} ms in all")
 
 
 if __name__ == "__main__":
