@@ -51,6 +51,7 @@ import json, time
 from js import document
 from pyodide.code import run_js
 calls = []
+{before}
 run_js("performance.mark('jw-{index}-start')")
 started = time.perf_counter()
 for _ in range({n}):
@@ -59,13 +60,23 @@ for _ in range({n}):
     calls.append(time.perf_counter() - t)
 whole = time.perf_counter() - started
 run_js("performance.mark('jw-{index}-end')")
+{after}
 tenth = {n} // 10
 tenths = [sum(calls[i:i + tenth]) / tenth * 1e6 for i in range(0, {n}, tenth)]
 calls.sort()
 json.dumps({{"mean_us": whole / {n} * 1e6, "median_us": calls[{n} // 2] * 1e6,
             "max_us": calls[-1] * 1e6, "over_100us": sum(c > 1e-4 for c in calls),
-            "tenths_us": tenths}})
+            "tenths_us": tenths, "met": met}})
 """
+
+#: With ``--why``: how the two sides met during the loop (``stats()`` before and
+#: after it: one page call more before the loop, and the one after, counted out).
+MET_BEFORE = """from jupyter_worker.worker.connection import session
+KEYS = ("watched", "woken", "worker_caught", "worker_slept")
+first = session().stats()"""
+MET_AFTER = """last = session().stats()
+met = {{key: last[key] - first[key] for key in KEYS}}
+met["woken"] -= 1  # (the stats call after the loop)"""
 
 AFTER_WAIT = """
 from jupyter_worker import wait_for, JsError
@@ -79,8 +90,12 @@ except JsError:
 SITUATIONS = ("after start", "after wait_for", "after 10 s idle", "one core busy")
 
 
-def _cells(n: int) -> list[str]:
-    loops = [LOOP.format(n=n, index=index) for index in range(len(SITUATIONS))]
+def _cells(n: int, *, why: bool) -> list[str]:
+    before, after = (MET_BEFORE, MET_AFTER) if why else ("", "met = None")
+    loops = [
+        LOOP.format(n=n, index=index, before=before, after=after.format())
+        for index in range(len(SITUATIONS))
+    ]
     return [loops[0], AFTER_WAIT + loops[1], loops[2], loops[3]]
 
 
@@ -134,13 +149,16 @@ def main() -> None:
     parser.add_argument(
         "--trace", action="store_true", help="record a Chromium trace of each loop: its long tasks"
     )
+    parser.add_argument(
+        "--why", action="store_true", help="count how the two sides met (one page call more)"
+    )
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as driver:
         contents = Path(tmp) / "contents"
         contents.mkdir()
         for n in args.sizes:
-            text = json.dumps(notebook(_cells(n)))
+            text = json.dumps(notebook(_cells(n, why=args.why)))
             (contents / f"loops-{n}.ipynb").write_text(text, encoding="utf-8")
         url = serve_in_background(build_site(Path(tmp) / "site", [contents]))
         browser = launch(driver)
@@ -165,6 +183,14 @@ def main() -> None:
     for row in rows:
         tenths = " ".join(f"{t:6.0f}" for t in row["ours"]["tenths_us"])
         print(f"  {row['situation']:18} {row['n']:6} {tenths}")
+    if args.why:
+        print("\nhow the sides met: page watched / woken, worker spin caught / slept:")
+        for row in rows:
+            met = row["ours"]["met"]
+            print(
+                f"  {row['situation']:18} {row['n']:6} {met['watched']:6} / {met['woken']:<6}"
+                f" {met['worker_caught']:6} / {met['worker_slept']}"
+            )
     for row in rows:
         if "trace" not in row:
             continue

@@ -178,5 +178,8 @@ class Bridge(Protocol):
     def scratch_bytes(self) -> int:
         """How many bytes of scratch space the worker's codec keeps."""
 
+    def wait_figures(self) -> str:
+        """JSON ``{"caught", "slept"}``: answers the worker's spin caught, or slept for."""
+
     def set_dispatcher(self, dispatch: Any, /) -> None:
         """Give the worker the function that runs page events (callbacks, comms)."""

@@ -210,13 +210,20 @@ class Session:
         page holds; ``scratch``: bytes of the page's codec scratch space;
         ``worker_scratch``: the same in this worker; ``callbacks``: page
         functions of Python callbacks; ``worker_callbacks``: the callables
-        this worker keeps for them.
+        this worker keeps for them. How the two sides met, for benchmarks:
+        ``watched``: requests the page found while it watched after an answer;
+        ``woken``: requests it had to be woken for; ``worker_caught``: answers
+        this worker's spin caught; ``worker_slept``: answers it slept for.
         """
         figures: dict[str, int] = self.request({"op": "stats"})
         figures["worker_callbacks"] = len(self._callbacks)
         scratch = getattr(self._bridge, "scratch_bytes", None)
         if scratch is not None:
             figures["worker_scratch"] = int(scratch())
+        waits = getattr(self._bridge, "wait_figures", None)
+        if waits is not None:
+            for key, value in json.loads(waits()).items():
+                figures[f"worker_{key}"] = int(value)
         return figures
 
     # -- callbacks ------------------------------------------------------------

@@ -23,8 +23,9 @@ test('a run of slow answers stops spinning; quick ones start it again', () => {
     waits += 1;
   }
   assert.ok(waits > 2 && waits < 10, `stopped after ${waits} slow waits`);
-  for (let i = 0; i < 5; i++) {
-    spin.recordElapsed(0.02); // answered while asleep, but within a spin: no flapping
+  for (let i = 0; i < 30; i++) {
+    // quick ones among slow ones (answered while asleep, but within a spin): no flapping
+    spin.recordElapsed(i % 3 === 2 ? 1 : 0.02);
   }
   assert.equal(spin.ms, 0);
   waits = 0;
@@ -32,7 +33,14 @@ test('a run of slow answers stops spinning; quick ones start it again', () => {
     spin.recordElapsed(0.02);
     waits += 1;
   }
-  assert.ok(waits < 40, `started again after ${waits} quick waits`);
+  // a run of quick ones: a loop of calls has begun, spinning pays at once
+  assert.equal(waits, 4);
+  waits = 0;
+  while (spin.ms > 0) {
+    spin.recordElapsed(1);
+    waits += 1;
+  }
+  assert.ok(waits >= 3, `stopped again after ${waits} slow waits`);
 });
 
 test('a hit or a miss counts as a time within or past the spin', () => {

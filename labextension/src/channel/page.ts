@@ -157,6 +157,8 @@ export class PageChannel {
       () => ({
         data: this._data.byteLength,
         answered: this._answered,
+        watched: this._watched,
+        woken: this._woken,
         queued: this._queue.length,
         calls: this._queue.calls,
         callbacks: this._queue.callbacks,
@@ -294,6 +296,11 @@ export class PageChannel {
       let watchEnd = 0;
       while (!this._disposed) {
         if (Atomics.load(control, C_REQUEST) !== this._lastRequest) {
+          if (watching) {
+            this._watched++;
+          } else {
+            this._woken++;
+          }
           this._judgeWatch(watching);
           const pending = this._poll();
           if (pending) {
@@ -577,5 +584,8 @@ export class PageChannel {
   private _roundWatched = false;
   private readonly _watch = new SpinBudget(BURST_WATCH_MS);
   private _answered = 0;
+  /** Requests a watch after an answer found, and requests the page was woken for. */
+  private _watched = 0;
+  private _woken = 0;
   private _disposed = false;
 }

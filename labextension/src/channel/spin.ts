@@ -9,7 +9,12 @@
  * for the whole `maxMs` while that mostly pays, and not at all while it
  * mostly does not: the choice follows how often the awaited change came
  * within `maxMs` (a moving average, spinning or not, with a gap between the
- * rates that stop and restart spinning so that it does not flap). A side
+ * rates that stop and restart spinning so that it does not flap), and
+ * restarts at once after a run of `RESTART_RUN` quick changes: a loop of
+ * calls that begins while both sides sleep (a new cell, after a `wait_for`)
+ * would otherwise pay a wake-up on each side until the average has climbed
+ * back (`benchmarks/cold_loops.py --why`: the page was woken for 80-90% of
+ * the first 100 calls of a new cell, for 10-20% with the run rule). A side
  * stops spinning while the other thinks longer between calls, and while the
  * machine's cores are all busy (spinning would take time from the very thread
  * it waits for).
@@ -46,12 +51,18 @@ export class SpinBudget {
   /** The awaited change came within `maxMs` of the wait's start (a hit) or not. */
   record(hit: boolean): void {
     this._rate += ((hit ? 1 : 0) - this._rate) / WEIGHT;
-    if (this._spinning ? this._rate < STOP_BELOW : this._rate > START_ABOVE) {
-      this._spinning = !this._spinning;
+    this._run = hit ? this._run + 1 : 0;
+    if (this._spinning) {
+      this._spinning = this._rate >= STOP_BELOW;
+    } else if (this._rate > START_ABOVE || this._run >= RESTART_RUN) {
+      this._spinning = true;
+      // a few misses stop it again, as after any start
+      this._rate = Math.max(this._rate, START_ABOVE);
     }
   }
 
   private _rate = 1;
+  private _run = 0;
   private _spinning = true;
 }
 
@@ -88,5 +99,7 @@ const CLOCK_WRAP = 2 ** 31;
 const WEIGHT = 16;
 /** Spinning stops when fewer waits than this end within a spin. */
 const STOP_BELOW = 0.75;
-/** And starts again when more than this would have. */
+/** And starts again when more than this would have, */
 const START_ABOVE = 0.9;
+/** or after this many quick changes in a row. */
+const RESTART_RUN = 4;

@@ -269,6 +269,7 @@ export class WorkerChannel {
       const hit = this._spinFor(seq);
       spin.record(hit);
       if (hit) {
+        this._caught++;
         if (Atomics.load(control, C_WANT_THINK) === 1) {
           this._answerSeenAt = clockUs();
         }
@@ -284,6 +285,7 @@ export class WorkerChannel {
       Atomics.wait(control, C_RESPONSE, seen, WAIT_SLICE_MS);
     }
     // it slept: its wake-up must count neither for the page nor against it
+    this._slept++;
     this._answerSeenAt = clockUs();
     if (this._timed) {
       spin.recordElapsed(clockMsBetween(this._sentAt, Atomics.load(control, C_ANSWERED_AT)));
@@ -320,6 +322,11 @@ export class WorkerChannel {
   /** Tell the page that an interrupt became a KeyboardInterrupt (it was not lost). */
   interruptRaised(): void {
     Atomics.add(this._control, C_RAISED, 1);
+  }
+
+  /** Answers this worker's spin caught, and answers it slept for (`stats()`). */
+  waitFigures(): { caught: number; slept: number } {
+    return { caught: this._caught, slept: this._slept };
   }
 
   /** Tell the page whether a cell's own code runs (interrupts wait for it). */
@@ -374,6 +381,8 @@ export class WorkerChannel {
   private readonly _mode: IChannelOptions['mode'];
   private readonly _port: MessagePort;
   private readonly _spin = new SpinBudget(SPIN_MS);
+  private _caught = 0;
+  private _slept = 0;
   /** Numbers of the keys `get` has named to the page. */
   private readonly _keys = new Map<string, number>();
   /** Whether the current request sleeps at once and asks the page for its answer time. */

@@ -128,6 +128,9 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
       scratch_bytes(): number {
         return scratchBytes();
       },
+      wait_figures(): string {
+        return JSON.stringify(worker.waitFigures());
+      },
       set_dispatcher(fn: IPyProxy): void {
         dispatcher?.destroy();
         dispatcher = fn.copy();
