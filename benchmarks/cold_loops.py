@@ -70,13 +70,12 @@ json.dumps({{"mean_us": whole / {n} * 1e6, "median_us": calls[{n} // 2] * 1e6,
 """
 
 #: With ``--why``: how the two sides met during the loop (``stats()`` before and
-#: after it: one page call more before the loop, and the one after, counted out).
+#: after it: one page call more before the loop; the counts include the one after).
 MET_BEFORE = """from jupyter_worker.worker.connection import session
 KEYS = ("watched", "woken", "worker_caught", "worker_slept")
 first = session().stats()"""
 MET_AFTER = """last = session().stats()
-met = {{key: last[key] - first[key] for key in KEYS}}
-met["woken"] -= 1  # (the stats call after the loop)"""
+met = {{key: last[key] - first[key] for key in KEYS}}"""
 
 AFTER_WAIT = """
 from jupyter_worker import wait_for, JsError
