@@ -443,8 +443,7 @@ SPAWN_MORE = [
     "%%worker\nwith Worker(packages=['widgetsnbextension']) as w2:\n"
     "    print(w2.call('eval', \"__import__('widgetsnbextension').__name__\"))",
     # 3: an interrupt of this cell interrupts the child's loop it waits for
-    '%%worker\nw.exec(\'from js import document\\ndocument.title = "jw-child-loops"\\n'
-    "while True:\\n    pass')",
+    "%%worker\nw.exec('from js import window\\nwindow.jwChildLoops = 1\\nwhile True:\\n    pass')",
     "%%worker\nprint(w.call('step', 2), w.name)",
     # 5: a child that dies fails the call with WorkerCrashed, not this worker
     "%%worker\nw3 = Worker()\n"
@@ -456,8 +455,7 @@ SPAWN_MORE = [
     "display(button)\n"
     "@when('click', '#jw-ps-button')\ndef clicked(event):\n    print('clicked', event.type)",
     # 7: busy waiting for its child when the kernel restarts
-    '%%worker\nw.exec(\'from js import document\\ndocument.title = "jw-child-loops-again"\\n'
-    "while True:\\n    pass')",
+    "%%worker\nw.exec('from js import window\\nwindow.jwChildLoops = 2\\nwhile True:\\n    pass')",
 ]
 
 
@@ -473,7 +471,7 @@ def test_worker_cells_drive_workers_from_files_with_errors_interrupts_and_crashe
     output = run_cell(page, 2, timeout=KERNEL_START_TIMEOUT)
     assert output.inner_text().strip() == "widgetsnbextension"
     start_cell(page, 3)
-    page.wait_for_function("document.title === 'jw-child-loops'", timeout=KERNEL_START_TIMEOUT)
+    page.wait_for_function("window.jwChildLoops === 1", timeout=KERNEL_START_TIMEOUT)
     interrupt_kernel(page)
     expect(finish_cell(page, 3, timeout=20_000)).to_contain_text("KeyboardInterrupt")
     assert run_cell(page, 4).inner_text().strip() == "4 sim"
@@ -490,7 +488,7 @@ def test_worker_cells_drive_workers_from_files_with_errors_interrupts_and_crashe
     assert len(alive) == 2, [w.url for w in alive]
     # a restart stops the busy worker of the cell, and so the worker it started
     start_cell(page, 7)
-    page.wait_for_function("document.title === 'jw-child-loops-again'")
+    page.wait_for_function("window.jwChildLoops === 2")
     page.locator(
         ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
     ).click()
