@@ -231,8 +231,7 @@ def test_named_workers_are_separate_and_run_in_parallel(page, lab):
 
 
 INTERRUPT = [
-    "%%worker\nfrom js import document\ndocument.title = 'jw-looping'\n"
-    "i = 0\nwhile True:\n    i += 1",
+    "%%worker\nfrom js import window\nwindow.jwLooping = True\ni = 0\nwhile True:\n    i += 1",
     "%%worker\nprint('still here', i > 0)",
     "%%worker --timeout 1\nwhile True:\n    pass",
     "%%worker --packages no-such-package-jw\nprint('ran')",
@@ -246,7 +245,7 @@ def test_interrupt_timeout_and_packages(page, lab):
     _open(page, lab, "interrupt", INTERRUPT)
     start_cell(page, 0)
     # the loop runs once the worker is up: then one click of the toolbar button
-    page.wait_for_function("document.title === 'jw-looping'", timeout=KERNEL_START_TIMEOUT)
+    page.wait_for_function("window.jwLooping === true", timeout=KERNEL_START_TIMEOUT)
     interrupt_kernel(page)
     expect(finish_cell(page, 0)).to_contain_text("KeyboardInterrupt")
     assert run_cell(page, 1).inner_text().strip() == "still here True"

@@ -83,7 +83,7 @@ CELLS: list[tuple[str, str | None]] = [
     ),
     # 14: an interrupt stops a pool's endless work; the pool is shut down
     (
-        "def spin(x):\n    from js import document\n    document.title = 'jw-spinning'\n"
+        "def spin(x):\n    from js import window\n    window.jwSpinning = True\n"
         "    while True:\n        pass\n"
         "with Pool(2, name='spinners') as spinning:\n    list(spinning.map(spin, range(4)))",
         None,
@@ -182,7 +182,7 @@ def test_a_cell_starts_a_worker_calls_it_and_shares_functions_both_ways(page, pa
         start_cell(page, 14)
         expect(code_cell(page, 14).locator(".jp-InputPrompt")).to_have_text("[*]:")
         # a pool worker spins (after the pool's two workers have started)
-        page.wait_for_function("document.title === 'jw-spinning'", timeout=KERNEL_START_TIMEOUT)
+        page.wait_for_function("window.jwSpinning === true", timeout=KERNEL_START_TIMEOUT)
         assert _pyodide_workers(page) == workers + 2
         interrupt_kernel(page)
         expect(finish_cell(page, 14, timeout=30_000)).to_contain_text("KeyboardInterrupt")
