@@ -81,7 +81,7 @@ def window_report(
     begin, finish = marks[start]["ts"], marks[end]["ts"]
     pid, worker_tid = marks[start]["pid"], marks[start]["tid"]
     threads = _threads(events)
-    main = [key for key, name in threads.items() if key[0] == pid and name == "CrRendererMain"]
+    main = {key for key, name in threads.items() if key[0] == pid and name == "CrRendererMain"}
     spans = [
         e
         for e in events

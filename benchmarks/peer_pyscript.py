@@ -283,6 +283,18 @@ def measure_peer(browser: Browser, n: int) -> dict[str, Any]:
     return result
 
 
+def measure_peer_if_installed(browser: Browser, n: int) -> dict[str, Any] | None:
+    """``measure_peer``, or None (saying why) when the peer cannot be measured.
+
+    The peer is optional for the other benchmarks: they report it and go on.
+    """
+    try:
+        return measure_peer(browser, n)
+    except Exception as error:  # (not installed, or its page failed)
+        print(f"(PyScript peer not measured: {error})")
+        return None
+
+
 def _versions() -> dict[str, str]:
     modules = PEER / "node_modules"
     found = {"pyodide": PYODIDE_VERSION}

@@ -42,6 +42,7 @@ from harness import (
     notebook,
     run_cell,
 )
+from peer_pyscript import measure_peer_if_installed
 from playwright.sync_api import Browser, sync_playwright
 from support.chromium import launch
 from support.sites import serve_in_background
@@ -218,13 +219,7 @@ def main() -> None:
             for mode in ("message", "waitAsync", "burst")
         }
         floor_page.close()
-        try:
-            from peer_pyscript import measure_peer  # type: ignore[import-not-found]
-
-            peer = measure_peer(browser, args.calls)
-        except Exception as error:  # the peer is optional: report and go on
-            peer = None
-            print(f"(PyScript peer not measured: {error})")
+        peer = measure_peer_if_installed(browser, args.calls)
         browser.close()
 
     for title, figures in results.items():

@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from harness import cores_during, run_cell, start_cell, wait_cell
-from playwright.sync_api import Browser, sync_playwright
+from peer_pyscript import measure_peer_if_installed
+from playwright.sync_api import sync_playwright
 from support.chromium import launch
 from support.sites import notebook_site, serve_in_background
 
@@ -109,7 +110,7 @@ def main() -> None:
             .strip("'")
         )
         page.close()
-        peer = _peer(browser, args.calls)
+        peer = measure_peer_if_installed(browser, args.calls)
         browser.close()
     print(f"calls, mean of {args.calls} each, no warm-up (µs):")
     for key, label in (("call_us", "Worker.call"), ("submit_us", "submit+result")):
@@ -128,17 +129,6 @@ def main() -> None:
     )
     if peer:
         _print_peer(peer, calls)
-
-
-def _peer(browser: Browser, calls: int) -> dict[str, Any] | None:
-    """PyScript's XWorker figures in ``browser`` (this session), or None if not installed."""
-    try:
-        from peer_pyscript import measure_peer  # type: ignore[import-not-found]
-
-        return measure_peer(browser, calls)
-    except Exception as error:  # the peer is optional: report and go on
-        print(f"(PyScript peer not measured: {error})")
-        return None
 
 
 def _print_peer(peer: dict[str, Any], ours: dict[str, float]) -> None:
