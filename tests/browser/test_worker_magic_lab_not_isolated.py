@@ -16,6 +16,8 @@ CELLS = [
     "%%worker\nfrom jupyter_worker import Worker\nw = Worker(name='plain')\n"
     "try:\n    w.call('abs', -1)\nexcept Exception as error:\n    print(type(error).__name__)\n"
     "print(await w.acall('abs', -42), w.name)",
+    # 5: without isolation a worker cell has no drive: the notebook's files are not there
+    "%%worker\nimport os\nprint(os.path.exists('plain.ipynb'))",
 ]
 
 
@@ -48,3 +50,4 @@ def test_cells_run_and_interrupt_stops_the_worker(page, tmp_path):
         assert run_cell(page, 3, timeout=KERNEL_START_TIMEOUT).inner_text().strip() == "fresh True"
         output = run_cell(page, 4, timeout=KERNEL_START_TIMEOUT).inner_text().strip()
         assert output == "IsolationError\n42 plain"
+        assert run_cell(page, 5).inner_text().strip() == "False"
