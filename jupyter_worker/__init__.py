@@ -16,8 +16,8 @@ __all__ = ["__version__"]
 _WORKER_NAMES = frozenset(
     {
         "IsolationError", "JsError", "Pool", "Worker", "WorkerCrashed", "WorkerError",
-        "WorkerFuture", "as_completed", "callback", "display", "document", "release",
-        "run_sync", "sync", "wait_for", "window",
+        "WorkerFuture", "as_completed", "batch", "batched", "callback", "display", "document",
+        "image_data", "release", "run_sync", "settled", "sync", "wait_for", "window",
     }
 )  # fmt: skip
 

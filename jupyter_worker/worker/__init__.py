@@ -6,6 +6,7 @@ every attribute get, set or call is one round trip over shared memory.
 
 from __future__ import annotations
 
+from .batching import JsPending, batch, batched, settled
 from .connection import (
     callback,
     display,
@@ -17,6 +18,7 @@ from .connection import (
 from .crossing import WorkerCrashed, WorkerError
 from .errors import IsolationError, JsError
 from .futures import WorkerFuture, as_completed
+from .pixels import image_data
 from .pool import Pool
 from .proxy import JsMethod, JsRef
 from .spawn import Worker, sync
@@ -25,6 +27,7 @@ __all__ = [
     "IsolationError",
     "JsError",
     "JsMethod",
+    "JsPending",
     "JsRef",
     "Pool",
     "Worker",
@@ -32,11 +35,15 @@ __all__ = [
     "WorkerError",
     "WorkerFuture",
     "as_completed",
+    "batch",
+    "batched",
     "callback",
     "display",
+    "image_data",
     "release",
     "run_sync",
     "session",
+    "settled",
     "sync",
     "wait_for",
 ]

@@ -6,6 +6,7 @@ import math
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
+from .batching import is_pending, pending_wire, settled
 from .proxy import Callback, JsMethod, JsRef, Session
 
 _MAX_SAFE_INT = 2**53 - 1
@@ -14,6 +15,15 @@ try:  # Pyodide's distinct JavaScript null
     from pyodide.ffi import jsnull  # type: ignore[import-not-found]
 except ImportError:  # CPython (unit tests)
     jsnull = None
+
+
+class ClampedBytes:
+    """Bytes the page receives as a ``Uint8ClampedArray`` (what ``ImageData`` takes)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: memoryview) -> None:
+        self.data = data
 
 
 def encode(value: Any, session: Session, segments: list[bytes | memoryview]) -> Any:
@@ -30,11 +40,13 @@ def encode(value: Any, session: Session, segments: list[bytes | memoryview]) -> 
         return {"$ref": value._id}
     if isinstance(value, JsMethod):
         return {"$ref": value._resolve()._id}
+    if is_pending(value):  # a batched call's result: its batch slot, or what it became
+        slot = pending_wire(value)
+        return encode(settled(value), session, segments) if slot is None else {"$ref": slot}
     if isinstance(value, bytes | bytearray | memoryview):
-        data = memoryview(value).cast("B")
-        offset = sum((len(s) + 7) & ~7 for s in segments)
-        segments.append(data)
-        return {"$b": [offset, len(data), "Uint8Array"]}
+        return _binary(memoryview(value).cast("B"), segments, "Uint8Array")
+    if isinstance(value, ClampedBytes):
+        return _binary(value.data, segments, "Uint8ClampedArray")
     if isinstance(value, list | tuple):
         return [encode(item, session, segments) for item in value]
     if isinstance(value, dict):
@@ -47,8 +59,18 @@ def encode(value: Any, session: Session, segments: list[bytes | memoryview]) -> 
         return session.callback_wire(value)
     if callable(value):
         return session.callback_wire(Callback(value))
-    msg = f"cannot send a {type(value).__name__} to the page"
-    raise TypeError(msg)
+    try:  # any other buffer (a numpy array): its bytes, as a Uint8Array
+        data = memoryview(value)
+    except TypeError:
+        msg = f"cannot send a {type(value).__name__} to the page"
+        raise TypeError(msg) from None
+    return encode(data if data.c_contiguous else data.tobytes(), session, segments)
+
+
+def _binary(data: memoryview, segments: list[bytes | memoryview], js_type: str) -> Any:
+    offset = sum((len(s) + 7) & ~7 for s in segments)
+    segments.append(data)
+    return {"$b": [offset, len(data), js_type]}
 
 
 def simple_json(value: Any) -> str | None:

@@ -20,6 +20,7 @@ from ..protocol import (
 )
 from ..timeouts import checked_timeout
 from . import codec
+from .batching import BATCHED_OPS, Batch, settled
 from .errors import IsolationError, JsError
 from .interrupts import install_cell_marks, install_interrupt_traceback, install_sigint_report
 from .proxy import Callback, JsRef
@@ -67,17 +68,28 @@ class Session:
         self._callback_parents: dict[int, Any] = {}
         self._next_callback = 1
         self._roots: dict[str, JsRef] = {}
+        #: the operations queued by the running ``with batch()`` blocks
+        self.batch: Batch | None = None
 
     # -- requests -------------------------------------------------------------
 
     def request(self, message: Request, *, value: Any = None, args: Any = None) -> Any:
         """Send one request; return the decoded answer or raise :class:`JsError`."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
-        segments: list[bytes | memoryview] = []
+        batch = self.batch
+        queue = batch is not None and message["op"] in BATCHED_OPS
+        if batch is not None and not queue:  # settle stand-ins before they are encoded
+            batch.flush()
+        segments: list[bytes | memoryview] = batch.segments if queue else []  # type: ignore[union-attr]
+        before = len(segments)
         if args is not None:
             message["args"] = [codec.encode(arg, self, segments) for arg in args]
         if message["op"] in ("set", "has", "cbresult", "workers"):
             message["value"] = codec.encode(value, self, segments)
+        if queue:
+            assert batch is not None
+            batch.size += sum(len(segment) for segment in segments[before:])
+            return batch.add(_dumps(message), result=message["op"] not in ("set", "del"))
         return self._send(_dumps(message), segments)
 
     def call(self, ref_id: int, key: str, args: list[Any]) -> Any:
@@ -90,9 +102,10 @@ class Session:
                 return self.request({"op": "call", "id": ref_id, "key": key}, args=args)
             parts.append(text)
         key_text = codec.simple_json(key)
-        return self._send(
-            f'{{"op":"call","id":{ref_id},"key":{key_text},"args":[{",".join(parts)}]}}'
-        )
+        text = f'{{"op":"call","id":{ref_id},"key":{key_text},"args":[{",".join(parts)}]}}'
+        if self.batch is not None:
+            return self.batch.add(text)
+        return self._send(text)
 
     def set(self, ref_id: int, key: str | int, value: Any) -> None:
         """``page_object[key] = value``: one request."""
@@ -101,12 +114,18 @@ class Session:
         key_text = codec.simple_json(key)
         if text is None or key_text is None:
             self.request({"op": "set", "id": ref_id, "key": key}, value=value)
+        elif self.batch is not None:
+            self.batch.add(
+                f'{{"op":"set","id":{ref_id},"key":{key_text},"value":{text}}}', result=False
+            )
         else:
             self._send(f'{{"op":"set","id":{ref_id},"key":{key_text},"value":{text}}}')
 
     def _send(self, text: str, segments: list[bytes | memoryview] | None = None) -> Any:
         """Send a request's JSON text (and binary segments); return its decoded answer."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        if self.batch is not None and self.batch.texts:  # what was queued goes first
+            self.batch.flush()
         if len(self._released) >= RELEASE_BATCH:
             self.flush_releases()
         result = self._request(text, segments) if segments else self._request(text)
@@ -118,12 +137,30 @@ class Session:
         """``page_object[key]``: the commonest request, one call into JavaScript."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         # `_send`'s body again, inline: a Python call costs 0.25 µs in Pyodide
+        if self.batch is not None and self.batch.texts:  # what was queued goes first
+            self.batch.flush()
         if len(self._released) >= RELEASE_BATCH:
             self.flush_releases()
         result = self._get(ref_id, key)
         if result is None:
             return self._decode_answer()
         return None if result is self._none else result
+
+    def send_batch(self, text: str, segments: list[bytes | memoryview]) -> Any:
+        """Send a ``batch`` request (``Batch.flush``); return its decoded answer."""
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        return self._send(text, segments)
+
+    def settle_batch(self) -> None:
+        """Send the operations queued in a batch now (before a wait)."""
+        if self.batch is not None:
+            self.batch.flush()
+
+    def describe(self, ref_id: int) -> str:
+        """The constructor name of a page object this worker holds (for messages)."""
+        known = self._proxies.get(ref_id)
+        proxy = None if known is None else known()
+        return f"<{proxy._ctor}>" if proxy is not None else f"<page object #{ref_id}>"
 
     def _decode_answer(self) -> Any:
         """The last answer that was not a plain string, number or boolean."""
@@ -197,6 +234,18 @@ class Session:
         proxy = self._roots.get(name)
         if proxy is None:
             proxy = self.request({"op": "root", "name": name})  # type: ignore[typeddict-item]
+            self._roots[name] = proxy
+        return proxy
+
+    def global_object(self, name: str) -> JsRef:
+        """``window[name]`` (a constructor such as ``ImageData``), kept for the session's life."""
+        proxy = self._roots.get(name)
+        if proxy is None:
+            window = self.root("window")
+            proxy = self.get(window._id, name)
+            if not isinstance(proxy, JsRef):
+                msg = f"window.{name} is not a page object on this page"
+                raise TypeError(msg)
             self._roots[name] = proxy
         return proxy
 
@@ -293,6 +342,14 @@ class Session:
         if callback is None:
             self._report(call, error=ReferenceError("the Python callback was released"))
             return
+        # the callback's page operations are its own, not those of a batch it interrupted
+        suspended, self.batch = self.batch, None
+        try:
+            self._run_callback(call, callback, event)
+        finally:
+            self.batch = suspended
+
+    def _run_callback(self, call: int, callback: Callback, event: CallbackEvent) -> None:
         with output_to(self._callback_parents.get(event["cb"])):
             try:
                 args = codec.decode(event["args"], self, None)
@@ -409,6 +466,7 @@ def display(element: JsRef) -> None:
     """
     from IPython.display import display as ipython_display
 
+    element = settled(element)
     if not isinstance(element, JsRef):
         msg = f"display() takes a page element, not {type(element).__name__}"
         raise TypeError(msg)
@@ -435,6 +493,7 @@ def wait_for(target: JsRef, event_type: str, timeout: float | None = None) -> An
     """
     __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
     seconds = checked_timeout(timeout, "wait_for timeout")
+    target = settled(target)
     return session().request(
         {"op": "wait_event", "id": target._id, "type": event_type, "timeout": seconds}
     )
@@ -443,6 +502,7 @@ def wait_for(target: JsRef, event_type: str, timeout: float | None = None) -> An
 def run_sync(awaitable: JsRef) -> Any:
     """Block until a page Promise settles; return its value or raise its error."""
     __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+    awaitable = settled(awaitable)
     if not isinstance(awaitable, JsRef):
         msg = f"run_sync() takes a page Promise, not {type(awaitable).__name__}"
         raise TypeError(msg)

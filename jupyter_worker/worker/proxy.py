@@ -133,7 +133,9 @@ class JsRef:
         return bool(self._session.request({"op": "has", "id": self._id}, value=item))
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, JsRef) and other._id == self._id
+        if not isinstance(other, JsRef):
+            return NotImplemented  # (a batch's stand-in compares as what it became)
+        return other._id == self._id
 
     def __hash__(self) -> int:
         return hash(("JsRef", self._id))

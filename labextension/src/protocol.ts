@@ -92,7 +92,8 @@ export type ChannelOp =
   | 'drive'
   | 'input'
   | 'stats'
-  | 'workers';
+  | 'workers'
+  | 'batch';
 
 /**
  * One request from worker Python (`jupyter_worker/protocol.py` `Request`).
@@ -130,6 +131,11 @@ export interface IChannelRequest {
   password?: boolean;
   /** `input`: the header of the execute request that asks. */
   parent?: Record<string, unknown>;
+  /**
+   * `batch`: requests (`set`, `del`, `call`, `apply`, `new`, `get`) performed
+   * in order; a negative id `-(i + 1)` is the result of the batch's request `i`.
+   */
+  ops?: IChannelRequest[];
 }
 
 /** A successful answer: `{"v": value}`. */

@@ -48,8 +48,17 @@ export class ObjectHeap {
     return this._objects.size;
   }
 
+  /**
+   * The results of the batch being performed (`ops.ts`), reached by the
+   * negative ids `-(i + 1)`; null outside a batch.
+   */
+  slots: unknown[] | null = null;
+
   /** The object behind `id`. @throws ReferenceError for unknown ids. */
   get(id: number): unknown {
+    if (id < 0) {
+      return this._slot(id);
+    }
     const value = this._objects.get(id); // (objects and functions: never undefined)
     if (value === undefined) {
       throw new ReferenceError(`jupyter-worker: no page object with id ${id} (released?)`);
@@ -120,6 +129,14 @@ export class ObjectHeap {
     this._ids.clear();
     this._counts.clear();
     this._sentProtos.clear();
+  }
+
+  private _slot(id: number): unknown {
+    const index = -id - 1;
+    if (!this.slots || index >= this.slots.length) {
+      throw new ReferenceError(`jupyter-worker: no result ${-id} in this batch`);
+    }
+    return this.slots[index];
   }
 
   private _flags(value: object): number {

@@ -63,7 +63,6 @@ export class Operations {
       fromWire(wire as Wire, heap, this._callbacks.make, binary);
     const ok = (value: unknown): IOpResult => ({ value: toWire(value, heap), segments: [] });
     const target = (): Indexable => heap.get(request.id as number) as Indexable;
-    const args = (): unknown[] => (request.args ?? []).map(decode);
     const key = request.key as string | number;
 
     switch (request.op) {
@@ -75,37 +74,15 @@ export class Operations {
         }
         return this.get(request.id as number, key);
       case 'set':
-        target()[key] = decode(request.value);
-        return ok(undefined);
       case 'del':
-        if (!Reflect.deleteProperty(target(), key)) {
-          throw new TypeError(`cannot delete property ${String(key)} of ${describe(target())}`);
-        }
-        return ok(undefined);
+      case 'call':
+      case 'apply':
+      case 'new':
+        return ok(this._act(request, decode));
+      case 'batch':
+        return this._batch(request.ops ?? [], decode);
       case 'has':
         return ok(this._has(target(), decode(request.value)));
-      case 'call': {
-        const object = target();
-        const method = object[key];
-        if (typeof method !== 'function') {
-          throw new TypeError(`${describe(object)}.${String(key)} is not a function`);
-        }
-        return ok(Reflect.apply(method, object, args()));
-      }
-      case 'apply': {
-        const fn = target() as unknown;
-        if (typeof fn !== 'function') {
-          throw new TypeError(`${describe(fn)} is not a function`);
-        }
-        return ok(Reflect.apply(fn, undefined, args()));
-      }
-      case 'new': {
-        const ctor = (request.key === undefined ? target() : target()[key]) as unknown;
-        if (typeof ctor !== 'function') {
-          throw new TypeError(`${describe(ctor)} is not a constructor`);
-        }
-        return ok(Reflect.construct(ctor, args()));
-      }
       case 'len': {
         const object = target() as { length?: unknown; size?: unknown };
         const length = typeof object.length === 'number' ? object.length : object.size;
@@ -198,6 +175,87 @@ export class Operations {
       default:
         throw new TypeError(`jupyter-worker: unknown channel operation ${String(request.op)}`);
     }
+  }
+
+  /** Perform a request that changes or calls something; return its raw result. */
+  private _act(request: IChannelRequest, decode: (wire: unknown) => unknown): unknown {
+    const heap = this._heap;
+    const target = (): Indexable => heap.get(request.id as number) as Indexable;
+    const args = (): unknown[] => (request.args ?? []).map(decode);
+    const key = request.key as string | number;
+    switch (request.op) {
+      case 'get':
+        return target()[key];
+      case 'set':
+        target()[key] = decode(request.value);
+        return undefined;
+      case 'del':
+        if (!Reflect.deleteProperty(target(), key)) {
+          throw new TypeError(`cannot delete property ${String(key)} of ${describe(target())}`);
+        }
+        return undefined;
+      case 'call': {
+        const object = target();
+        const method = object[key];
+        if (typeof method !== 'function') {
+          throw new TypeError(`${describe(object)}.${String(key)} is not a function`);
+        }
+        return Reflect.apply(method, object, args());
+      }
+      case 'apply': {
+        const fn = target() as unknown;
+        if (typeof fn !== 'function') {
+          throw new TypeError(`${describe(fn)} is not a function`);
+        }
+        return Reflect.apply(fn, undefined, args());
+      }
+      case 'new': {
+        const ctor = (request.key === undefined ? target() : target()[key]) as unknown;
+        if (typeof ctor !== 'function') {
+          throw new TypeError(`${describe(ctor)} is not a constructor`);
+        }
+        return Reflect.construct(ctor, args());
+      }
+      default:
+        throw new TypeError(`jupyter-worker: ${String(request.op)} cannot be batched`);
+    }
+  }
+
+  /**
+   * Perform a batch's requests in order, each result in a slot the later ones
+   * reach by a negative id. The answer lists the results that are not
+   * `undefined` as `[index, value]` pairs; the first request that throws ends
+   * the batch, its index and error besides (the later requests do not run).
+   */
+  private _batch(ops: IChannelRequest[], decode: (wire: unknown) => unknown): IOpResult {
+    const heap = this._heap;
+    const slots: unknown[] = [];
+    const results: Wire[] = [];
+    const answer: Record<string, Wire> = { r: results };
+    heap.slots = slots;
+    try {
+      for (let index = 0; index < ops.length; index++) {
+        let value: unknown;
+        try {
+          value = this._act(ops[index], decode);
+        } catch (error) {
+          const failure =
+            error instanceof Error
+              ? { name: error.name, message: error.message, stack: error.stack ?? '' }
+              : { name: 'Error', message: String(error), stack: '' };
+          answer.at = index;
+          answer.e = { $obj: failure };
+          break;
+        }
+        slots.push(value);
+        if (value !== undefined) {
+          results.push([index, toWire(value, heap)]);
+        }
+      }
+    } finally {
+      heap.slots = null;
+    }
+    return { value: { $obj: answer }, segments: [] };
   }
 
   /** `object[key]` of heap object `id` (the `get` operation). */

@@ -86,16 +86,27 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
     pyodide.registerJsModule('_jupyter_worker_bridge', {
       none: null,
       request(json: string, segments?: IPyProxy): Primitive | null | undefined {
-        const raw: Uint8Array[] = [];
-        if (segments) {
-          for (const item of segments) {
-            const buffer = item.getBuffer('u8');
-            raw.push(buffer.data.slice());
+        if (!segments) {
+          return deliver(worker.request(json));
+        }
+        // views of Python's memory, copied once: into the channel's shared buffer
+        const buffers: { data: Uint8Array; release(): void }[] = [];
+        for (const item of segments) {
+          buffers.push(item.getBuffer('u8'));
+          item.destroy();
+        }
+        try {
+          return deliver(
+            worker.request(
+              json,
+              buffers.map((buffer) => buffer.data),
+            ),
+          );
+        } finally {
+          for (const buffer of buffers) {
             buffer.release();
-            item.destroy();
           }
         }
-        return deliver(worker.request(json, raw));
       },
       get(id: number, key: string | number): Primitive | null | undefined {
         return deliver(worker.get(id, key));
@@ -141,7 +152,7 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
         'from jupyter_worker.worker import connection as _s\n' +
         '_s.install(_jupyter_worker_bridge)\n' +
         'from jupyter_worker.worker.sleep import install_sleep\n' +
-        'install_sleep(_jupyter_worker_bridge)\n' +
+        'install_sleep(_jupyter_worker_bridge, _s.session().settle_batch)\n' +
         'del _s, _jupyter_worker_bridge, install_sleep',
     );
   }

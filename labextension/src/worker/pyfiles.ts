@@ -24,6 +24,8 @@ import crossing from '../../../jupyter_worker/worker/crossing.py';
 import futures from '../../../jupyter_worker/worker/futures.py';
 import pool from '../../../jupyter_worker/worker/pool.py';
 import pyscript from '../../../jupyter_worker/worker/pyscript.py';
+import batching from '../../../jupyter_worker/worker/batching.py';
+import pixels from '../../../jupyter_worker/worker/pixels.py';
 
 /** Path below site-packages -> source. */
 export const PYTHON_FILES: Record<string, string> = {
@@ -48,6 +50,8 @@ export const PYTHON_FILES: Record<string, string> = {
   'jupyter_worker/worker/futures.py': futures,
   'jupyter_worker/worker/pool.py': pool,
   'jupyter_worker/worker/pyscript.py': pyscript,
+  'jupyter_worker/worker/batching.py': batching,
+  'jupyter_worker/worker/pixels.py': pixels,
   // `import pyscript` is that module (PyScript's names, for code written for it)
   'pyscript/__init__.py':
     'import sys\nimport jupyter_worker.worker.pyscript as _names\n\nsys.modules[__name__] = _names\n',

@@ -1,0 +1,433 @@
+"""Page operations sent in one round trip: ``with batch():`` and ``@batched``.
+
+Inside a batch, sets, deletes and calls on page objects are queued instead
+of sent. The queue goes to the page in one request when the outermost block
+ends, when it holds :data:`MAX_OPS` operations or :data:`MAX_BYTES` of data,
+and before anything that needs an answer (reading an attribute, ``len``,
+``time.sleep``, ``wait_for``, ``input()``). The page performs the operations
+in order and stops at the first that throws; the exception is raised where
+the queue is sent, naming the operation and the line that queued it.
+
+A call's result is a :class:`JsPending` stand-in. Sets, calls and attribute
+chains on it join the batch (``el = document.createElement("p");
+el.style.color = "red"`` is queued); anything that reads it (``str``, ``==``,
+arithmetic, ``len``, an attribute read by Python) sends the batch first and
+then acts on the real value, which :func:`settled` returns.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from .errors import JsError
+from .proxy import _args
+
+if TYPE_CHECKING:
+    from ..protocol import Request
+
+#: A batch is sent once it holds this many operations...
+MAX_OPS = 10_000
+
+#: ...or this many bytes of requests and binary data.
+MAX_BYTES = 16 * 2**20
+
+#: Operations a batch queues; every other request sends the batch first.
+BATCHED_OPS = frozenset({"set", "del", "call", "apply", "new"})
+
+#: Characters of arguments an error message shows.
+_ARGS_SHOWN = 60
+
+#: Source files whose frames are not the user's (skipped to find the line that queued).
+_INTERNAL = frozenset(
+    str(Path(__file__).with_name(name)) for name in ("batching.py", "connection.py", "proxy.py")
+)
+
+
+class BatchSession(Protocol):
+    """What a batch asks of the connection (``connection.Session``)."""
+
+    batch: Batch | None
+
+    def request(self, message: Request, *, value: Any = None, args: Any = None) -> Any:
+        """Send (or queue) one request."""
+
+    def call(self, ref_id: int, key: str, args: list[Any]) -> Any:
+        """``page_object[key](*args)`` (queued in a batch)."""
+
+    def set(self, ref_id: int, key: str | int, value: Any) -> None:
+        """``page_object[key] = value`` (queued in a batch)."""
+
+    def send_batch(self, text: str, segments: list[bytes | memoryview]) -> Any:
+        """Send a ``batch`` request; return its decoded answer."""
+
+    def describe(self, ref_id: int) -> str:
+        """The constructor name of a page object, for messages."""
+
+
+class _Outcome:
+    """What became of one sent batch; shared by its stand-ins."""
+
+    __slots__ = ("error", "failed_at", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[int, Any] | None = None
+        self.error: BaseException | None = None
+        #: operations from this index on did not run
+        self.failed_at = sys.maxsize
+
+    def fail(self, index: int, error: BaseException) -> None:
+        self.values = self.values or {}
+        self.failed_at = index
+        self.error = error
+
+
+class Batch:
+    """The operations queued in the running ``with batch()`` blocks.
+
+    Parameters
+    ----------
+    session
+        The connection that sends the batch.
+    """
+
+    def __init__(self, session: BatchSession) -> None:
+        self._session = session
+        #: nesting of ``with batch()`` blocks; the outermost sends at its end
+        self.depth = 0
+        self.texts: list[str] = []
+        #: binary data of the queued requests (one list: offsets run across requests)
+        self.segments: list[bytes | memoryview] = []
+        self.size = 0
+        self._files: list[str] = []
+        self._lines: list[int] = []
+        self._outcome = _Outcome()
+
+    def add(self, text: str, *, result: bool = True) -> JsPending | None:
+        """Queue a request's JSON; return the stand-in of its result (or None)."""
+        frame = sys._getframe(1)
+        while frame.f_code.co_filename in _INTERNAL and frame.f_back is not None:
+            frame = frame.f_back
+        index = len(self.texts)
+        self.texts.append(text)
+        self._files.append(frame.f_code.co_filename)
+        self._lines.append(frame.f_lineno)
+        self.size += len(text)
+        pending = JsPending(self._session, self._outcome, index) if result else None
+        if index + 1 >= MAX_OPS or self.size >= MAX_BYTES:
+            self.flush()
+        return pending
+
+    def add_get(self, ref_id: int, key: str | int) -> JsPending:
+        """Queue ``page_object[key]`` (a member of a stand-in, not read yet)."""
+        text = json.dumps({"op": "get", "id": ref_id, "key": key}, separators=(",", ":"))
+        pending = self.add(text)
+        assert pending is not None
+        return pending
+
+    def flush(self) -> None:
+        """Send the queued operations in one request; raise the page's first error."""
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        if not self.texts:
+            return
+        texts, self.texts = self.texts, []
+        segments, self.segments = self.segments, []
+        files, self._files = self._files, []
+        lines, self._lines = self._lines, []
+        outcome, self._outcome = self._outcome, _Outcome()
+        self.size = 0
+        try:
+            answer = self._session.send_batch(
+                '{"op":"batch","ops":[' + ",".join(texts) + "]}", segments
+            )
+        except BaseException as error:
+            outcome.fail(0, error)
+            raise
+        outcome.values = dict(answer["r"])
+        failed = answer.get("e")
+        if failed is not None:
+            at: int = answer["at"]
+            where = f"{self._describe(texts[at])}, queued at line {lines[at]} of {files[at]}"
+            later = len(texts) - at - 1
+            if later:
+                where += f"; the batch's {later} later operation(s) did not run"
+            page_error = JsError(failed["name"], f"{failed['message']} (in batch: {where})")
+            page_error.stack = failed.get("stack", "")
+            outcome.fail(at, page_error)
+            raise page_error
+
+    def drop(self, reason: BaseException) -> None:
+        """Forget the queued operations (an interrupt): their stand-ins raise ``reason``."""
+        self.texts, self.segments, self._files, self._lines = [], [], [], []
+        self.size = 0
+        self._outcome.fail(0, reason)
+        self._outcome = _Outcome()
+
+    def _describe(self, text: str) -> str:
+        request = json.loads(text)
+        target = self._target(request.get("id", 0))
+        key = request.get("key")
+        args = ", ".join(json.dumps(arg) for arg in request.get("args", []))
+        if len(args) > _ARGS_SHOWN:
+            args = args[: _ARGS_SHOWN - 3] + "..."
+        op = request["op"]
+        if op == "set":
+            return f"{target}.{key} = {json.dumps(request.get('value'))}"
+        if op == "del":
+            return f"del {target}.{key}"
+        if op == "call":
+            return f"{target}.{key}({args})"
+        if op == "new":
+            return f"new {target}{'' if key is None else '.' + str(key)}({args})"
+        if op == "get":
+            return f"{target}.{key}"
+        return f"{target}({args})"
+
+    def _target(self, ref_id: int) -> str:
+        if ref_id < 0:
+            return f"<result of batched operation {-ref_id}>"
+        return self._session.describe(ref_id)
+
+
+class JsPending:
+    """The result of a page call made in a batch, before (and after) the batch is sent.
+
+    Sets, calls and member chains on it are queued with the batch; any other
+    use sends the batch and acts on the real value (see :func:`settled`).
+    """
+
+    __slots__ = ("_index", "_outcome", "_session")
+    _index: int
+    _outcome: _Outcome
+    _session: BatchSession
+
+    def __init__(self, session: BatchSession, outcome: _Outcome, index: int) -> None:
+        object.__setattr__(self, "_session", session)
+        object.__setattr__(self, "_outcome", outcome)
+        object.__setattr__(self, "_index", index)
+
+    @property
+    def _queued(self) -> bool:
+        return self._outcome.values is None
+
+    @property
+    def _id(self) -> int:
+        """The id the page knows it by: its slot in the batch, then its heap id."""
+        if self._queued:
+            return -(self._index + 1)
+        value = _settle(self)
+        ref_id = getattr(value, "_id", None)
+        if not isinstance(ref_id, int):
+            msg = f"the batched call returned {value!r}, not a page object"
+            raise TypeError(msg)
+        return ref_id
+
+    def _settled(self) -> Any:
+        outcome = self._outcome
+        if outcome.values is None:  # still queued: send the batch
+            batch = self._session.batch
+            if batch is not None:
+                batch.flush()
+        if self._index >= outcome.failed_at:
+            msg = f"batched operation {self._index + 1} did not run: {outcome.error}"
+            raise RuntimeError(msg) from outcome.error
+        assert outcome.values is not None
+        return outcome.values.get(self._index)
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:1] == "_" or not self._queued:
+            return getattr(self._settled(), name)
+        return _PendingMember(self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._queued:
+            self._session.set(self._id, name, value)
+        else:
+            setattr(self._settled(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if self._queued:
+            self._session.request({"op": "del", "id": self._id, "key": name})
+        else:
+            delattr(self._settled(), name)
+
+    def __setitem__(self, key: str | int, value: Any) -> None:
+        if self._queued:
+            self._session.set(self._id, key, value)
+        else:
+            self._settled()[key] = value
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the result (queued while the batch is)."""
+        if self._queued:
+            return self._session.request({"op": "apply", "id": self._id}, args=_args(args, kwargs))
+        return self._settled()(*args, **kwargs)
+
+    def new(self, *args: Any, **kwargs: Any) -> Any:
+        """Construct with the result as the constructor (queued in the batch)."""
+        if self._queued:
+            return self._session.request({"op": "new", "id": self._id}, args=_args(args, kwargs))
+        return self._settled().new(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        if self._queued:
+            return f"<JsPending: result of batched operation {self._index + 1}, not sent yet>"
+        return repr(self._settled())
+
+
+class _PendingMember:
+    """``stand_in.name`` before the batch is sent: a method to call, or a member to go on from."""
+
+    __slots__ = ("_name", "_owner")
+    _name: str
+    _owner: JsPending
+
+    def __init__(self, owner: JsPending, name: str) -> None:
+        object.__setattr__(self, "_owner", owner)
+        object.__setattr__(self, "_name", name)
+
+    @property
+    def _queued(self) -> bool:
+        return self._owner._queued
+
+    def _member(self) -> JsPending:
+        """``owner[name]`` as a queued get (for chains: ``el.style.color = ...``)."""
+        batch = self._owner._session.batch
+        assert batch is not None
+        return batch.add_get(self._owner._id, self._name)
+
+    def _settled(self) -> Any:
+        return getattr(self._owner._settled(), self._name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._queued:  # a method call: `this` is the owner
+            return self._owner._session.call(self._owner._id, self._name, _args(args, kwargs))
+        return self._settled()(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:1] == "_" or not self._queued:
+            return getattr(self._settled(), name)
+        return getattr(self._member(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._queued:
+            setattr(self._member(), name, value)
+        else:
+            setattr(self._settled(), name, value)
+
+    def __setitem__(self, key: str | int, value: Any) -> None:
+        if self._queued:
+            self._member()[key] = value
+        else:
+            self._settled()[key] = value
+
+    def __repr__(self) -> str:
+        if self._queued:
+            return f"<JsPending: .{self._name} of {self._owner!r}>"
+        return repr(self._settled())
+
+
+def _forward(name: str) -> Callable[..., Any]:
+    def method(self: JsPending | _PendingMember, *args: Any) -> Any:
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        return getattr(_settle(self), name)(*(_settle(arg) for arg in args))
+
+    method.__name__ = name
+    return method
+
+
+#: Reading a stand-in in any of these ways sends its batch and reads the real value.
+_READS = (
+    "__str__", "__format__", "__bytes__", "__bool__", "__int__", "__float__", "__index__",
+    "__complex__", "__hash__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
+    "__len__", "__iter__", "__contains__", "__getitem__", "__delitem__", "__add__", "__radd__",
+    "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__", "__floordiv__",
+    "__rfloordiv__", "__mod__", "__rmod__", "__pow__", "__rpow__", "__neg__", "__pos__",
+    "__abs__", "__and__", "__rand__", "__or__", "__ror__", "__xor__", "__rxor__", "__round__",
+)  # fmt: skip
+
+for _name in _READS:
+    for _cls in (JsPending, _PendingMember):
+        if _name not in _cls.__dict__:
+            setattr(_cls, _name, _forward(_name))
+del _name, _cls
+
+
+def _settle(value: Any) -> Any:
+    while isinstance(value, JsPending | _PendingMember):
+        value = value._settled()
+    return value
+
+
+def settled(value: Any) -> Any:
+    """The real value behind a batched call's stand-in (sends the batch if needed).
+
+    Any other value is returned as it is.
+    """
+    __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+    return _settle(value)
+
+
+def is_pending(value: Any) -> bool:
+    """Whether ``value`` is a batched call's stand-in (for the codec)."""
+    return isinstance(value, JsPending | _PendingMember)
+
+
+def pending_wire(value: JsPending | _PendingMember) -> int | None:
+    """The page id of a stand-in still queued (its batch slot), else None."""
+    if isinstance(value, _PendingMember):
+        return value._member()._id if value._queued else None
+    return value._id if value._queued else None
+
+
+class batch:  # noqa: N801 - used like a function
+    """Queue page sets, deletes and calls, and send them in one round trip.
+
+    ``with batch():`` sends the queue when the block ends (also when it ends
+    with an exception; an interrupt drops what was not sent yet). Blocks
+    nest: the outermost sends. Outside a jupyter-worker worker on an
+    isolated page, raises :class:`~jupyter_worker.worker.IsolationError`.
+    """
+
+    def __enter__(self) -> None:
+        from .connection import session
+
+        current = session()
+        if current.batch is None:
+            current.batch = Batch(current)
+        current.batch.depth += 1
+
+    def __exit__(self, kind: type[BaseException] | None, error: object, tb: object) -> None:
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        from .connection import session
+
+        current = session()
+        queued = current.batch
+        if queued is None:  # a callback's block inside a suspended one: nothing to do
+            return
+        queued.depth -= 1
+        if queued.depth:
+            return
+        current.batch = None
+        if kind is not None and issubclass(kind, KeyboardInterrupt):
+            queued.drop(KeyboardInterrupt("interrupted before the batch was sent"))
+        else:
+            queued.flush()
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def batched(function: _F) -> _F:
+    """Run ``function`` in a :class:`batch` (decorator)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with batch():
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
