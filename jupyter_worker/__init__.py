@@ -17,7 +17,8 @@ _WORKER_NAMES = frozenset(
     {
         "IsolationError", "JsError", "Pool", "Worker", "WorkerCrashed", "WorkerError",
         "WorkerFuture", "as_completed", "batch", "batched", "callback", "display", "document",
-        "image_data", "release", "run_sync", "settled", "sync", "wait_for", "window",
+        "image_data", "next_frame", "release", "run_sync", "settled", "sync", "wait_for",
+        "window",
     }
 )  # fmt: skip
 

@@ -29,7 +29,7 @@ F_BUFFER = 32
 Op = Literal[
     "root", "get", "set", "del", "has", "call", "apply", "new", "len", "iter",
     "keys", "str", "bytes", "await", "wait_event", "release", "display", "take",
-    "cbresult", "stats", "workers", "batch",
+    "cbresult", "stats", "workers", "batch", "frame",
 ]  # fmt: skip
 
 #: Operations of ``ChannelOp`` that only the worker's JavaScript sends (a
@@ -65,8 +65,9 @@ class Request(TypedDict):
     cbs: NotRequired[list[int]]
     call: NotRequired[int]
     error: NotRequired[Error]
-    #: ``batch``: the queued requests; a negative id ``-(i + 1)`` is request ``i``'s result
-    ops: NotRequired[list[Request]]
+    #: ``batch``: the queued requests, ``[op, id, key, args or value]``; a
+    #: negative id ``-(i + 1)`` is the result of request ``i``
+    ops: NotRequired[list[list[Any]]]
 
 
 #: A page object as it arrives (``IRef``): its heap id (``"$ref"``, not a

@@ -20,6 +20,7 @@ from jupyter_worker.worker import (
     batching,
     connection,
     image_data,
+    next_frame,
     settled,
 )
 from jupyter_worker.worker.connection import Session
@@ -61,11 +62,8 @@ def test_sets_and_calls_go_in_one_request_when_the_block_ends(bridge, session, c
         {
             "op": "batch",
             "ops": [
-                {"op": "set", "id": 5, "key": "fillStyle", "value": "red"},
-                *(
-                    {"op": "call", "id": 5, "key": "fillRect", "args": [x, 0, 1.5, 1]}
-                    for x in range(3)
-                ),
+                ["set", 5, "fillStyle", "red"],
+                *(["call", 5, "fillRect", [x, 0, 1.5, 1]] for x in range(3)),
             ],
         }
     ]
@@ -93,13 +91,13 @@ def test_a_call_result_is_a_stand_in_the_batch_can_use(bridge, session, ctx):
         )
     (sent,) = bridge.sent
     assert sent["ops"] == [
-        {"op": "call", "id": 5, "key": "createElement", "args": ["p"]},
-        {"op": "set", "id": -1, "key": "textContent", "value": "hi"},
-        {"op": "get", "id": -1, "key": "style"},
-        {"op": "set", "id": -3, "key": "color", "value": "red"},
-        {"op": "get", "id": -1, "key": "classList"},
-        {"op": "call", "id": -5, "key": "add", "args": ["x"]},
-        {"op": "call", "id": 5, "key": "appendChild", "args": [{"$ref": -1}]},
+        ["call", 5, "createElement", ["p"]],
+        ["set", -1, "textContent", "hi"],
+        ["get", -1, "style", None],
+        ["set", -3, "color", "red"],
+        ["get", -1, "classList", None],
+        ["call", -5, "add", ["x"]],
+        ["call", 5, "appendChild", [{"$ref": -1}]],
     ]
     real = settled(element)
     assert isinstance(real, JsRef)
@@ -188,8 +186,8 @@ def test_bytes_of_several_operations_keep_their_offsets(bridge, session, ctx):
         ctx.putImageData(bytearray(b"defghijkl"), 0, 0)
         batch_answer(bridge)
     ops = bridge.sent[0]["ops"]
-    assert ops[0]["args"][0] == {"$b": [0, 3, "Uint8Array"]}
-    assert ops[1]["args"][0] == {"$b": [8, 9, "Uint8Array"]}
+    assert ops[0][3][0] == {"$b": [0, 3, "Uint8Array"]}
+    assert ops[1][3][0] == {"$b": [8, 9, "Uint8Array"]}
 
 
 def test_image_data_sends_clamped_bytes_and_checks_the_size(bridge, session):
@@ -222,3 +220,41 @@ def test_a_callback_run_in_a_wait_is_not_batched(bridge, session, ctx):
         assert calls == [1]  # (the batch had not been sent: the wait sends it, not a callback)
         batch_answer(bridge)
     assert [message["op"] for message in bridge.sent] == ["call", "cbresult", "batch"]
+
+
+def test_numbers_json_cannot_carry_are_sent_as_the_codec_sends_them(bridge, session, ctx):
+    with batch():
+        ctx.fillRect(float("inf"), 0, 1, 1)
+        ctx.fillRect(2**60, 0.30000000000000004, 1, 1)
+        ctx.fillRect(-(2**53), 1234567890123456.5, 1, 1)
+        ctx.fillRect(document_sized := 2**53 - 1, 0, 1, 1)
+        batch_answer(bridge)
+    args = [op[3] for op in bridge.sent[0]["ops"]]
+    assert args == [
+        [{"$num": "Infinity"}, 0, 1, 1],
+        [{"$bigint": str(2**60)}, 0.30000000000000004, 1, 1],
+        [{"$bigint": str(-(2**53))}, 1234567890123456.5, 1, 1],
+        [document_sized, 0, 1, 1],
+    ]
+
+
+def test_values_that_are_not_plain_are_encoded_when_queued(bridge, session, ctx):
+    with batch():
+        ctx.fillRect({"a": 1}, [1, (2, 3)], None, True)
+        ctx.fillStyle = {"x": b"ab"}
+        batch_answer(bridge)
+    ops = bridge.sent[0]["ops"]
+    assert ops[0][3] == [{"$obj": {"a": 1}}, [1, [2, 3]], None, True]
+    assert ops[1][3] == {"$obj": {"x": {"$b": [0, 2, "Uint8Array"]}}}
+    with pytest.raises(TypeError, match="cannot send a object"), batch():
+        ctx.fillRect(object())
+    assert session.batch is None
+
+
+def test_next_frame_sends_the_batch_first(bridge, session, ctx):
+    with batch():
+        ctx.fillRect(0, 0, 1, 1)
+        batch_answer(bridge)
+        bridge.reply(16.5)
+        assert next_frame() == 16.5
+    assert [message["op"] for message in bridge.sent] == ["batch", "frame"]

@@ -16,9 +16,9 @@ from .connection import (
     wait_for,
 )
 from .crossing import WorkerCrashed, WorkerError
+from .drawing import image_data, next_frame
 from .errors import IsolationError, JsError
 from .futures import WorkerFuture, as_completed
-from .pixels import image_data
 from .pool import Pool
 from .proxy import JsMethod, JsRef
 from .spawn import Worker, sync
@@ -40,6 +40,7 @@ __all__ = [
     "callback",
     "display",
     "image_data",
+    "next_frame",
     "release",
     "run_sync",
     "session",

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import functools
 import json
+import math
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .errors import JsError
-from .proxy import _args
+from .proxy import JsRef, _args
 
 if TYPE_CHECKING:
     from ..protocol import Request
@@ -38,6 +40,10 @@ MAX_BYTES = 16 * 2**20
 
 #: Operations a batch queues; every other request sends the batch first.
 BATCHED_OPS = frozenset({"set", "del", "call", "apply", "new"})
+
+#: Argument types queued as they are (JSON writes them at the send); others
+#: are encoded by the codec when queued.
+PLAIN = frozenset({int, float, str, bool, type(None), JsRef})
 
 #: Characters of arguments an error message shows.
 _ARGS_SHOWN = 60
@@ -72,9 +78,10 @@ class BatchSession(Protocol):
 class _Outcome:
     """What became of one sent batch; shared by its stand-ins."""
 
-    __slots__ = ("error", "failed_at", "values")
+    __slots__ = ("error", "failed_at", "session", "values")
 
-    def __init__(self) -> None:
+    def __init__(self, session: BatchSession) -> None:
+        self.session = session
         self.values: dict[int, Any] | None = None
         self.error: BaseException | None = None
         #: operations from this index on did not run
@@ -99,51 +106,57 @@ class Batch:
         self._session = session
         #: nesting of ``with batch()`` blocks; the outermost sends at its end
         self.depth = 0
-        self.texts: list[str] = []
+        #: the queued requests, compact: ``[op, id, key, args or value]``
+        self.ops: list[list[Any]] = []
         #: binary data of the queued requests (one list: offsets run across requests)
         self.segments: list[bytes | memoryview] = []
+        #: bytes of binary data and set strings queued
         self.size = 0
         self._files: list[str] = []
         self._lines: list[int] = []
-        self._outcome = _Outcome()
+        self._outcome = _Outcome(session)
 
-    def add(self, text: str, *, result: bool = True) -> JsPending | None:
-        """Queue a request's JSON; return the stand-in of its result (or None)."""
-        frame = sys._getframe(1)
+    def queue(
+        self, op: str, ref_id: int, key: str | int | None, payload: Any, *, result: bool = True
+    ) -> JsPending | None:
+        """Queue a request; return the stand-in of its result (or None).
+
+        ``payload`` (call arguments or the value set) holds plain values
+        (:data:`PLAIN`, lists of them) or values the codec encoded already.
+        """
+        frame = sys._getframe(2)
         while frame.f_code.co_filename in _INTERNAL and frame.f_back is not None:
             frame = frame.f_back
-        index = len(self.texts)
-        self.texts.append(text)
+        ops = self.ops
+        index = len(ops)
+        ops.append([op, ref_id, key, payload])
         self._files.append(frame.f_code.co_filename)
         self._lines.append(frame.f_lineno)
-        self.size += len(text)
-        pending = JsPending(self._session, self._outcome, index) if result else None
         if index + 1 >= MAX_OPS or self.size >= MAX_BYTES:
+            pending = _pending(self._outcome, index) if result else None
             self.flush()
-        return pending
+            return pending
+        return _pending(self._outcome, index) if result else None
 
     def add_get(self, ref_id: int, key: str | int) -> JsPending:
         """Queue ``page_object[key]`` (a member of a stand-in, not read yet)."""
-        text = json.dumps({"op": "get", "id": ref_id, "key": key}, separators=(",", ":"))
-        pending = self.add(text)
+        pending = self.queue("get", ref_id, key, None)
         assert pending is not None
         return pending
 
     def flush(self) -> None:
         """Send the queued operations in one request; raise the page's first error."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
-        if not self.texts:
+        if not self.ops:
             return
-        texts, self.texts = self.texts, []
+        ops, self.ops = self.ops, []
         segments, self.segments = self.segments, []
         files, self._files = self._files, []
         lines, self._lines = self._lines, []
-        outcome, self._outcome = self._outcome, _Outcome()
+        outcome, self._outcome = self._outcome, _Outcome(self._session)
         self.size = 0
         try:
-            answer = self._session.send_batch(
-                '{"op":"batch","ops":[' + ",".join(texts) + "]}", segments
-            )
+            answer = self._session.send_batch(f'{{"op":"batch","ops":{_encode(ops)}}}', segments)
         except BaseException as error:
             outcome.fail(0, error)
             raise
@@ -151,8 +164,8 @@ class Batch:
         failed = answer.get("e")
         if failed is not None:
             at: int = answer["at"]
-            where = f"{self._describe(texts[at])}, queued at line {lines[at]} of {files[at]}"
-            later = len(texts) - at - 1
+            where = f"{self._describe(ops[at])}, queued at line {lines[at]} of {files[at]}"
+            later = len(ops) - at - 1
             if later:
                 where += f"; the batch's {later} later operation(s) did not run"
             page_error = JsError(failed["name"], f"{failed['message']} (in batch: {where})")
@@ -162,35 +175,83 @@ class Batch:
 
     def drop(self, reason: BaseException) -> None:
         """Forget the queued operations (an interrupt): their stand-ins raise ``reason``."""
-        self.texts, self.segments, self._files, self._lines = [], [], [], []
+        self.ops, self.segments, self._files, self._lines = [], [], [], []
         self.size = 0
         self._outcome.fail(0, reason)
-        self._outcome = _Outcome()
+        self._outcome = _Outcome(self._session)
 
-    def _describe(self, text: str) -> str:
-        request = json.loads(text)
-        target = self._target(request.get("id", 0))
-        key = request.get("key")
-        args = ", ".join(json.dumps(arg) for arg in request.get("args", []))
-        if len(args) > _ARGS_SHOWN:
-            args = args[: _ARGS_SHOWN - 3] + "..."
-        op = request["op"]
+    def _describe(self, queued: list[Any]) -> str:
+        op, ref_id, key, payload = queued
+        target = self._target(ref_id)
         if op == "set":
-            return f"{target}.{key} = {json.dumps(request.get('value'))}"
+            return f"{target}.{key} = {_shown(payload)}"
         if op == "del":
             return f"del {target}.{key}"
+        if op == "get":
+            return f"{target}.{key}"
+        args = ", ".join(_shown(arg) for arg in payload)
+        if len(args) > _ARGS_SHOWN:
+            args = args[: _ARGS_SHOWN - 3] + "..."
         if op == "call":
             return f"{target}.{key}({args})"
         if op == "new":
             return f"new {target}{'' if key is None else '.' + str(key)}({args})"
-        if op == "get":
-            return f"{target}.{key}"
         return f"{target}({args})"
 
     def _target(self, ref_id: int) -> str:
         if ref_id < 0:
             return f"<result of batched operation {-ref_id}>"
         return self._session.describe(ref_id)
+
+
+def _shown(value: Any) -> str:
+    return _encode(value) if not isinstance(value, JsRef) else f"<{value.js_type}>"
+
+
+def _wire_default(value: Any) -> Any:
+    """What the JSON encoder cannot write itself: only page proxies reach it."""
+    if isinstance(value, JsRef):
+        return {"$ref": value._id}
+    msg = f"cannot send a {type(value).__name__} to the page"  # (PLAIN keeps others out)
+    raise TypeError(msg)
+
+
+_encode_fast = json.JSONEncoder(
+    separators=(",", ":"), allow_nan=False, check_circular=False, default=_wire_default
+).encode
+
+#: A JSON integer of 16 digits or more: maybe beyond JavaScript's safe integers.
+_LONG_INTEGER = re.compile(r"[\[,]-?\d{16,}[\],]")
+
+_MAX_SAFE_INT = 2**53 - 1
+
+
+def _encode(ops: Any) -> str:
+    """The JSON of queued requests, in one pass of the C encoder where it can.
+
+    Numbers JSON cannot carry (``inf``, ``nan``, integers past 2**53) are
+    written as the codec writes them (``$num``, ``$bigint``) on a second pass.
+    """
+    try:
+        text = _encode_fast(ops)
+    except ValueError:  # a float JSON has no literal for
+        return _encode_fast(_exact_numbers(ops))
+    if _LONG_INTEGER.search(text):
+        return _encode_fast(_exact_numbers(ops))
+    return text
+
+
+def _exact_numbers(value: Any) -> Any:
+    kind = type(value)
+    if kind is float and not math.isfinite(value):
+        return {"$num": repr(value).replace("inf", "Infinity")}
+    if kind is int and abs(value) > _MAX_SAFE_INT:
+        return {"$bigint": str(value)}
+    if kind is list or kind is tuple:
+        return [_exact_numbers(item) for item in value]
+    if kind is dict:
+        return {key: _exact_numbers(item) for key, item in value.items()}
+    return value
 
 
 class JsPending:
@@ -200,15 +261,13 @@ class JsPending:
     use sends the batch and acts on the real value (see :func:`settled`).
     """
 
-    __slots__ = ("_index", "_outcome", "_session")
+    __slots__ = ("_index", "_outcome")
     _index: int
     _outcome: _Outcome
-    _session: BatchSession
 
-    def __init__(self, session: BatchSession, outcome: _Outcome, index: int) -> None:
-        object.__setattr__(self, "_session", session)
-        object.__setattr__(self, "_outcome", outcome)
-        object.__setattr__(self, "_index", index)
+    @property
+    def _session(self) -> BatchSession:
+        return self._outcome.session
 
     @property
     def _queued(self) -> bool:
@@ -277,6 +336,19 @@ class JsPending:
         if self._queued:
             return f"<JsPending: result of batched operation {self._index + 1}, not sent yet>"
         return repr(self._settled())
+
+
+_new_pending = object.__new__
+_set_outcome = JsPending.__dict__["_outcome"].__set__
+_set_index = JsPending.__dict__["_index"].__set__
+
+
+def _pending(outcome: _Outcome, index: int) -> JsPending:
+    """A new stand-in (without ``__init__``: this is the hot path of a batched loop)."""
+    pending = _new_pending(JsPending)
+    _set_outcome(pending, outcome)
+    _set_index(pending, index)
+    return pending
 
 
 class _PendingMember:

@@ -20,7 +20,7 @@ from ..protocol import (
 )
 from ..timeouts import checked_timeout
 from . import codec
-from .batching import BATCHED_OPS, Batch, settled
+from .batching import BATCHED_OPS, PLAIN, Batch, settled
 from .errors import IsolationError, JsError
 from .interrupts import install_cell_marks, install_interrupt_traceback, install_sigint_report
 from .proxy import Callback, JsRef
@@ -77,24 +77,40 @@ class Session:
         """Send one request; return the decoded answer or raise :class:`JsError`."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         batch = self.batch
-        queue = batch is not None and message["op"] in BATCHED_OPS
-        if batch is not None and not queue:  # settle stand-ins before they are encoded
-            batch.flush()
-        segments: list[bytes | memoryview] = batch.segments if queue else []  # type: ignore[union-attr]
-        before = len(segments)
+        if batch is not None:
+            op = message["op"]
+            if op in BATCHED_OPS:
+                return self._queue(batch, op, message, value, args)
+            batch.flush()  # stand-ins are settled before they are encoded
+        segments: list[bytes | memoryview] = []
         if args is not None:
             message["args"] = [codec.encode(arg, self, segments) for arg in args]
         if message["op"] in ("set", "has", "cbresult", "workers"):
             message["value"] = codec.encode(value, self, segments)
-        if queue:
-            assert batch is not None
-            batch.size += sum(len(segment) for segment in segments[before:])
-            return batch.add(_dumps(message), result=message["op"] not in ("set", "del"))
         return self._send(_dumps(message), segments)
+
+    def _queue(self, batch: Batch, op: str, message: Request, value: Any, args: Any) -> Any:
+        """Queue a set, delete or call in ``batch``, its values encoded now."""
+        segments = batch.segments
+        before = len(segments)
+        if op == "set":
+            payload = codec.encode(value, self, segments)
+        elif op == "del":
+            payload = None
+        else:
+            payload = [codec.encode(arg, self, segments) for arg in args or ()]
+        batch.size += sum(len(segment) for segment in segments[before:])
+        result = op not in ("set", "del")
+        return batch.queue(op, message["id"], message.get("key"), payload, result=result)
 
     def call(self, ref_id: int, key: str, args: list[Any]) -> Any:
         """``page_object[key](*args)``, ``this`` kept: one request."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        batch = self.batch
+        if batch is not None:
+            if PLAIN.issuperset(map(type, args)):  # (one pass in C: the hot path of a batch)
+                return batch.queue("call", ref_id, key, args)
+            return self._queue(batch, "call", {"op": "call", "id": ref_id, "key": key}, None, args)
         parts = []
         for arg in args:
             text = codec.simple_json(arg)
@@ -102,29 +118,33 @@ class Session:
                 return self.request({"op": "call", "id": ref_id, "key": key}, args=args)
             parts.append(text)
         key_text = codec.simple_json(key)
-        text = f'{{"op":"call","id":{ref_id},"key":{key_text},"args":[{",".join(parts)}]}}'
-        if self.batch is not None:
-            return self.batch.add(text)
-        return self._send(text)
+        return self._send(
+            f'{{"op":"call","id":{ref_id},"key":{key_text},"args":[{",".join(parts)}]}}'
+        )
 
     def set(self, ref_id: int, key: str | int, value: Any) -> None:
         """``page_object[key] = value``: one request."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        batch = self.batch
+        if batch is not None:
+            if type(value) in PLAIN:
+                if type(value) is str:
+                    batch.size += len(value)
+                batch.queue("set", ref_id, key, value, result=False)
+            else:
+                self._queue(batch, "set", {"op": "set", "id": ref_id, "key": key}, value, None)
+            return
         text = codec.simple_json(value)
         key_text = codec.simple_json(key)
         if text is None or key_text is None:
             self.request({"op": "set", "id": ref_id, "key": key}, value=value)
-        elif self.batch is not None:
-            self.batch.add(
-                f'{{"op":"set","id":{ref_id},"key":{key_text},"value":{text}}}', result=False
-            )
         else:
             self._send(f'{{"op":"set","id":{ref_id},"key":{key_text},"value":{text}}}')
 
     def _send(self, text: str, segments: list[bytes | memoryview] | None = None) -> Any:
         """Send a request's JSON text (and binary segments); return its decoded answer."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
-        if self.batch is not None and self.batch.texts:  # what was queued goes first
+        if self.batch is not None and self.batch.ops:  # what was queued goes first
             self.batch.flush()
         if len(self._released) >= RELEASE_BATCH:
             self.flush_releases()
@@ -137,7 +157,7 @@ class Session:
         """``page_object[key]``: the commonest request, one call into JavaScript."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         # `_send`'s body again, inline: a Python call costs 0.25 µs in Pyodide
-        if self.batch is not None and self.batch.texts:  # what was queued goes first
+        if self.batch is not None and self.batch.ops:  # what was queued goes first
             self.batch.flush()
         if len(self._released) >= RELEASE_BATCH:
             self.flush_releases()

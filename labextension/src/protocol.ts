@@ -93,7 +93,8 @@ export type ChannelOp =
   | 'input'
   | 'stats'
   | 'workers'
-  | 'batch';
+  | 'batch'
+  | 'frame';
 
 /**
  * One request from worker Python (`jupyter_worker/protocol.py` `Request`).
@@ -132,11 +133,22 @@ export interface IChannelRequest {
   /** `input`: the header of the execute request that asks. */
   parent?: Record<string, unknown>;
   /**
-   * `batch`: requests (`set`, `del`, `call`, `apply`, `new`, `get`) performed
-   * in order; a negative id `-(i + 1)` is the result of the batch's request `i`.
+   * `batch`: requests performed in order; a negative id `-(i + 1)` is the
+   * result of the batch's request `i`.
    */
-  ops?: IChannelRequest[];
+  ops?: BatchedRequest[];
 }
+
+/**
+ * A request queued in a batch, compact: `[op, id, key, args or value]`
+ * (`set`: the value; `call`, `apply`, `new`: the arguments; `get`, `del`: null).
+ */
+export type BatchedRequest = [
+  'set' | 'del' | 'call' | 'apply' | 'new' | 'get',
+  number,
+  string | number | null,
+  unknown,
+];
 
 /** A successful answer: `{"v": value}`. */
 export interface IChannelResult {
@@ -274,8 +286,10 @@ export const R_REF = 9;
 export const DATA_INITIAL_BYTES = 64 * 1024;
 /** Largest size the data buffer may grow to. */
 export const DATA_MAX_BYTES = 1024 * 1024 * 1024;
-/** After a message larger than this, the worker swaps in a small buffer again. */
+/** After messages larger than this, the worker swaps in a small buffer again... */
 export const DATA_SHRINK_ABOVE = 4 * 1024 * 1024;
+/** ...once this many exchanges in a row were smaller, or the cell ended. */
+export const DATA_SHRINK_AFTER = 32;
 
 /** How long one Atomics.wait slice lasts before the worker checks for interrupts. */
 export const WAIT_SLICE_MS = 50;

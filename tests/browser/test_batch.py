@@ -56,7 +56,8 @@ used = trips() - start - overhead
         items.append(li)
     sent_yet = document.querySelectorAll(".jw-item").length
 (sent_yet, type(items[0]).__name__, items[0].textContent, items[2].js_type,
- document.querySelectorAll("li.jw-item").length, items[1].style.color, settled(items[1]) == items[1])""",
+ document.querySelectorAll("li.jw-item").length, items[1].style.color,
+ settled(items[1]) == items[1])""",
     # 3: the first page error ends the batch, named, at the block's end
     """log.title = ""
 try:

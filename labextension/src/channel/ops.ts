@@ -8,7 +8,12 @@ import { scratchBytes } from './codec';
 import type { ObjectHeap } from './heap';
 import type { CallbackFactory, Wire } from './values';
 import { fromWire, toWire } from './values';
-import type { ChannelEvent, IChannelError, IChannelRequest } from '../protocol';
+import type {
+  BatchedRequest,
+  ChannelEvent,
+  IChannelError,
+  IChannelRequest,
+} from '../protocol';
 
 /** The result of a synchronous operation: a wire value and binary segments. */
 export interface IOpResult {
@@ -103,6 +108,13 @@ export class Operations {
         return this._bytes(target());
       case 'await':
         return new AsyncOp(Promise.resolve(target() as unknown).then(ok));
+      case 'frame': {
+        let frame = 0;
+        const next = new Promise<number>((resolve) => {
+          frame = requestAnimationFrame(resolve);
+        });
+        return new AsyncOp(next.then(ok), () => cancelAnimationFrame(frame));
+      }
       case 'wait_event': {
         const wait = this._waitEvent(target(), request);
         return new AsyncOp(wait.promise.then(ok), wait.cancel);
@@ -227,7 +239,7 @@ export class Operations {
    * `undefined` as `[index, value]` pairs; the first request that throws ends
    * the batch, its index and error besides (the later requests do not run).
    */
-  private _batch(ops: IChannelRequest[], decode: (wire: unknown) => unknown): IOpResult {
+  private _batch(ops: BatchedRequest[], decode: (wire: unknown) => unknown): IOpResult {
     const heap = this._heap;
     const slots: unknown[] = [];
     const results: Wire[] = [];
@@ -235,9 +247,16 @@ export class Operations {
     heap.slots = slots;
     try {
       for (let index = 0; index < ops.length; index++) {
+        const [op, id, key, payload] = ops[index];
         let value: unknown;
         try {
-          value = this._act(ops[index], decode);
+          value =
+            op === 'call'
+              ? this._call(id, key as string, payload as Wire[], decode)
+              : this._act(
+                  { op, id, key: key ?? undefined, args: payload as unknown[], value: payload },
+                  decode,
+                );
         } catch (error) {
           const failure =
             error instanceof Error
@@ -256,6 +275,28 @@ export class Operations {
       heap.slots = null;
     }
     return { value: { $obj: answer }, segments: [] };
+  }
+
+  /** A batch's `call`, its arguments decoded in place (most are numbers and strings). */
+  private _call(
+    id: number,
+    key: string,
+    args: Wire[],
+    decode: (wire: unknown) => unknown,
+  ): unknown {
+    const object = this._heap.get(id) as Indexable;
+    const method = object[key];
+    if (typeof method !== 'function') {
+      throw new TypeError(`${describe(object)}.${key} is not a function`);
+    }
+    const values = args as unknown[];
+    for (let index = 0; index < values.length; index++) {
+      const arg = values[index];
+      if (arg === null || typeof arg === 'object') {
+        values[index] = decode(arg);
+      }
+    }
+    return Reflect.apply(method, object, values);
   }
 
   /** `object[key]` of heap object `id` (the `get` operation). */

@@ -33,6 +33,7 @@ import {
   C_WANT_THINK,
   C_WATCHING,
   DATA_INITIAL_BYTES,
+  DATA_SHRINK_AFTER,
   DATA_SHRINK_ABOVE,
   OP_GET,
   OP_GET_ITEM,
@@ -190,7 +191,10 @@ export class WorkerChannel {
         default:
           answer = { kind, ...readMessage(this._data, length) };
       }
-      this._maybeShrink();
+      if (length > DATA_SHRINK_ABOVE) {
+        this._smallSince = 0;
+      }
+      this._maybeShrink(false);
       if (kind === R_INTERRUPT) {
         // Python raises KeyboardInterrupt itself: keep Pyodide from raising a second one
         this.signals.take();
@@ -223,6 +227,9 @@ export class WorkerChannel {
 
   private _send(json: string, segments: readonly Uint8Array[]): number {
     const length = writeMessage(this._data, json, segments);
+    if (length > DATA_SHRINK_ABOVE) {
+      this._smallSince = 0;
+    }
     Atomics.store(this._control, C_LENGTH, length);
     Atomics.store(this._control, C_OP, OP_MESSAGE);
     return this._publish();
@@ -332,6 +339,9 @@ export class WorkerChannel {
   /** Tell the page whether a cell's own code runs (interrupts wait for it). */
   setInCell(running: boolean): void {
     Atomics.store(this._control, C_IN_CELL, running ? 1 : 0);
+    if (!running) {
+      this._maybeShrink(true);
+    }
   }
 
   /**
@@ -365,9 +375,16 @@ export class WorkerChannel {
     }
   }
 
-  /** After a large message, hand the page a small buffer again. */
-  private _maybeShrink(): void {
+  /**
+   * Hand the page a small buffer again once large messages stopped: after
+   * `DATA_SHRINK_AFTER` small exchanges in a row, or when the cell ends (not
+   * after each large one: a loop sending frames would allocate one each time).
+   */
+  private _maybeShrink(cellEnded: boolean): void {
     if (this._data.byteLength <= DATA_SHRINK_ABOVE) {
+      return;
+    }
+    if (!cellEnded && ++this._smallSince < DATA_SHRINK_AFTER) {
       return;
     }
     this._data = createDataBuffer(DATA_INITIAL_BYTES);
@@ -382,6 +399,8 @@ export class WorkerChannel {
   private readonly _port: MessagePort;
   private readonly _spin = new SpinBudget(SPIN_MS);
   private _caught = 0;
+  /** Exchanges since the last message larger than `DATA_SHRINK_ABOVE`. */
+  private _smallSince = 0;
   private _slept = 0;
   /** Numbers of the keys `get` has named to the page. */
   private readonly _keys = new Map<string, number>();

@@ -25,7 +25,7 @@ import futures from '../../../jupyter_worker/worker/futures.py';
 import pool from '../../../jupyter_worker/worker/pool.py';
 import pyscript from '../../../jupyter_worker/worker/pyscript.py';
 import batching from '../../../jupyter_worker/worker/batching.py';
-import pixels from '../../../jupyter_worker/worker/pixels.py';
+import drawing from '../../../jupyter_worker/worker/drawing.py';
 
 /** Path below site-packages -> source. */
 export const PYTHON_FILES: Record<string, string> = {
@@ -51,7 +51,7 @@ export const PYTHON_FILES: Record<string, string> = {
   'jupyter_worker/worker/pool.py': pool,
   'jupyter_worker/worker/pyscript.py': pyscript,
   'jupyter_worker/worker/batching.py': batching,
-  'jupyter_worker/worker/pixels.py': pixels,
+  'jupyter_worker/worker/drawing.py': drawing,
   // `import pyscript` is that module (PyScript's names, for code written for it)
   'pyscript/__init__.py':
     'import sys\nimport jupyter_worker.worker.pyscript as _names\n\nsys.modules[__name__] = _names\n',

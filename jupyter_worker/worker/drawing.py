@@ -1,4 +1,4 @@
-"""Pixels from Python to a canvas: ``ImageData`` from bytes without JSON."""
+"""Drawing from Python: pixels to a canvas without JSON, animation frames."""
 
 from __future__ import annotations
 
@@ -29,3 +29,16 @@ def image_data(data: Any, width: int, height: int) -> Any:
         )
         raise ValueError(msg)
     return session().global_object("ImageData").new(ClampedBytes(view), width, height)
+
+
+def next_frame() -> float:
+    """Block until the page's next animation frame; return its timestamp (ms).
+
+    What a drawing loop waits on between frames (``requestAnimationFrame``):
+    the operations a :class:`~jupyter_worker.worker.batching.batch` queued are
+    sent first, so the frame shows them. Callbacks run while it waits; an
+    interrupt ends the wait. A hidden tab has no frames: the wait lasts until
+    it is shown again.
+    """
+    __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+    return float(session().request({"op": "frame"}))
