@@ -8,12 +8,7 @@ import { scratchBytes } from './codec';
 import type { ObjectHeap } from './heap';
 import type { CallbackFactory, Wire } from './values';
 import { fromWire, toWire } from './values';
-import type {
-  BatchedRequest,
-  ChannelEvent,
-  IChannelError,
-  IChannelRequest,
-} from '../protocol';
+import type { BatchedRequest, ChannelEvent, IChannelError, IChannelRequest } from '../protocol';
 
 /** The result of a synchronous operation: a wire value and binary segments. */
 export interface IOpResult {
