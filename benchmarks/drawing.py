@@ -13,7 +13,10 @@ first run is cold: nothing of it ran before):
 - ``animation``: a Python loop that draws 1,000 rectangles per frame in a
   batch and waits for the next animation frame (``next_frame()``): frames/s
   and the page's long tasks (over 50 ms, from a ``PerformanceObserver``)
-  during the loop.
+  during the loop;
+- the peer, PyScript's worker (``peer_pyscript.py``, with ``benchmarks/peer``
+  installed), in the same browser session: its mean per ``ctx.fillRect``
+  call (warm; it has no batches), for the same loop's time.
 
 Prints figures and ratios; asserts nothing.
 
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import notebook, run_cell
+from peer_pyscript import measure_peer_if_installed
 from playwright.sync_api import sync_playwright
 from support.chromium import launch
 from support.sites import serve_in_background
@@ -122,6 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=100_000, help="fillRect calls per loop")
     parser.add_argument("--frames", type=int, default=120, help="frames per frame loop")
+    parser.add_argument("--peer-calls", type=int, default=2000, help="the peer's timed calls")
     args = parser.parse_args()
     cells = [
         cell.replace("__CALLS__", str(args.calls)).replace("__FRAMES__", str(args.frames))
@@ -150,6 +155,8 @@ def main() -> None:
             figures["animation"] = _seconds(page, 4)
             figures["long tasks"] = len(page.evaluate("window.jwLongTasks"))
             runs.append(figures)
+        page.close()
+        peer = measure_peer_if_installed(browser, args.peer_calls)
         browser.close()
 
     calls, frames = args.calls, args.frames
@@ -171,6 +178,16 @@ def main() -> None:
         print(
             f"  animation (1,000 rects a frame + next_frame): {frames / figures['animation']:5.1f}"
             f" frames/s, {figures['long tasks']:.0f} long tasks"
+        )
+    if peer:
+        fill = peer["operations"]["ctx.fillRect(1, 1, 1, 1)"]
+        per_call = 1e6 / fill["calls_per_s"]
+        batched = min(figures["fillRect batched"] for figures in runs)
+        print(
+            f"\nPyScript's worker (warm, {args.peer_calls:,} calls): ctx.fillRect"
+            f" {per_call:.1f} µs a call (mean), {calls:,} calls would take"
+            f" {per_call * calls / 1e3:.0f} ms:"
+            f" {per_call * calls / 1e6 / batched:.0f}x our batched loop"
         )
 
 

@@ -4,8 +4,9 @@ What it measures, on a standalone page served on 127.0.0.1 with cross-origin
 isolation headers (npm ``@pyscript/core`` from ``benchmarks/peer``, the local
 Pyodide of ``jupyter_worker/pyodide_dist``; nothing leaves 127.0.0.1):
 
-- **Latency** of ``document.title``, ``document.body`` and
-  ``document.getElementById("x")`` called from a ``<script type="py" worker>``
+- **Latency** of ``document.title``, ``document.body``,
+  ``document.getElementById("x")`` and ``ctx.fillRect(1, 1, 1, 1)`` (a 2D
+  canvas context) called from a ``<script type="py" worker>``
   through ``from pyscript import document``: after a warm-up (at least
   ``WARMUP_CALLS`` calls and ``WARMUP_SECONDS``, as for ours), N calls
   each are timed one by one with ``time.perf_counter()`` inside the worker;
@@ -115,11 +116,13 @@ def measure(operation):
 
 
 try:
+    ctx = document.getElementById("c").getContext("2d")
     results = {
         "document.title": measure(lambda: document.title),
         "document.body": measure(lambda: document.body),
         'document.getElementById("x")': measure(lambda: document.getElementById("x")),
         "sync.peer_abs(-1)": measure(lambda: sync.peer_abs(-1)),
+        "ctx.fillRect(1, 1, 1, 1)": measure(lambda: ctx.fillRect(1, 1, 1, 1)),
     }
     window.peerResult = json.dumps(results)
     # the main thread now awaits calls of this worker's function (sync.worker_abs)
@@ -155,6 +158,7 @@ PAGE = Template("""<!doctype html>
 </head>
 <body>
 <div id="x">x</div>
+<canvas id="c" width="64" height="64"></canvas>
 <script type="py" worker config='$config'>$code</script>
 </body>
 </html>
