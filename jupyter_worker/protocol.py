@@ -175,6 +175,9 @@ class Bridge(Protocol):
     def interrupt_raised(self) -> None:
         """Tell the page that an interrupt became a ``KeyboardInterrupt``."""
 
+    def input_interrupted(self) -> bool:
+        """Whether an interrupt ended the last ``input()`` wait (and forget it)."""
+
     def interrupt_later(self) -> None:
         """Hand an interrupt that landed in a finalizer back to Pyodide."""
 

@@ -22,7 +22,12 @@ from ..timeouts import checked_timeout
 from . import codec
 from .batching import BATCHED_OPS, PLAIN, Batch, settled
 from .errors import IsolationError, JsError
-from .interrupts import install_cell_marks, install_interrupt_traceback, install_sigint_report
+from .interrupts import (
+    install_cell_marks,
+    install_input_interrupts,
+    install_interrupt_traceback,
+    install_sigint_report,
+)
 from .proxy import Callback, JsRef
 
 #: Released ids are sent in batches of this many (on the next request).
@@ -462,6 +467,7 @@ def install(bridge: Bridge) -> Session:
     if shell is not None:
         install_cell_marks(shell, bridge)
         install_interrupt_traceback(shell)
+        install_input_interrupts(shell, bridge)
     install_sigint_report(bridge)
     return _SESSION
 

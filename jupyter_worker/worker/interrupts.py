@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import signal
 import types
 from collections.abc import Callable
@@ -118,6 +119,40 @@ def install_cell_marks(shell: Any, bridge: Bridge) -> None:
     _tell_page = bridge.in_cell
     shell.ast_transformers.append(MarkCellStart())
     shell.events.register("post_run_cell", _cell_ended)
+
+
+def install_input_interrupts(shell: Any, bridge: Bridge) -> None:
+    """Raise KeyboardInterrupt for an interrupted ``input()`` / ``getpass()`` in Python.
+
+    The kernel sets ``shell.input`` / ``shell.getpass`` (page functions) before
+    each cell; an interrupt ends their wait with an empty line and
+    ``bridge.input_interrupted()`` true, and the wrappers installed here raise
+    then: raising from JavaScript instead took tens of milliseconds and showed
+    JavaScript frames in the traceback. Nothing changes if the kernel's
+    ``Interpreter`` has no such properties.
+    """
+    cls = type(shell)
+    for name in ("input", "getpass"):
+        prop = getattr(cls, name, None)
+        if isinstance(prop, property) and prop.fset is not None:
+            setattr(cls, name, property(prop.fget, _wrapping_setter(name, prop.fset, bridge)))
+
+
+def _wrapping_setter(name: str, setter: Any, bridge: Bridge) -> Any:
+    def set_reader(self: Any, read: Any) -> None:
+        def interruptible(*args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+            line = read(*args, **kwargs)
+            if bridge.input_interrupted():
+                bridge.interrupt_raised()
+                raise KeyboardInterrupt
+            return line
+
+        setter(self, interruptible)
+        if name == "input":  # itself, not the kernel's lambda around it (a traceback frame)
+            builtins.input = interruptible
+
+    return set_reader
 
 
 def install_interrupt_traceback(shell: Any) -> None:

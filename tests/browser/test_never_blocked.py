@@ -50,6 +50,12 @@ while True:
     if n == 1:
         document.title = 'jw-dom-loop'""",
     "kept + 2 if n > 0 else n",
+    """import getpass
+try:
+    getpass.getpass('Interrupt me: ')
+except KeyboardInterrupt:
+    caught = 'caught in Python'
+caught""",
 ]
 lite_notebook("stdin", STDIN)
 
@@ -99,7 +105,12 @@ def test_interrupt_an_input_and_a_dom_loop_keeps_state(page, isolated_url):
     start_cell(page, 5)
     code_cell(page, 5).locator(".jp-Stdin-input").wait_for()
     interrupt_kernel(page)
-    expect(finish_cell(page, 5, timeout=20_000)).to_contain_text("KeyboardInterrupt")
+    interrupted = finish_cell(page, 5, timeout=20_000)
+    expect(interrupted).to_contain_text("KeyboardInterrupt")
+    # raised in Python: the traceback shows the cell's line, no kernel or JavaScript frames
+    expect(interrupted).to_contain_text("input('Never answered: ')")
+    expect(interrupted).not_to_contain_text(".js")
+    expect(interrupted).not_to_contain_text("interpreter.py")
     assert result_text(run_cell(page, 6)) == "42"
     # a long loop of synchronous DOM calls
     start_cell(page, 7)
@@ -107,6 +118,11 @@ def test_interrupt_an_input_and_a_dom_loop_keeps_state(page, isolated_url):
     interrupt_kernel(page)
     expect(finish_cell(page, 7, timeout=20_000)).to_contain_text("KeyboardInterrupt")
     assert result_text(run_cell(page, 8)) == "43"
+    # getpass() too, and the interrupt can be caught where it waits
+    start_cell(page, 9)
+    code_cell(page, 9).locator(".jp-Stdin-input").wait_for()
+    interrupt_kernel(page)
+    assert result_text(finish_cell(page, 9, timeout=20_000)) == "'caught in Python'"
 
 
 #: Scroll the end of an output into view; the last line's text and its box.

@@ -337,6 +337,18 @@ export class WorkerChannel {
   }
 
   /** Tell the page whether a cell's own code runs (interrupts wait for it). */
+  /** An interrupt ended an `input()` wait (`worker/remote.ts`); Python raises for it. */
+  inputInterrupted(): void {
+    this._inputInterrupted = true;
+  }
+
+  /** Whether an interrupt ended the last `input()` wait; forgets it. */
+  takeInputInterrupt(): boolean {
+    const was = this._inputInterrupted;
+    this._inputInterrupted = false;
+    return was;
+  }
+
   setInCell(running: boolean): void {
     Atomics.store(this._control, C_IN_CELL, running ? 1 : 0);
     if (!running) {
@@ -399,6 +411,7 @@ export class WorkerChannel {
   private readonly _port: MessagePort;
   private readonly _spin = new SpinBudget(SPIN_MS);
   private _caught = 0;
+  private _inputInterrupted = false;
   /** Exchanges since the last message larger than `DATA_SHRINK_ABOVE`. */
   private _smallSince = 0;
   private _slept = 0;

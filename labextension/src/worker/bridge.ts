@@ -133,6 +133,9 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
       interrupt_raised(): void {
         worker.interruptRaised();
       },
+      input_interrupted(): boolean {
+        return worker.takeInputInterrupt();
+      },
       interrupt_later(): void {
         worker.interruptAgain();
       },

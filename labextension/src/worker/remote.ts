@@ -20,7 +20,7 @@ import type {
   ILogMessageEnvelope,
   IProgressEnvelope,
 } from '../protocol';
-import { R_INTERRUPT, SIGINT } from '../protocol';
+import { R_INTERRUPT } from '../protocol';
 
 /** The kernel options, plus the page channel when the page is isolated. */
 export interface IRemoteKernelOptions extends IPyodideWorkerKernel.IOptions {
@@ -227,9 +227,9 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   ): string {
     const answer = channel.request(JSON.stringify({ op: 'input', prompt, password, parent }));
     if (answer.kind === R_INTERRUPT) {
-      // raise KeyboardInterrupt in the Python that called input()
-      channel.signals.put(SIGINT);
-      this._pyodide.checkInterrupt();
+      // the Python that called input() raises KeyboardInterrupt (worker/interrupts.py)
+      channel.inputInterrupted();
+      return '';
     }
     if (!isResult(answer)) {
       const error = JSON.parse(answer.json) as IChannelError;
