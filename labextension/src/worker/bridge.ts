@@ -51,11 +51,12 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
   pyodide.runPython(
     'from IPython import get_ipython\n' +
       'from jupyter_worker.worker.packages import install_package_errors\n' +
-      'from jupyter_worker.worker.error_names import install_error_names\n' +
+      'from jupyter_worker.worker.error_names import install_error_names, install_unstored_errors\n' +
       'if get_ipython() is not None:\n' +
       '    install_package_errors(get_ipython())\n' +
       '    install_error_names(get_ipython())\n' +
-      'del get_ipython, install_package_errors, install_error_names',
+      '    install_unstored_errors(get_ipython())\n' +
+      'del get_ipython, install_package_errors, install_error_names, install_unstored_errors',
   );
   pyodide.registerJsModule('_jupyter_worker_async', { request: requestAsync });
   if (channel) {
