@@ -22,7 +22,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -62,7 +62,7 @@ class BatchSession(Protocol):
     def request(self, message: Request, *, value: Any = None, args: Any = None) -> Any:
         """Send (or queue) one request."""
 
-    def call(self, ref_id: int, key: str, args: list[Any]) -> Any:
+    def call(self, ref_id: int, key: str, args: Sequence[Any]) -> Any:
         """``page_object[key](*args)`` (queued in a batch)."""
 
     def set(self, ref_id: int, key: str | int, value: Any) -> None:

@@ -6,6 +6,7 @@ import json
 import sys
 import traceback
 import weakref
+from collections.abc import Sequence
 from typing import Any
 
 from ..protocol import (
@@ -108,7 +109,7 @@ class Session:
         result = op not in ("set", "del")
         return batch.queue(op, message["id"], message.get("key"), payload, result=result)
 
-    def call(self, ref_id: int, key: str, args: list[Any]) -> Any:
+    def call(self, ref_id: int, key: str, args: Sequence[Any]) -> Any:
         """``page_object[key](*args)``, ``this`` kept: one request."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         batch = self.batch
