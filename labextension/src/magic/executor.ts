@@ -24,7 +24,7 @@ import { KernelRunner } from './runner';
 import { TransferError, readVariable, writeVariable } from './transfer';
 import { CellInterruptedError, WorkerStoppedError } from './named';
 import type { NamedWorker } from './named';
-import { startedWorkers } from '../spawn/host';
+import { startedWorkers } from '../spawn/registry';
 
 type RunCell = INotebookCellExecutor['runCell'];
 type Options = INotebookCellExecutor.IRunCellOptions;

@@ -13,6 +13,8 @@
  * worker's kernel answers it directly (`WorkerKernel.serveCall`). A started worker's own `sync.NAME(...)` calls the
  * page function its parent set (`set_sync`).
  */
+import type { IStartedWorkers } from './registry';
+import { startedWorkers } from './registry';
 import type { Contents } from '@jupyterlab/services';
 
 import type { PageFunction } from '../channel/callbacks';
@@ -57,11 +59,8 @@ interface ITicket {
   finished: Promise<void>;
 }
 
-/** Every page's started workers, for `%worker list` (owner label → workers). */
-export const startedWorkers = new Set<SpawnedWorkers>();
-
 /** The workers one worker started, and the `sync` functions of its own parent. */
-export class SpawnedWorkers implements ISpawnedWorkers {
+export class SpawnedWorkers implements ISpawnedWorkers, IStartedWorkers {
   /**
    * @param contents - the notebook's contents (the started workers' drive).
    * @param location - the folder they work in (their parent's).
