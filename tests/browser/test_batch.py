@@ -122,6 +122,17 @@ except ValueError as error:
     wrong = str(error)
 print(same, swapped_ok)
 wrong""",
+    # 10: animation frames: each later than the last; a frame loop stops at an interrupt
+    """from jupyter_worker import next_frame
+times = [next_frame() for _ in range(3)]
+times[0] < times[1] < times[2]""",
+    # 11
+    """window.jwFrames = 0
+while True:
+    with batch():
+        ctx.fillRect(0, 0, 4, 4)
+    next_frame()
+    window.jwFrames += 1""",
 ]
 lite_notebook("batch", BATCH)
 
@@ -172,3 +183,14 @@ def test_pixels_from_python_bytes_arrive_exactly(page, isolated_url):
     assert result_text(output) == (
         "'image_data() needs width * height * 4 = 16 bytes of RGBA for 2x2, got 3'"
     )
+
+
+def test_next_frame_paces_a_loop_and_an_interrupt_ends_it(page, isolated_url):
+    open_notebook(page, f"{isolated_url}lab/index.html?path=batch.ipynb")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    assert result_text(run_cell(page, 10)) == "True"
+    start_cell(page, 11)
+    page.wait_for_function("window.jwFrames > 5")
+    interrupt_kernel(page)
+    expect(finish_cell(page, 11, timeout=20_000)).to_contain_text("KeyboardInterrupt")
+    assert result_text(run_cell(page, 8)) == "(True, 255)"
