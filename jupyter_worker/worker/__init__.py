@@ -6,7 +6,8 @@ every attribute get, set or call is one round trip over shared memory.
 
 from __future__ import annotations
 
-from .batching import JsPending, batch, batched, settled
+from .batches import batch, batched
+from .batching import JsPending, settled
 from .connection import (
     callback,
     display,

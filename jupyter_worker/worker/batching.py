@@ -1,4 +1,4 @@
-"""Page operations sent in one round trip: ``with batch():`` and ``@batched``.
+"""Page operations sent in one round trip: the queue behind ``with batch():``.
 
 Inside a batch, sets, deletes and calls on page objects are queued instead
 of sent. The queue goes to the page in one request when the outermost block
@@ -17,14 +17,13 @@ then acts on the real value, which :func:`settled` returns.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import JsError
 from .proxy import JsRef, _args
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
 #: A batch is sent once it holds this many operations...
 MAX_OPS = 10_000
 
-#: ...or this many bytes of requests and binary data.
+#: ...or this many bytes of binary data and strings set.
 MAX_BYTES = 16 * 2**20
 
 #: Operations a batch queues; every other request sends the batch first.
@@ -50,7 +49,8 @@ _ARGS_SHOWN = 60
 
 #: Source files whose frames are not the user's (skipped to find the line that queued).
 _INTERNAL = frozenset(
-    str(Path(__file__).with_name(name)) for name in ("batching.py", "connection.py", "proxy.py")
+    str(Path(__file__).with_name(name))
+    for name in ("batches.py", "batching.py", "connection.py", "proxy.py")
 )
 
 
@@ -110,7 +110,7 @@ class Batch:
         self.ops: list[list[Any]] = []
         #: binary data of the queued requests (one list: offsets run across requests)
         self.segments: list[bytes | memoryview] = []
-        #: bytes of binary data and set strings queued
+        #: bytes of binary data and strings set queued (against ``MAX_BYTES``)
         self.size = 0
         self._files: list[str] = []
         self._lines: list[int] = []
@@ -454,52 +454,3 @@ def pending_wire(value: JsPending | _PendingMember) -> int | None:
     if isinstance(value, _PendingMember):
         return value._member()._id if value._queued else None
     return value._id if value._queued else None
-
-
-class batch:  # noqa: N801 - used like a function
-    """Queue page sets, deletes and calls, and send them in one round trip.
-
-    ``with batch():`` sends the queue when the block ends (also when it ends
-    with an exception; an interrupt drops what was not sent yet). Blocks
-    nest: the outermost sends. Outside a jupyter-worker worker on an
-    isolated page, raises :class:`~jupyter_worker.worker.IsolationError`.
-    """
-
-    def __enter__(self) -> None:
-        from .connection import session
-
-        current = session()
-        if current.batch is None:
-            current.batch = Batch(current)
-        current.batch.depth += 1
-
-    def __exit__(self, kind: type[BaseException] | None, error: object, tb: object) -> None:
-        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
-        from .connection import session
-
-        current = session()
-        queued = current.batch
-        if queued is None:  # a callback's block inside a suspended one: nothing to do
-            return
-        queued.depth -= 1
-        if queued.depth:
-            return
-        current.batch = None
-        if kind is not None and issubclass(kind, KeyboardInterrupt):
-            queued.drop(KeyboardInterrupt("interrupted before the batch was sent"))
-        else:
-            queued.flush()
-
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def batched(function: _F) -> _F:
-    """Run ``function`` in a :class:`batch` (decorator)."""
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with batch():
-            return function(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]

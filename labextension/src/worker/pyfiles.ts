@@ -25,6 +25,7 @@ import futures from '../../../jupyter_worker/worker/futures.py';
 import pool from '../../../jupyter_worker/worker/pool.py';
 import pyscript from '../../../jupyter_worker/worker/pyscript.py';
 import batching from '../../../jupyter_worker/worker/batching.py';
+import batches from '../../../jupyter_worker/worker/batches.py';
 import drawing from '../../../jupyter_worker/worker/drawing.py';
 
 /** Path below site-packages -> source. */
@@ -51,6 +52,7 @@ export const PYTHON_FILES: Record<string, string> = {
   'jupyter_worker/worker/pool.py': pool,
   'jupyter_worker/worker/pyscript.py': pyscript,
   'jupyter_worker/worker/batching.py': batching,
+  'jupyter_worker/worker/batches.py': batches,
   'jupyter_worker/worker/drawing.py': drawing,
   // `import pyscript` is that module (PyScript's names, for code written for it)
   'pyscript/__init__.py':
