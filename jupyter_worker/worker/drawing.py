@@ -14,7 +14,7 @@ def image_data(data: Any, width: int, height: int) -> Any:
     ``data`` is any buffer of ``width * height * 4`` bytes (``bytes``,
     ``bytearray``, ``memoryview``, a C-contiguous numpy ``uint8`` array). It
     crosses in binary, copied once into the channel's shared memory; in a
-    :class:`~jupyter_worker.worker.batching.batch` the ``ImageData`` is queued
+    :class:`~jupyter_worker.worker.batches.batch` the ``ImageData`` is queued
     like any call (``ctx.putImageData(image_data(frame, w, h), 0, 0)``).
     """
     view = memoryview(data)
@@ -35,7 +35,7 @@ def next_frame() -> float:
     """Block until the page's next animation frame; return its timestamp (ms).
 
     What a drawing loop waits on between frames (``requestAnimationFrame``):
-    the operations a :class:`~jupyter_worker.worker.batching.batch` queued are
+    the operations a :class:`~jupyter_worker.worker.batches.batch` queued are
     sent first, so the frame shows them. Callbacks run while it waits; an
     interrupt ends the wait. A hidden tab has no frames: the wait lasts until
     it is shown again.
