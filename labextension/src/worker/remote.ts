@@ -44,7 +44,16 @@ interface ISpawnModule {
 const START_STEPS = 3;
 
 function progress(step: number, label: string): void {
+  mark(label);
   postMessage({ _jwProgress: { step, steps: START_STEPS, label } } satisfies IProgressEnvelope);
+}
+
+/**
+ * A user-timing mark of the start's phases (`benchmarks/start_profile.py`
+ * reads them from a Chromium trace); costs nothing noticeable.
+ */
+function mark(phase: string): void {
+  performance.mark(`jupyter-worker: ${phase}`);
 }
 
 /**
@@ -100,6 +109,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
    * Start Pyodide and the kernel (upstream), then connect Python to the page.
    */
   async initialize(options: IRemoteKernelOptions): Promise<void> {
+    mark('initialize');
     await holdLifeline();
     const channelOptions = options.jupyterWorker;
     this._channel = channelOptions ? new WorkerChannel(channelOptions) : null;
@@ -114,12 +124,14 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       this._channel.signals.install(this._pyodide as never);
     }
     installBridge(this._pyodide as never, this._channel);
+    mark('ready');
   }
 
   /** Load Pyodide; report a fatal error of it to the page. */
   protected async initRuntime(options: IPyodideWorkerKernel.IOptions): Promise<void> {
     progress(1, 'loading Pyodide');
     await super.initRuntime(options);
+    mark('Pyodide loaded');
     // upstream logs it; the page must also learn that the worker is unusable
     const api = (this._pyodide as unknown as { _api: IPyodideInternals })._api;
     const logFatal = api.on_fatal;
@@ -133,6 +145,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   protected async initPackageManager(options: IPyodideWorkerKernel.IOptions): Promise<void> {
     progress(2, 'installing packages');
     await super.initPackageManager(options);
+    mark('packages installed');
   }
 
   /**
@@ -152,6 +165,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   protected async initKernel(options: IPyodideWorkerKernel.IOptions): Promise<void> {
     progress(3, 'starting IPython');
     await super.initKernel(options);
+    mark('IPython started');
   }
 
   /**
