@@ -47,6 +47,8 @@ PLAIN = frozenset({int, float, str, bool, type(None), JsRef})
 #: Characters of arguments an error message shows.
 _ARGS_SHOWN = 60
 
+_getframe = sys._getframe
+
 #: Source files whose frames are not the user's (skipped to find the line that queued).
 _INTERNAL = frozenset(
     str(Path(__file__).with_name(name))
@@ -106,14 +108,14 @@ class Batch:
         self._session = session
         #: nesting of ``with batch()`` blocks; the outermost sends at its end
         self.depth = 0
-        #: the queued requests, compact: ``[op, id, key, args or value]``
-        self.ops: list[list[Any]] = []
+        #: the queued requests, compact: ``(op, id, key, args or value)``
+        self.ops: list[tuple[str, int, str | int | None, Any]] = []
         #: binary data of the queued requests (one list: offsets run across requests)
         self.segments: list[bytes | memoryview] = []
         #: bytes of binary data and strings set queued (against ``MAX_BYTES``)
         self.size = 0
-        self._files: list[str] = []
-        self._lines: list[int] = []
+        #: where each queued request was made: (file, line)
+        self._sources: list[tuple[str, int]] = []
         self._outcome = _Outcome(session)
 
     def queue(
@@ -124,19 +126,23 @@ class Batch:
         ``payload`` (call arguments or the value set) holds plain values
         (:data:`PLAIN`, lists of them) or values the codec encoded already.
         """
-        frame = sys._getframe(2)
-        while frame.f_code.co_filename in _INTERNAL and frame.f_back is not None:
+        frame = _getframe(2)
+        code = frame.f_code
+        while code.co_filename in _INTERNAL and frame.f_back is not None:
             frame = frame.f_back
+            code = frame.f_code
         ops = self.ops
         index = len(ops)
-        ops.append([op, ref_id, key, payload])
-        self._files.append(frame.f_code.co_filename)
-        self._lines.append(frame.f_lineno)
+        ops.append((op, ref_id, key, payload))
+        self._sources.append((code.co_filename, frame.f_lineno))
+        pending = None
+        if result:  # a stand-in, without `__init__`: this is the hot path of a batched loop
+            pending = _new_pending(JsPending)
+            _set_outcome(pending, self._outcome)
+            _set_index(pending, index)
         if index + 1 >= MAX_OPS or self.size >= MAX_BYTES:
-            pending = _pending(self._outcome, index) if result else None
             self.flush()
-            return pending
-        return _pending(self._outcome, index) if result else None
+        return pending
 
     def add_get(self, ref_id: int, key: str | int) -> JsPending:
         """Queue ``page_object[key]`` (a member of a stand-in, not read yet)."""
@@ -151,8 +157,7 @@ class Batch:
             return
         ops, self.ops = self.ops, []
         segments, self.segments = self.segments, []
-        files, self._files = self._files, []
-        lines, self._lines = self._lines, []
+        sources, self._sources = self._sources, []
         outcome, self._outcome = self._outcome, _Outcome(self._session)
         self.size = 0
         try:
@@ -164,7 +169,8 @@ class Batch:
         failed = answer.get("e")
         if failed is not None:
             at: int = answer["at"]
-            where = f"{self._describe(ops[at])}, queued at line {lines[at]} of {files[at]}"
+            file, line = sources[at]
+            where = f"{self._describe(ops[at])}, queued at line {line} of {file}"
             later = len(ops) - at - 1
             if later:
                 where += f"; the batch's {later} later operation(s) did not run"
@@ -175,12 +181,12 @@ class Batch:
 
     def drop(self, reason: BaseException) -> None:
         """Forget the queued operations (an interrupt): their stand-ins raise ``reason``."""
-        self.ops, self.segments, self._files, self._lines = [], [], [], []
+        self.ops, self.segments, self._sources = [], [], []
         self.size = 0
         self._outcome.fail(0, reason)
         self._outcome = _Outcome(self._session)
 
-    def _describe(self, queued: list[Any]) -> str:
+    def _describe(self, queued: tuple[str, int, str | int | None, Any]) -> str:
         op, ref_id, key, payload = queued
         target = self._target(ref_id)
         if op == "set":
@@ -341,14 +347,6 @@ class JsPending:
 _new_pending = object.__new__
 _set_outcome = JsPending.__dict__["_outcome"].__set__
 _set_index = JsPending.__dict__["_index"].__set__
-
-
-def _pending(outcome: _Outcome, index: int) -> JsPending:
-    """A new stand-in (without ``__init__``: this is the hot path of a batched loop)."""
-    pending = _new_pending(JsPending)
-    _set_outcome(pending, outcome)
-    _set_index(pending, index)
-    return pending
 
 
 class _PendingMember:
