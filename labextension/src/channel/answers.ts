@@ -4,7 +4,7 @@
  * a bare page reference with its heap id besides, anything else as JSON.
  */
 import type { IOpResult } from './ops';
-import type { IChannelError } from '../protocol';
+import { errorPayload } from './values';
 import {
   R_ERROR,
   R_FALSE,
@@ -28,11 +28,7 @@ export interface IAnswer {
 
 /** The answer for a failed request: the error's name, message and stack. */
 export function errorAnswer(error: unknown): IAnswer {
-  const payload: IChannelError =
-    error instanceof Error
-      ? { name: error.name, message: error.message, stack: error.stack ?? '' }
-      : { name: 'Error', message: String(error), stack: '' };
-  return { kind: R_ERROR, json: JSON.stringify(payload), segments: [] };
+  return { kind: R_ERROR, json: JSON.stringify(errorPayload(error)), segments: [] };
 }
 
 /**

@@ -7,7 +7,7 @@ import { liveElements, registerElement } from '../display/elements';
 import { scratchBytes } from './codec';
 import type { ObjectHeap } from './heap';
 import type { CallbackFactory, Wire } from './values';
-import { fromWire, toWire } from './values';
+import { errorPayload, fromWire, toWire } from './values';
 import type { BatchedRequest, ChannelEvent, IChannelError, IChannelRequest } from '../protocol';
 
 /** The result of a synchronous operation: a wire value and binary segments. */
@@ -253,12 +253,8 @@ export class Operations {
                   decode,
                 );
         } catch (error) {
-          const failure =
-            error instanceof Error
-              ? { name: error.name, message: error.message, stack: error.stack ?? '' }
-              : { name: 'Error', message: String(error), stack: '' };
           answer.at = index;
-          answer.e = { $obj: failure };
+          answer.e = { $obj: { ...errorPayload(error) } };
           break;
         }
         slots.push(value);

@@ -9,6 +9,7 @@
  */
 import { TYPED_ARRAYS } from './codec';
 import type { ObjectHeap } from './heap';
+import type { IChannelError } from '../protocol';
 
 /** A JSON value on the wire. */
 export type Wire = null | boolean | number | string | Wire[] | { [key: string]: Wire };
@@ -101,4 +102,11 @@ export function fromWire(
     return BigInt(wire.$bigint as string);
   }
   throw new Error(`jupyter-worker: unknown value on the wire: ${JSON.stringify(wire)}`);
+}
+
+/** What the worker learns of a page exception: its name, message and stack. */
+export function errorPayload(error: unknown): IChannelError {
+  return error instanceof Error
+    ? { name: error.name, message: error.message, stack: error.stack ?? '' }
+    : { name: 'Error', message: String(error), stack: '' };
 }

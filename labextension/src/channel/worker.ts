@@ -336,7 +336,6 @@ export class WorkerChannel {
     return { caught: this._caught, slept: this._slept };
   }
 
-  /** Tell the page whether a cell's own code runs (interrupts wait for it). */
   /** An interrupt ended an `input()` wait (`worker/remote.ts`); Python raises for it. */
   inputInterrupted(): void {
     this._inputInterrupted = true;
@@ -349,6 +348,7 @@ export class WorkerChannel {
     return was;
   }
 
+  /** Tell the page whether a cell's own code runs (interrupts wait for it). */
   setInCell(running: boolean): void {
     Atomics.store(this._control, C_IN_CELL, running ? 1 : 0);
     if (!running) {
