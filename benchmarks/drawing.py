@@ -5,7 +5,9 @@ each loop in a new cell of one ``python-worker`` notebook, run twice (the
 first run is cold: nothing of it ran before):
 
 - ``fillRect``: N ``ctx.fillRect(x, y, 1, 1)`` calls, one round trip each,
-  then the same N in ``with batch():`` (the ratio is the gain of batching);
+  then the same N in ``with batch():`` (the ratio is the gain of batching),
+  then ``ctx.fillRect.each(rows)`` of N rows (building the rows included),
+  with the page's long tasks meanwhile;
 - ``frames``: 1920x1080 RGBA frames from Python ``bytes`` to the canvas,
   ``ctx.putImageData(image_data(frame, w, h), 0, 0)``: frames/s, beside the
   same in JavaScript in the same page (a ``Uint8ClampedArray`` copied into a
@@ -67,6 +69,12 @@ with batch():
 json.dumps(time.perf_counter() - start)
 """
 
+FILL_EACH = """
+start = time.perf_counter()
+ctx.fillRect.each([(i % W, (i // W) % H, 1, 1) for i in range(__CALLS__)])
+json.dumps(time.perf_counter() - start)
+"""
+
 FRAMES = """
 start = time.perf_counter()
 for i in range(__FRAMES__):
@@ -84,7 +92,7 @@ for i in range(__FRAMES__):
 json.dumps(time.perf_counter() - start)
 """
 
-CELLS = [SETUP, FILL, FILL_BATCHED, FRAMES, ANIMATION]
+CELLS = [SETUP, FILL, FILL_BATCHED, FRAMES, ANIMATION, FILL_EACH]
 
 FLOOR_FRAMES_JS = """
 (n) => {
@@ -154,6 +162,9 @@ def main() -> None:
             page.evaluate("window.jwLongTasks = []")
             figures["animation"] = _seconds(page, 4)
             figures["long tasks"] = len(page.evaluate("window.jwLongTasks"))
+            page.evaluate("window.jwLongTasks = []")
+            figures["fillRect.each"] = _seconds(page, 5)
+            figures["each long tasks"] = len(page.evaluate("window.jwLongTasks"))
             runs.append(figures)
         page.close()
         peer = measure_peer_if_installed(browser, args.peer_calls)
@@ -169,6 +180,12 @@ def main() -> None:
         print(
             f"  the same, batched:     {batched * 1e3:8.1f} ms ({per_call:.2f} µs/call)"
             f"  -> {fill / batched:.1f}x faster"
+        )
+        each = figures["fillRect.each"]
+        print(
+            f"  fillRect.each(rows):   {each * 1e3:8.1f} ms ({each / calls * 1e6:.2f} µs/row,"
+            f" the rows' list included)  -> {fill / each:.1f}x faster,"
+            f" {figures['each long tasks']:.0f} long tasks"
         )
         ours, floor = frames / figures["frames"], frames / figures["frames floor (JS)"]
         print(

@@ -29,7 +29,7 @@ F_BUFFER = 32
 Op = Literal[
     "root", "get", "set", "del", "has", "call", "apply", "new", "len", "iter",
     "keys", "str", "bytes", "await", "wait_event", "release", "display", "take",
-    "cbresult", "stats", "workers", "batch", "frame",
+    "cbresult", "stats", "workers", "batch", "each", "frame",
 ]  # fmt: skip
 
 #: Operations of ``ChannelOp`` that only the worker's JavaScript sends (a

@@ -258,3 +258,30 @@ def test_next_frame_sends_the_batch_first(bridge, session, ctx):
         bridge.reply(16.5)
         assert next_frame() == 16.5
     assert [message["op"] for message in bridge.sent] == ["batch", "frame"]
+
+
+def test_each_sends_every_row_in_one_request_after_what_was_queued(bridge, session, ctx):
+    class Rows:  # what numpy arrays offer
+        def tolist(self) -> list[list[int]]:
+            return [[1, 2, 3, 4], [5, 6, 7, 8]]
+
+    with batch():
+        ctx.fillStyle = "red"
+        batch_answer(bridge)
+        bridge.reply(None)
+        ctx.fillRect.each([(0, 0, 1, 1), (2, float("inf"), 1, 1)])
+        bridge.reply(None)
+        ctx.fillRect.each(row for row in [(ctx, None)])
+        bridge.reply(None)
+        ctx.fillRect.each(Rows())
+    assert [message["op"] for message in bridge.sent] == ["batch", "each", "each", "each"]
+    assert bridge.sent[1] == {
+        "op": "each",
+        "id": 5,
+        "key": "fillRect",
+        "args": [[0, 0, 1, 1], [2, {"$num": "Infinity"}, 1, 1]],
+    }
+    assert bridge.sent[2]["args"] == [[{"$ref": 5}, None]]
+    assert bridge.sent[3]["args"] == [[1, 2, 3, 4], [5, 6, 7, 8]]
+    with pytest.raises(TypeError, match="cannot send a object"):
+        ctx.fillRect.each([(object(),)])

@@ -161,7 +161,9 @@ class Batch:
         outcome, self._outcome = self._outcome, _Outcome(self._session)
         self.size = 0
         try:
-            answer = self._session.send_batch(f'{{"op":"batch","ops":{_encode(ops)}}}', segments)
+            answer = self._session.send_batch(
+                f'{{"op":"batch","ops":{encode_plain(ops)}}}', segments
+            )
         except BaseException as error:
             outcome.fail(0, error)
             raise
@@ -211,7 +213,7 @@ class Batch:
 
 
 def _shown(value: Any) -> str:
-    return _encode(value) if not isinstance(value, JsRef) else f"<{value.js_type}>"
+    return encode_plain(value) if not isinstance(value, JsRef) else f"<{value.js_type}>"
 
 
 def _wire_default(value: Any) -> Any:
@@ -232,18 +234,21 @@ _LONG_INTEGER = re.compile(r"[\[,]-?\d{16,}[\],]")
 _MAX_SAFE_INT = 2**53 - 1
 
 
-def _encode(ops: Any) -> str:
-    """The JSON of queued requests, in one pass of the C encoder where it can.
+def encode_plain(value: Any) -> str:
+    """The JSON of plain values (queued requests, rows), in one C encoder pass where it can.
 
-    Numbers JSON cannot carry (``inf``, ``nan``, integers past 2**53) are
-    written as the codec writes them (``$num``, ``$bigint``) on a second pass.
+    Page proxies become references; numbers JSON cannot carry (``inf``,
+    ``nan``, integers past 2**53) are written as the codec writes them
+    (``$num``, ``$bigint``) on a second pass. Dicts are written as they are:
+    the codec's own values, or (in ``JsMethod.each`` rows) what the page
+    refuses, naming the row.
     """
     try:
-        text = _encode_fast(ops)
+        text = _encode_fast(value)
     except ValueError:  # a float JSON has no literal for
-        return _encode_fast(_exact_numbers(ops))
+        return _encode_fast(_exact_numbers(value))
     if _LONG_INTEGER.search(text):
-        return _encode_fast(_exact_numbers(ops))
+        return _encode_fast(_exact_numbers(value))
     return text
 
 

@@ -6,7 +6,7 @@ import json
 import sys
 import traceback
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..protocol import (
@@ -21,7 +21,7 @@ from ..protocol import (
 )
 from ..timeouts import checked_timeout
 from . import codec
-from .batching import BATCHED_OPS, PLAIN, Batch, settled
+from .batching import BATCHED_OPS, PLAIN, Batch, encode_plain, settled
 from .errors import IsolationError, JsError
 from .interrupts import (
     install_cell_marks,
@@ -126,6 +126,20 @@ class Session:
         key_text = codec.simple_json(key)
         return self._send(
             f'{{"op":"call","id":{ref_id},"key":{key_text},"args":[{",".join(parts)}]}}'
+        )
+
+    def call_each(self, ref_id: int, key: str, rows: Iterable[Sequence[Any]]) -> None:
+        """``page_object[key](*row)`` for each row, in one request (``JsMethod.each``)."""
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        if hasattr(rows, "tolist"):  # a numpy array: its rows as lists
+            rows = rows.tolist()
+        elif not isinstance(rows, list | tuple):
+            rows = list(rows)
+        if self.batch is not None:  # what was queued goes first (`_send` would, too late)
+            self.batch.flush()
+        self._send(
+            f'{{"op":"each","id":{ref_id},"key":{codec.simple_json(key)},'
+            f'"args":{encode_plain(rows)}}}'
         )
 
     def set(self, ref_id: int, key: str | int, value: Any) -> None:

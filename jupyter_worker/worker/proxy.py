@@ -10,7 +10,7 @@ needed: ``document.getElementById("x")`` is one request (``call``), not a
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..protocol import F_ARRAYLIKE, F_BUFFER, F_CALLABLE, F_NODE
@@ -27,6 +27,9 @@ class Session(Protocol):
 
     def call(self, ref_id: int, key: str, args: Sequence[Any]) -> Any:
         """``page_object[key](*args)``, ``this`` kept: one request."""
+
+    def call_each(self, ref_id: int, key: str, rows: Iterable[Sequence[Any]]) -> None:
+        """``page_object[key](*row)`` for each row, in one request."""
 
     def set(self, ref_id: int, key: str | int, value: Any) -> None:
         """``page_object[key] = value``: one request."""
@@ -210,6 +213,18 @@ class JsMethod:
         target = self._target
         # (the arguments as they came, when no keywords: the hot path of a batched loop)
         return target._session.call(target._id, self._name, [*args, kwargs] if kwargs else args)
+
+    def each(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Call the method once per row of arguments, all in one request.
+
+        ``ctx.fillRect.each([(0, 0, 1, 1), (2, 2, 1, 1)])``; the results are
+        dropped. Rows hold numbers, strings, booleans, None and page objects
+        (a numpy array's rows too). The page runs them in slices and stays
+        responsive; the first row that throws raises ``JsError`` naming it.
+        """
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
+        target = self._target
+        target._session.call_each(target._id, self._name, rows)
 
     def new(self, *args: Any, **kwargs: Any) -> Any:
         """Construct with this property as the constructor (``window.Event.new(...)``)."""

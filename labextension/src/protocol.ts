@@ -94,6 +94,7 @@ export type ChannelOp =
   | 'stats'
   | 'workers'
   | 'batch'
+  | 'each'
   | 'frame';
 
 /**

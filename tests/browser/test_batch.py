@@ -133,6 +133,18 @@ while True:
         ctx.fillRect(0, 0, 4, 4)
     next_frame()
     window.jwFrames += 1""",
+    # 12: a method called once per row, in one request; the first row that throws is named
+    """w = 64
+ctx.clearRect(0, 0, w, 48)
+ctx.fillStyle = "rgb(255, 0, 0)"
+ctx.fillRect.each([(x, 0, 1, 1) for x in range(0, w, 2)])
+line = ctx.getImageData(0, 0, w, 1).data.to_bytes()
+try:
+    log.appendChild.each([(document.createElement("i"),), ("not a node",), (None,)])
+except JsError as error:
+    failed = str(error)
+([line[4 * x] for x in range(w)] == [255, 0] * (w // 2), failed.startswith("TypeError: row 1: "),
+ "appendChild" in failed, log.querySelectorAll("i").length)""",
 ]
 lite_notebook("batch", BATCH)
 
@@ -194,3 +206,9 @@ def test_next_frame_paces_a_loop_and_an_interrupt_ends_it(page, isolated_url):
     interrupt_kernel(page)
     expect(finish_cell(page, 11, timeout=20_000)).to_contain_text("KeyboardInterrupt")
     assert result_text(run_cell(page, 8)) == "(True, 255)"
+
+
+def test_each_calls_a_method_once_per_row(page, isolated_url):
+    open_notebook(page, f"{isolated_url}lab/index.html?path=batch.ipynb")
+    run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    assert result_text(run_cell(page, 12)) == "(True, True, True, 1)"

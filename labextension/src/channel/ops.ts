@@ -5,6 +5,7 @@ import type { IPageServices } from '../tokens';
 import { timerDelay } from '../timers';
 import { liveElements, registerElement } from '../display/elements';
 import { scratchBytes } from './codec';
+import { yieldToPage } from './yielding';
 import type { ObjectHeap } from './heap';
 import type { CallbackFactory, Wire } from './values';
 import { errorPayload, fromWire, toWire } from './values';
@@ -30,6 +31,12 @@ export class AsyncOp {
 }
 
 type Indexable = Record<string | number, unknown>;
+
+/** `each` calls for about this long in one task, then lets the page run (ms). */
+const EACH_SLICE_MS = 4;
+
+/** ...reading the clock once every this many rows. */
+const EACH_ROWS_PER_CLOCK = 64;
 
 function describe(target: unknown): string {
   const ctor = (target as { constructor?: { name?: string } } | null)?.constructor?.name;
@@ -103,6 +110,10 @@ export class Operations {
         return this._bytes(target());
       case 'await':
         return new AsyncOp(Promise.resolve(target() as unknown).then(ok));
+      case 'each': {
+        const each = this._each(request, decode);
+        return new AsyncOp(each.promise.then(ok), each.cancel);
+      }
       case 'frame': {
         let frame = 0;
         const next = new Promise<number>((resolve) => {
@@ -288,6 +299,42 @@ export class Operations {
       }
     }
     return Reflect.apply(method, object, values);
+  }
+
+  /**
+   * `object[key](...row)` for each row of `args`, the results dropped: in
+   * slices of `EACH_SLICE_MS`, the page's other tasks running between them
+   * (no long task, however many rows). A row that throws ends it, named.
+   */
+  private _each(
+    request: IChannelRequest,
+    decode: (wire: unknown) => unknown,
+  ): { promise: Promise<undefined>; cancel: () => void } {
+    const rows = (request.args ?? []) as Wire[][];
+    const key = request.key as string;
+    let cancelled = false;
+    const run = async (): Promise<undefined> => {
+      let row = 0;
+      while (row < rows.length && !cancelled) {
+        const end = performance.now() + EACH_SLICE_MS;
+        do {
+          try {
+            this._call(request.id as number, key, rows[row], decode);
+          } catch (error) {
+            const failure = errorPayload(error);
+            const named = new Error(`row ${row}: ${failure.message}`);
+            named.name = failure.name;
+            throw named;
+          }
+          row++;
+        } while (row < rows.length && (row % EACH_ROWS_PER_CLOCK !== 0 || performance.now() < end));
+        if (row < rows.length) {
+          await yieldToPage();
+        }
+      }
+      return undefined;
+    };
+    return { promise: run(), cancel: () => (cancelled = true) };
   }
 
   /** `object[key]` of heap object `id` (the `get` operation). */

@@ -29,6 +29,7 @@ import { readMessage, writeMessage, writeNumber, writeString } from './codec';
 import { ObjectHeap } from './heap';
 import type { IChannelBuffers } from './buffers';
 import { SpinBudget, clockUs } from './spin';
+import { yieldToPage } from './yielding';
 import { AsyncOp, Operations } from './ops';
 import type {
   ChannelEvent,
@@ -98,26 +99,6 @@ const UNTIMED_POLLS = 256;
 
 /** Past those, the clock is read once every this many polls. */
 const POLLS_PER_CLOCK = 16;
-
-let yieldPort: MessagePort | null = null;
-const yieldQueue: (() => void)[] = [];
-
-/**
- * Let the page's other tasks (input, rendering) run: resolves in a new task
- * (a port message, which unlike `setTimeout` is never clamped).
- */
-function yieldToPage(): Promise<void> {
-  if (!yieldPort) {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => yieldQueue.shift()?.();
-    yieldPort = channel.port2;
-  }
-  const port = yieldPort;
-  return new Promise((resolve) => {
-    yieldQueue.push(resolve);
-    port.postMessage(0);
-  });
-}
 
 /** Serves one worker's requests. */
 export class PageChannel {
