@@ -285,3 +285,11 @@ def test_each_sends_every_row_in_one_request_after_what_was_queued(bridge, sessi
     assert bridge.sent[3]["args"] == [[1, 2, 3, 4], [5, 6, 7, 8]]
     with pytest.raises(TypeError, match="cannot send a object"):
         ctx.fillRect.each([(object(),)])
+    # results of a batch as arguments: the batch is sent first, then they are what they became
+    with batch():
+        width = ctx.measureText("m")
+        element = ctx.createElement("p")
+        batch_answer(bridge, [[0, 7.5], [1, ref(9, "HTMLParagraphElement")]])
+        bridge.reply(None)
+        ctx.fillRect.each([(width, element)])
+    assert bridge.sent[-1]["args"] == [[7.5, {"$ref": 9}]]

@@ -217,10 +217,12 @@ def _shown(value: Any) -> str:
 
 
 def _wire_default(value: Any) -> Any:
-    """What the JSON encoder cannot write itself: only page proxies reach it."""
+    """What the JSON encoder cannot write itself: page proxies, sent stand-ins."""
     if isinstance(value, JsRef):
         return {"$ref": value._id}
-    msg = f"cannot send a {type(value).__name__} to the page"  # (PLAIN keeps others out)
+    if isinstance(value, JsPending | _PendingMember):  # (in `each` rows: sent by then)
+        return _settle(value)
+    msg = f"cannot send a {type(value).__name__} to the page"
     raise TypeError(msg)
 
 
