@@ -24,7 +24,8 @@ class batch:  # noqa: N801 - used like a function
 
     def __enter__(self) -> None:
         current = session()
-        if current.batch is None:
+        # (depth 0: one an interrupt left between making it and counting it)
+        if current.batch is None or current.batch.depth <= 0:
             current.batch = Batch(current)
         current.batch.depth += 1
 
@@ -34,10 +35,11 @@ class batch:  # noqa: N801 - used like a function
         queued = current.batch
         if queued is None:  # a callback's block inside a suspended one: nothing to do
             return
-        queued.depth -= 1
-        if queued.depth:
+        if queued.depth > 1:
+            queued.depth -= 1
             return
-        current.batch = None
+        current.batch = None  # first: an interrupt from here on leaves no stale batch
+        queued.depth = 0
         if kind is not None and issubclass(kind, KeyboardInterrupt):
             queued.drop(KeyboardInterrupt("interrupted before the batch was sent"))
         else:
