@@ -20,6 +20,7 @@ from jupyter_worker.worker import (
     batching,
     connection,
     image_data,
+    interrupts,
     next_frame,
     settled,
 )
@@ -170,6 +171,25 @@ def test_an_interrupt_drops_what_was_not_sent(bridge, session, ctx):
     with pytest.raises(RuntimeError, match="did not run"):
         settled(element)
     assert session.batch is None
+
+
+def test_a_batch_whose_exit_an_interrupt_skipped_is_dropped_when_the_cell_ends(
+    bridge, session, ctx, monkeypatch
+):
+    # (CPython 3.14 can skip a `with` block's __exit__ at an interrupt: see on_cell_end)
+    monkeypatch.setattr(interrupts, "_cell_end_hook", interrupts._cell_end_hook)
+    monkeypatch.setattr(interrupts, "_tell_page", lambda _running: None)
+    interrupts.on_cell_end(session.end_cell)
+    batch().__enter__()
+    element = ctx.createElement("p")
+    interrupts.cell_ends()
+    assert session.batch is None
+    assert bridge.sent == []
+    with pytest.raises(RuntimeError, match="did not run: interrupted"):
+        settled(element)
+    bridge.reply(None)
+    ctx.fillStyle = "red"  # the next cell's operations are sent, not queued
+    assert len(bridge.sent) == 1
 
 
 def test_an_exception_in_the_block_still_sends_what_was_queued(bridge, session, ctx):

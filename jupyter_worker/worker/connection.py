@@ -28,6 +28,7 @@ from .interrupts import (
     install_input_interrupts,
     install_interrupt_traceback,
     install_sigint_report,
+    on_cell_end,
 )
 from .proxy import Callback, JsRef
 
@@ -190,6 +191,17 @@ class Session:
         """Send a ``batch`` request (``Batch.flush``); return its decoded answer."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         return self._send(text, segments)
+
+    def end_cell(self) -> None:
+        """A cell's code is over: drop a batch no block is left to send.
+
+        Only an interrupt that skipped a block's ``__exit__`` leaves one
+        (``interrupts.on_cell_end``); kept, it would swallow the page
+        operations of every later cell.
+        """
+        stale, self.batch = self.batch, None
+        if stale is not None:
+            stale.drop(KeyboardInterrupt("interrupted before the batch was sent"))
 
     def settle_batch(self) -> None:
         """Send the operations queued in a batch now (before a wait)."""
@@ -476,6 +488,7 @@ def install(bridge: Bridge) -> Session:
     global _SESSION  # noqa: PLW0603 - one session per interpreter
     _SESSION = Session(bridge)
     bridge.set_dispatcher(_SESSION.dispatch)
+    on_cell_end(_SESSION.end_cell)
     from IPython import get_ipython
 
     shell = get_ipython()

@@ -32,6 +32,7 @@ _CELL_START = "__import__('jupyter_worker.worker.interrupts', fromlist=['_']).ce
 
 _tell_page: Callable[[bool], None] = lambda _running: None  # noqa: E731 - set by install
 _in_cell = False
+_cell_end_hook: Callable[[], None] = lambda: None  # noqa: E731 - set by on_cell_end
 
 
 def cell_starts() -> None:
@@ -46,6 +47,21 @@ def cell_ends() -> None:
     global _in_cell  # noqa: PLW0603
     _in_cell = False
     _tell_page(False)
+    _cell_end_hook()
+
+
+def on_cell_end(hook: Callable[[], None]) -> None:
+    """Call ``hook`` whenever a cell's own code is over (replaces the last hook).
+
+    The session drops there what a ``with`` block left when an interrupt
+    skipped its ``__exit__``: CPython 3.14 leaves the back edge of a loop
+    whose body ends with an ``if`` outside the ``with``'s exception handler
+    (``dis`` shows the ``JUMP_BACKWARD`` after ``NOT_TAKEN`` in no range of
+    the exception table), so KeyboardInterrupt raised there leaves the block
+    without running ``__exit__`` (nor a ``finally``).
+    """
+    global _cell_end_hook  # noqa: PLW0603 - one session per interpreter
+    _cell_end_hook = hook
 
 
 def _cell_ended(_result: object) -> None:
