@@ -24,10 +24,10 @@ class batch:  # noqa: N801 - used like a function
 
     def __enter__(self) -> None:
         current = session()
-        # (depth 0: one an interrupt left between making it and counting it)
-        if current.batch is None or current.batch.depth <= 0:
+        if current.batch is None:
             current.batch = Batch(current)
-        current.batch.depth += 1
+        else:
+            current.batch.depth += 1
 
     def __exit__(self, kind: type[BaseException] | None, error: object, tb: object) -> None:
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
@@ -39,7 +39,6 @@ class batch:  # noqa: N801 - used like a function
             queued.depth -= 1
             return
         current.batch = None  # first: an interrupt from here on leaves no stale batch
-        queued.depth = 0
         if kind is not None and issubclass(kind, KeyboardInterrupt):
             queued.drop(KeyboardInterrupt("interrupted before the batch was sent"))
         else:

@@ -106,8 +106,8 @@ class Batch:
 
     def __init__(self, session: BatchSession) -> None:
         self._session = session
-        #: nesting of ``with batch()`` blocks; the outermost sends at its end
-        self.depth = 0
+        #: nesting of ``with batch()`` blocks (made by the outermost); it sends at its end
+        self.depth = 1
         #: the queued requests, compact: ``(op, id, key, args or value)``
         self.ops: list[tuple[str, int, str | int | None, Any]] = []
         #: binary data of the queued requests (one list: offsets run across requests)
