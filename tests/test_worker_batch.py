@@ -107,6 +107,32 @@ def test_a_call_result_is_a_stand_in_the_batch_can_use(bridge, session, ctx):
     assert element.js_type == "HTMLParagraphElement"
 
 
+def test_a_call_whose_result_its_statement_drops_gets_no_stand_in(
+    bridge, session, ctx, monkeypatch
+):
+    made = []
+    monkeypatch.setattr(batching, "_new_pending", lambda kind: made.append(kind) or kind())
+    with batch():
+        for x in range(3):
+            ctx.fillRect(x, 0, 1, 1)  # a statement: nothing can read the result
+        assert made == []
+        kept = [ctx.measureText("m")]
+        width = ctx.measureText("mm")
+        assert len(made) == 2
+        batch_answer(bridge, [[3, 7.5], [4, 15.0]])
+        assert settled(kept[0]) == 7.5
+        assert settled(width) == 15.0
+        batch_answer(bridge, [[0, 1.0]])
+        batch_answer(bridge, [[0, 2.0]])
+        sum(map(ctx.measureText, "ab"))  # a statement, but sum reads each result
+        assert len(made) == 4
+    assert [[op[2] for op in sent["ops"]] for sent in bridge.sent] == [
+        ["fillRect"] * 3 + ["measureText"] * 2,
+        ["measureText"],
+        ["measureText"],
+    ]
+
+
 def test_using_a_stand_in_as_a_value_sends_the_batch(bridge, session, ctx):
     with batch():
         width = ctx.measureText("m")

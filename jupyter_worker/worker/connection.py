@@ -21,7 +21,7 @@ from ..protocol import (
 )
 from ..timeouts import checked_timeout
 from . import codec
-from .batching import BATCHED_OPS, PLAIN, Batch, encode_plain, settled
+from .batching import BATCHED_OPS, Batch, encode_plain, settled
 from .errors import IsolationError, JsError
 from .interrupts import (
     install_cell_marks,
@@ -30,7 +30,7 @@ from .interrupts import (
     install_sigint_report,
     on_cell_end,
 )
-from .proxy import Callback, JsRef
+from .proxy import PLAIN, Callback, JsRef
 
 #: Released ids are sent in batches of this many (on the next request).
 RELEASE_BATCH = 1000

@@ -19,8 +19,19 @@ if TYPE_CHECKING:
     from ..protocol import Request
 
 
+class Queue(Protocol):
+    """What a method call asks of a running batch (``batching.Batch``)."""
+
+    def queue(self, op: str, ref_id: int, key: str | int | None, payload: Any) -> Any:
+        """Queue a request; return the stand-in of its result (or None)."""
+
+
 class Session(Protocol):
     """What proxies and the codec ask of the connection (``connection.Session``)."""
+
+    @property
+    def batch(self) -> Queue | None:
+        """The running ``with batch()`` blocks' queue, if any."""
 
     def request(self, message: Request, *, value: Any = None, args: Any = None) -> Any:
         """Send one request; return the decoded answer or raise ``JsError``."""
@@ -211,8 +222,12 @@ class JsMethod:
         """Call the method on its object: one ``call`` request."""
         __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         target = self._target
-        # (the arguments as they came, when no keywords: the hot path of a batched loop)
-        return target._session.call(target._id, self._name, [*args, kwargs] if kwargs else args)
+        session = target._session
+        queue = session.batch
+        if queue is not None and not kwargs and _PLAIN_TYPES(map(type, args)):
+            # the hot path of a batched loop: the arguments as they came, queued
+            return queue.queue("call", target._id, self._name, args)
+        return session.call(target._id, self._name, [*args, kwargs] if kwargs else args)
 
     def each(self, rows: Iterable[Sequence[Any]]) -> None:
         """Call the method once per row of arguments, all in one request.
@@ -252,6 +267,14 @@ class JsMethod:
         return f"<JsMethod {self._target.js_type}.{self._name}>"
 
 
+#: Argument types a batch queues as they are (JSON writes them at the send);
+#: others are encoded by the codec when queued.
+PLAIN = frozenset({int, float, str, bool, type(None), JsRef})
+
+#: Whether all the types given are :data:`PLAIN` (one pass in C).
+_PLAIN_TYPES = PLAIN.issuperset
+
+
 class Callback:
     """A Python callable as the page sees it, with declarative event options.
 
@@ -280,4 +303,4 @@ def _args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
     return [*args, kwargs] if kwargs else list(args)
 
 
-__all__ = ["Callback", "JsMethod", "JsRef"]
+__all__ = ["PLAIN", "Callback", "JsMethod", "JsRef"]
