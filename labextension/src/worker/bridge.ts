@@ -29,7 +29,10 @@ interface IPyProxy {
   [Symbol.iterator](): Iterator<IPyProxy>;
 }
 
-/** Write the in-worker Python package into site-packages. */
+/**
+ * Write the in-worker Python package into site-packages (before the kernel
+ * starts: `deferred_imports` runs first).
+ */
 export function writePythonFiles(pyodide: IPyodide): void {
   const site = String(pyodide.runPython('import site; site.getsitepackages()[0]'));
   for (const [path, source] of Object.entries(PYTHON_FILES)) {
@@ -41,11 +44,10 @@ export function writePythonFiles(pyodide: IPyodide): void {
 }
 
 /**
- * Install the page proxy. Without a channel (page not isolated) the `js`
+ * Install the page proxy (the package written by `writePythonFiles`). Without a channel (page not isolated) the `js`
  * module is still patched, so `document`/`window` raise a clear error.
  */
 export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null): void {
-  writePythonFiles(pyodide);
   // a package that fails to load, or that an air-gapped site lacks, is named;
   // error outputs name the exception's class (ename), as ipykernel's do
   pyodide.runPython(

@@ -27,6 +27,7 @@ import pyscript from '../../../jupyter_worker/worker/pyscript.py';
 import batching from '../../../jupyter_worker/worker/batching.py';
 import batches from '../../../jupyter_worker/worker/batches.py';
 import drawing from '../../../jupyter_worker/worker/drawing.py';
+import deferredImports from '../../../jupyter_worker/worker/deferred_imports.py';
 
 /** Path below site-packages -> source. */
 export const PYTHON_FILES: Record<string, string> = {
@@ -54,6 +55,7 @@ export const PYTHON_FILES: Record<string, string> = {
   'jupyter_worker/worker/batching.py': batching,
   'jupyter_worker/worker/batches.py': batches,
   'jupyter_worker/worker/drawing.py': drawing,
+  'jupyter_worker/worker/deferred_imports.py': deferredImports,
   // `import pyscript` is that module (PyScript's names, for code written for it)
   'pyscript/__init__.py':
     'import sys\nimport jupyter_worker.worker.pyscript as _names\n\nsys.modules[__name__] = _names\n',

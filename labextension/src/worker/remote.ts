@@ -6,7 +6,7 @@ import { PyodideRemoteKernel } from '@jupyterlite/pyodide-kernel/lib/worker';
 import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
 
 import { settleAsync } from './asyncrequests';
-import { installBridge } from './bridge';
+import { installBridge, writePythonFiles } from './bridge';
 import { WorkerChannel, isResult, resultOf } from '../channel/worker';
 import { channelDriveFS } from './drive';
 import { holdLifeline } from './lifeline';
@@ -161,9 +161,16 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     }
   }
 
-  /** Install and start IPython (progress for the status bar). */
+  /**
+   * Install and start IPython (progress for the status bar), without the
+   * modules a kernel never uses (`jupyter_worker/worker/deferred_imports.py`).
+   */
   protected async initKernel(options: IPyodideWorkerKernel.IOptions): Promise<void> {
     progress(3, 'starting IPython');
+    writePythonFiles(this._pyodide as never);
+    this._pyodide.runPython(
+      'from jupyter_worker.worker.deferred_imports import install\ninstall()\ndel install',
+    );
     await super.initKernel(options);
     mark('IPython started');
   }

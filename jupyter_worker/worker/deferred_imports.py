@@ -1,0 +1,93 @@
+"""Modules a kernel's start imports but never uses, made when first used.
+
+``import IPython`` imports ``IPython.terminal.embed`` for one name,
+``IPython.embed``; that module brings the terminal shell, prompt_toolkit
+and the terminal debugger: 0.7 s of a kernel's start in Pyodide, for a
+front end a notebook kernel has no use for. Installed before the kernel
+starts (``worker/remote.ts``), :func:`install` makes such a module an empty
+one at first: the names the importer takes from it are stand-ins that load
+the real module when called, and any other attribute read loads it too
+(``from IPython.terminal.embed import InteractiveShellEmbed`` works as
+always).
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from types import ModuleType
+from typing import Any
+
+#: Module -> the names its importers take from it at start.
+DEFERRED: Mapping[str, Sequence[str]] = {"IPython.terminal.embed": ("embed",)}
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    """Finds the deferred modules (with the path finder) and defers their loading."""
+
+    def __init__(self, deferred: Mapping[str, Sequence[str]]) -> None:
+        self.deferred = deferred
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        names = self.deferred.get(fullname)
+        if names is None:
+            return None
+        real = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if real is None or real.loader is None:
+            return None
+        spec = importlib.machinery.ModuleSpec(fullname, _Loader(real, names), origin=real.origin)
+        spec.has_location = real.has_location
+        return spec
+
+
+class _Loader(importlib.abc.Loader):
+    """Makes the module a stand-in; the real loader runs it on first use."""
+
+    def __init__(self, real: importlib.machinery.ModuleSpec, names: Sequence[str]) -> None:
+        self.real = real
+        self.names = names
+
+    def exec_module(self, module: ModuleType) -> None:
+        for name in self.names:
+            setattr(module, name, _stand_in(module, name, self.real))
+
+        def __getattr__(name: str) -> Any:  # noqa: N807 - a module's attribute hook
+            if name[:2] == "__" and name != "__all__":  # the import system's probes
+                raise AttributeError(name)
+            _load(module, self.real)
+            return getattr(module, name)
+
+        module.__getattr__ = __getattr__  # type: ignore[method-assign]
+
+
+def _stand_in(
+    module: ModuleType, name: str, real: importlib.machinery.ModuleSpec
+) -> Callable[..., Any]:
+    def stand_in(*args: Any, **kwargs: Any) -> Any:
+        _load(module, real)
+        return getattr(module, name)(*args, **kwargs)
+
+    stand_in.__name__ = stand_in.__qualname__ = name
+    stand_in.__doc__ = f"``{module.__name__}.{name}``, imported when first called."
+    return stand_in
+
+
+def _load(module: ModuleType, real: importlib.machinery.ModuleSpec) -> None:
+    """Run the real module's code in the stand-in module (once)."""
+    if module.__spec__ is real:
+        return
+    del module.__getattr__
+    module.__spec__ = real
+    module.__loader__ = real.loader
+    assert real.loader is not None
+    real.loader.exec_module(module)
+
+
+def install(deferred: Mapping[str, Sequence[str]] = DEFERRED) -> None:
+    """Defer the loading of ``deferred``'s modules (before they are first imported)."""
+    if not any(isinstance(finder, _Finder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _Finder(deferred))
