@@ -47,6 +47,11 @@ export interface IWorkerSettings {
   notifyMode: NotifyMode;
   /** Seconds the page waits for a Python callback's result before rejecting. */
   callbackTimeout: number;
+  /**
+   * Keep one kernel worker started ahead, once the kernels are idle, for the
+   * next restart, notebook or worker (`kernel/spare.ts`).
+   */
+  warmSpare: boolean;
 }
 
 /**

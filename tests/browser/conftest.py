@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_
 from support.chromium import CHROMIUM, launch
 from support.origins import index_wheels, serve_origin
 from support.servers import Lab, jupyter_lab
-from support.sites import serve
+from support.sites import NO_SPARE, serve
 
 #: Wheels tests/run.sh downloads from PyPI at install time.
 WHEELS = Path(__file__).parents[2] / ".cache" / "wheels"
@@ -119,7 +119,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """One `jupyter lab` as a user runs it, shared by the tests that need no options of their own.
 
     ``--packages`` falls back to PyPI as ``%pip`` does: here a local index with
-    ipywidgets (their wheels come from PyPI at install time, tests/run.sh).
+    ipywidgets (their wheels come from PyPI at install time, tests/run.sh). No
+    warm spare worker: the tests count the page's workers.
     """
     root = tmp_path_factory.mktemp("lab")
     wanted = ("ipywidgets-", "jupyterlab_widgets-")
@@ -131,6 +132,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     index_url = "--WorkerServerApp.pypi_index_urls={}simple"
     with (
         serve_origin(index) as pypi,
-        jupyter_lab(root, root.parent / "lab.log", index_url.format(pypi.url)) as url,
+        jupyter_lab(
+            root, root.parent / "lab.log", index_url.format(pypi.url), user_settings=NO_SPARE
+        ) as url,
     ):
         yield Lab(url, root)

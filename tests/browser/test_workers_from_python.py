@@ -19,7 +19,7 @@ from notebook import (
 )
 from playwright.sync_api import Page, expect
 from support.notebooks import lite_notebook
-from support.sites import notebook_site, serve
+from support.sites import NO_SPARE, notebook_site, serve
 
 #: Each cell's code and, next to it, what its result shows (None: checked below).
 CELLS: list[tuple[str, str | None]] = [
@@ -146,7 +146,9 @@ def _restart_kernel(page: Page) -> None:
 @pytest.fixture(scope="module")
 def spawn_site(tmp_path_factory) -> Path:
     cells = [code for code, _ in CELLS]
-    return notebook_site(tmp_path_factory.mktemp("spawn"), "spawn", cells, files={"sim.py": SIM})
+    root = tmp_path_factory.mktemp("spawn")
+    # (the test counts the page's workers: no warm spare among them)
+    return notebook_site(root, "spawn", cells, files={"sim.py": SIM}, plugin_settings=NO_SPARE)
 
 
 def test_a_cell_starts_a_worker_calls_it_and_shares_functions_both_ways(page, page_log, spawn_site):

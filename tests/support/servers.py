@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import struct
@@ -11,7 +12,7 @@ import threading
 import time
 import urllib.request
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -115,10 +116,16 @@ def image_server() -> Iterator[tuple[str, list[str]]]:
 
 
 @contextmanager
-def jupyter_lab(root: Path, log: Path, *options: str) -> Iterator[str]:
+def jupyter_lab(
+    root: Path,
+    log: Path,
+    *options: str,
+    user_settings: Mapping[str, Mapping[str, object]] | None = None,
+) -> Iterator[str]:
     """Run `jupyter lab` on ``root`` as a user would (plus ``options``); yield its URL.
 
-    The page exposes ``window.jupyterapp`` for the tests.
+    The page exposes ``window.jupyterapp`` for the tests; ``user_settings``
+    (by plugin id) are the user's, as the Settings Editor saves them.
     """
     port = free_port()
     cmd = [
@@ -127,7 +134,13 @@ def jupyter_lab(root: Path, log: Path, *options: str) -> Iterator[str]:
         "--ServerApp.password=", "--LabApp.expose_app_in_browser=True",
         f"--ServerApp.root_dir={root}", *options,
     ]  # fmt: skip
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(log.parent / f"{log.stem}-config")}
+    config = log.parent / f"{log.stem}-config"
+    for plugin, values in (user_settings or {}).items():
+        extension, name = plugin.split(":")
+        path = config / "lab" / "user-settings" / extension / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding="utf-8")
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config)}
     with log.open("w") as out:
         process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
         url = f"http://127.0.0.1:{port}/"

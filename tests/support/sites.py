@@ -41,12 +41,14 @@ def notebook_site(
     cells: Sequence[str],
     options: Sequence[str] = (),
     files: Mapping[str, str] | None = None,
+    *,
+    plugin_settings: dict[str, dict[str, object]] | None = None,
 ) -> Path:
     """Build a Lite site under ``root`` whose contents are one worker-kernel notebook.
 
     ``name.ipynb`` holds ``cells``, beside ``files`` (name -> text); the site
     has no service-worker fallback (the tests serve it with headers) unless
-    ``options`` say otherwise.
+    ``options`` say otherwise; ``plugin_settings`` go in its ``jupyter-lite.json``.
     """
     contents = root / "contents"
     contents.mkdir()
@@ -54,5 +56,12 @@ def notebook_site(
     for file_name, text in (files or {}).items():
         (contents / file_name).write_text(text, encoding="utf-8")
     return build_site(
-        root / "site", [contents], options=["--no-worker-isolation-fallback", *options]
+        root / "site",
+        [contents],
+        options=["--no-worker-isolation-fallback", *options],
+        plugin_settings=plugin_settings,
     )
+
+
+#: Settings of a site whose tests count the page's workers: no warm spare among them.
+NO_SPARE: dict[str, dict[str, object]] = {"jupyter-worker:kernel": {"warmSpare": False}}

@@ -1,18 +1,12 @@
 /**
  * The worker kernel: upstream's PyodideKernel running our worker.
  */
-import { Sanitizer } from '@jupyterlab/apputils';
 import { KernelMessage } from '@jupyterlab/services';
 import { PromiseDelegate } from '@lumino/coreutils';
-import type { Remote } from 'comlink';
-import { transfer, wrap } from 'comlink';
 
 import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
 import { PyodideKernel } from '@jupyterlite/pyodide-kernel/lib/kernel';
-import type { TDriveMethod, TDriveRequest } from '@jupyterlite/services';
-import { DriveContentsProcessor } from '@jupyterlite/services';
 
-import { createChannelBuffers } from '../channel/buffers';
 import type {
   ISpawnedWorkers,
   IWorkersAnswer,
@@ -20,8 +14,11 @@ import type {
   ParentSync,
   SpawnHost,
 } from '../spawn/requests';
-import { PageChannel } from '../channel/page';
+import type { PageChannel } from '../channel/page';
 import type { IWorkerSettings } from '../tokens';
+import { codeEnds, codeStarts, planSpare, takeSpare } from './spare';
+import type { IKernelWorkerOptions, RemoteKernel } from './started';
+import { KernelWorker } from './started';
 import type { InterruptOutcome } from './workers';
 import { workers } from './workers';
 import type { IStop } from './stops';
@@ -49,14 +46,16 @@ interface IPyodideKernelInternals {
 
 /** What a worker kernel keeps besides upstream's state. */
 interface IExtras {
+  /** Its worker, started for it or a warm spare it took (`spare.ts`). */
+  started: KernelWorker;
+  /** How it would start a spare like its own worker, and the options' key; null: it would not. */
+  spare: { key: string; options: IKernelWorkerOptions } | null;
   /** The channel to the page (isolated pages only). */
   server: PageChannel | null;
   /** Settles when the worker can run no more cells (crash, restart to interrupt). */
   stopped: PromiseDelegate<IStop>;
   /** Why, once it has. */
   stop?: IStop;
-  /** Ends the page's watch of the worker's lifeline lock. */
-  lifeline: AbortController;
   /** The workers its Python started (`jupyter_worker.Worker`), once it starts one. */
   spawned: Promise<ISpawnedWorkers> | null;
 }
@@ -73,9 +72,6 @@ function base64Of(buffer: ArrayBuffer | ArrayBufferView): string {
   return btoa(chunks.join(''));
 }
 
-/** Cleans the snapshots of displayed elements, as JupyterLab's outputs are cleaned. */
-const sanitizer = new Sanitizer();
-
 /** How often a pending interrupt checks whether the cell's own code runs yet. */
 const INTERRUPT_POLL_MS = 20;
 
@@ -89,14 +85,6 @@ export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSet
   owner?: string;
   /** Makes the host of the workers its Python starts (none: it starts none). */
   spawnHost?: SpawnHost;
-}
-
-/** What the page calls of our remote kernel besides upstream's (`worker/remote.ts`). */
-interface IRemoteExtras {
-  /** The worker's end of asynchronous requests. */
-  settleAsync(id: number, ok: boolean, text: string): void;
-  /** A call of the worker that started this one, not as a cell: its answer, JSON text. */
-  serveCall(name: string, payload: string, setup: string): Promise<string>;
 }
 
 /**
@@ -130,9 +118,9 @@ export class WorkerKernel extends PyodideKernel {
    * for good meanwhile, the answer is the reason.
    */
   serveCall(name: string, payload: string, setup: string): Promise<string> {
-    const remote = (this as unknown as IPyodideKernelInternals)._remoteKernel;
+    const remote = (this as unknown as IPyodideKernelInternals)._remoteKernel as RemoteKernel;
     return this._counted(
-      () => (remote as Remote<IRemoteExtras>).serveCall(name, payload, setup),
+      () => remote.serveCall(name, payload, setup),
       (stop) => JSON.stringify({ out: [], error: { ...stop, traceback: [] } }),
     );
   }
@@ -148,6 +136,7 @@ export class WorkerKernel extends PyodideKernel {
     }
     this._running++;
     this._executions++;
+    codeStarts();
     workers.setState(this.id, { phase: 'busy', detail: '' });
     let settled = false;
     try {
@@ -160,6 +149,8 @@ export class WorkerKernel extends PyodideKernel {
     } finally {
       settled = true;
       this._running--;
+      codeEnds();
+      this._planSpare();
       if (!this._running) {
         workers.setState(this.id, { phase: 'idle', detail: '' });
       }
@@ -318,100 +309,85 @@ export class WorkerKernel extends PyodideKernel {
     if (this.isDisposed) {
       return;
     }
-    const { server, lifeline, spawned } = this._extras;
-    lifeline.abort();
+    const { started, spawned } = this._extras;
     workers.remove(this.id);
-    server?.dispose();
+    started.dispose();
     void spawned?.then((children) => children.dispose());
     super.dispose();
   }
 
   /**
-   * Start our prebuilt module worker.
-   *
-   * The `createModuleWorker` indirection keeps the bundler from treating the
-   * file as a worker entry (it is prebuilt by esbuild and copied as an asset).
-   */
-  protected initWorker(): Worker {
-    const createModuleWorker = (url: URL): Worker => new Worker(url, { type: 'module' });
-    return createModuleWorker(new URL('../worker/pyodide.worker.js', import.meta.url));
-  }
-
-  /**
-   * Connect to the worker with comlink, isolated or not.
+   * Start our worker, or take the page's warm spare when it was started with
+   * this kernel's options (`spare.ts`).
    *
    * Runs inside the base constructor, before subclass fields exist: what it
    * sets up lives in `extras`.
    */
+  protected initWorker(options: PyodideKernel.IOptions): Worker {
+    const own = options as IWorkerKernelOptions;
+    const startOptions: IKernelWorkerOptions = {
+      remoteOptions: { ...this.initRemoteOptions(options), pypiIndexUrls: own.pypiIndexUrls },
+      notifyMode: own.notifyMode,
+      callbackTimeout: own.callbackTimeout,
+      contentsManager: options.contentsManager,
+    };
+    // a spare starts for no notebook: the kernel then moves to its own folder
+    const spareOptions: IKernelWorkerOptions = {
+      ...startOptions,
+      remoteOptions: { ...startOptions.remoteOptions, location: '', kernelId: '' },
+    };
+    // (a location naming another drive than the default is not a spare's)
+    const spare =
+      own.warmSpare && !this.location.includes(':')
+        ? {
+            key: JSON.stringify([spareOptions.remoteOptions, own.notifyMode, own.callbackTimeout]),
+            options: spareOptions,
+          }
+        : null;
+    const started = (spare && takeSpare(spare.key)) ?? new KernelWorker(startOptions, false);
+    allExtras.set(this, {
+      started,
+      spare,
+      server: started.server,
+      stopped: new PromiseDelegate<IStop>(),
+      spawned: null,
+    });
+    return started.worker;
+  }
+
+  /**
+   * Bind the worker to this kernel and wait for its start (a spare's may be
+   * over already: then only the move to this kernel's folder is left).
+   */
   protected initRemote(options: PyodideKernel.IOptions): IPyodideWorkerKernel {
     const internals = this as unknown as IPyodideKernelInternals;
-    const worker = internals._worker;
-    const extras: IExtras = {
-      server: null,
-      stopped: new PromiseDelegate<IStop>(),
-      lifeline: new AbortController(),
-      spawned: null,
-    };
-    allExtras.set(this, extras);
+    const extras = this._extras;
+    const { started } = extras;
+    const remote = started.remote;
     workers.add(
       this.id,
       () => this.interruptWorker(),
       (msg) => this.deliverEarly(msg),
     );
-    worker.addEventListener('message', (event: MessageEvent<WorkerEnvelope | undefined>) => {
-      const data = event.data;
-      if (!data) {
-        return;
-      }
-      if ('_kernelMessage' in data) {
-        internals._processWorkerMessage(data._kernelMessage);
-      } else if ('_logMessage' in data) {
-        internals._processLogMessage(data._logMessage);
-      } else if ('_jwProgress' in data) {
-        const { step, steps, label } = data._jwProgress;
-        workers.setState(this.id, { phase: 'loading', detail: `${label} (${step}/${steps})` });
-      } else if ('_jwLifeline' in data) {
-        this._watchLifeline(data._jwLifeline);
-      } else if ('_jwFatal' in data) {
-        this._stop(crashed(`Pyodide failed: ${data._jwFatal}`));
-      } else if ('_jwAsync' in data) {
-        this._serveAsync(options as IWorkerKernelOptions, remote, data._jwAsync);
-      }
+    started.bind({
+      message: (data) => this._onWorkerMessage(options as IWorkerKernelOptions, data),
+      error: (message) =>
+        internals._processLogMessage({ type: 'text', level: 'critical', data: message }),
+      gone: () => {
+        if (!this.isDisposed) {
+          this._stop(crashed(WORKER_GONE));
+        }
+      },
+      input: (request) => this._askInput(request),
+      workers: (request) => this._spawn(options as IWorkerKernelOptions, request),
     });
-    worker.addEventListener('error', (event: ErrorEvent) => {
-      internals._processLogMessage({
-        type: 'text',
-        level: 'critical',
-        data: `The kernel worker failed: ${event.message || 'unknown error'}`,
-      });
-    });
-    const remote = wrap<IPyodideWorkerKernel>(worker);
-    const remoteOptions: Record<string, unknown> = {
-      ...this.initRemoteOptions(options),
-      pypiIndexUrls: (options as IWorkerKernelOptions).pypiIndexUrls,
-    };
-    const transfers: Transferable[] = [];
-    if (crossOriginIsolated) {
-      const { notifyMode, callbackTimeout } = options as IWorkerKernelOptions;
-      // The worker's /drive goes over the channel too: no service worker needed.
-      const drive = new DriveContentsProcessor({ contentsManager: options.contentsManager });
-      const server = new PageChannel(createChannelBuffers(), notifyMode, callbackTimeout, {
-        drive: (request) => drive.processDriveRequest(request as TDriveRequest<TDriveMethod>),
-        input: (request) => this._askInput(request),
-        sanitize: (html) => sanitizer.sanitize(html),
-        workers: (request) => this._spawn(options as IWorkerKernelOptions, request),
-      });
-      extras.server = server;
-      const channelOptions = server.workerOptions();
-      remoteOptions.jupyterWorker = channelOptions;
-      transfers.push(channelOptions.port);
-      server.start();
-    }
-    remote
-      .initialize(transfer(remoteOptions, transfers) as never)
+    const location = this.location;
+    const start = started.spare ? started.ready.then(() => remote.adopt(location)) : started.ready;
+    start
       .then(() => {
         workers.setState(this.id, { phase: 'idle', detail: '' });
         internals._ready.resolve();
+        this._planSpare(); // idle: a spare may start
       })
       .catch((error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
@@ -420,6 +396,31 @@ export class WorkerKernel extends PyodideKernel {
         internals._ready.reject(message);
       });
     return remote as unknown as IPyodideWorkerKernel;
+  }
+
+  /** A message of the worker that is not upstream's business alone. */
+  private _onWorkerMessage(options: IWorkerKernelOptions, data: WorkerEnvelope): void {
+    const internals = this as unknown as IPyodideKernelInternals;
+    if ('_kernelMessage' in data) {
+      internals._processWorkerMessage(data._kernelMessage);
+    } else if ('_logMessage' in data) {
+      internals._processLogMessage(data._logMessage);
+    } else if ('_jwProgress' in data) {
+      const { step, steps, label } = data._jwProgress;
+      workers.setState(this.id, { phase: 'loading', detail: `${label} (${step}/${steps})` });
+    } else if ('_jwFatal' in data) {
+      this._stop(crashed(`Pyodide failed: ${data._jwFatal}`));
+    } else if ('_jwAsync' in data) {
+      this._serveAsync(options, this._extras.started.remote, data._jwAsync);
+    }
+  }
+
+  /** This kernel is idle (started, or its code ended): the page may start a warm spare. */
+  private _planSpare(): void {
+    const { spare } = this._extras;
+    if (spare && !this.isDisposed) {
+      planSpare(spare.key, () => new KernelWorker(spare.options, true));
+    }
   }
 
   /** Serve a `workers` request of this kernel's Python (`spawn/host.ts`, loaded at first use). */
@@ -466,7 +467,7 @@ export class WorkerKernel extends PyodideKernel {
     remote: unknown,
     request: IAsyncRequestEnvelope['_jwAsync'],
   ): void {
-    const settle = (remote as Remote<IRemoteExtras>).settleAsync;
+    const settle = (remote as RemoteKernel).settleAsync;
     let answer: Promise<string>;
     try {
       answer = this._spawn(options, JSON.parse(request.value)).promise;
@@ -494,18 +495,6 @@ export class WorkerKernel extends PyodideKernel {
       request.parent as unknown as KernelMessage.IHeader,
     );
     return pending.promise;
-  }
-
-  /** Learn when the worker is gone: the page is granted its lifeline lock. */
-  private _watchLifeline(name: string): void {
-    const { signal } = this._extras.lifeline;
-    navigator.locks
-      .request(name, { signal }, () => {
-        if (!this.isDisposed) {
-          this._stop(crashed(WORKER_GONE));
-        }
-      })
-      .catch(() => undefined); // aborted by dispose
   }
 
   /** The worker can run no more cells: say so in the running cell and later ones. */

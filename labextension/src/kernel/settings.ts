@@ -41,6 +41,7 @@ function stringList(value: unknown, name: string): string[] {
 export const WORKER_SETTING_DEFAULTS: Readonly<IWorkerSettings & { pypiIndexUrls: string[] }> = {
   notifyMode: 'waitAsync',
   callbackTimeout: 30,
+  warmSpare: true,
   pypiIndexUrls: [],
 };
 
@@ -95,6 +96,8 @@ export function readWorkerSettings(): IWorkerSettings {
   return {
     notifyMode: own.notifyMode === 'message' ? 'message' : WORKER_SETTING_DEFAULTS.notifyMode,
     callbackTimeout: Number.isFinite(timeout) && timeout > 0 ? timeout : fallback,
+    warmSpare:
+      typeof own.warmSpare === 'boolean' ? own.warmSpare : WORKER_SETTING_DEFAULTS.warmSpare,
   };
 }
 

@@ -127,6 +127,16 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     mark('ready');
   }
 
+  /**
+   * Become the kernel of the notebook at `location`: a warm spare started
+   * for none (`kernel/spare.ts`) moves to its folder, as upstream's start does.
+   */
+  async adopt(location: string): Promise<void> {
+    if (this._options?.mountDrive && location) {
+      this._pyodide.runPython(`import os\nos.chdir(${JSON.stringify(location)})`);
+    }
+  }
+
   /** Load Pyodide; report a fatal error of it to the page. */
   protected async initRuntime(options: IPyodideWorkerKernel.IOptions): Promise<void> {
     progress(1, 'loading Pyodide');

@@ -1,0 +1,98 @@
+"""The warm spare kernel worker (``kernel/spare.ts``): a restart takes it, as good as new."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from notebook import (
+    KERNEL_START_TIMEOUT,
+    code_cell,
+    finish_cell,
+    interrupt_kernel,
+    open_notebook,
+    result_text,
+    run_cell,
+    start_cell,
+)
+from playwright.sync_api import ConsoleMessage, Page, expect
+from support.notebooks import write_notebook
+from support.sites import serve
+
+from jupyter_worker.lite.site import build_site
+
+CELLS = [
+    # 0: where it runs, what it reads, its random state and hash seed
+    "import os, random, sys\n"
+    "open('data.txt').read(), os.getcwd(), random.random(), hash('spare'), len(sys.path) > 0",
+    # 1: the page proxy
+    "from jupyter_worker import document\ndocument.title = 'spare'\ndocument.title",
+    # 2: interrupted
+    "while True:\n    pass",
+    # 3: after the interrupt
+    "6 * 7",
+]
+
+READY = "jupyter-worker: a warm spare kernel worker is ready"
+TAKEN = "jupyter-worker: a kernel took the warm spare kernel worker"
+
+
+@pytest.fixture(scope="module")
+def spare_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("spare")
+    folder = root / "contents" / "sub"
+    folder.mkdir(parents=True)
+    write_notebook(folder / "spare.ipynb", CELLS)
+    (folder / "data.txt").write_text("data of sub", encoding="utf-8")
+    options = ["--no-worker-isolation-fallback"]
+    return build_site(root / "site", [root / "contents"], options=options)
+
+
+def _restart(page: Page) -> None:
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
+    ).click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    expect(page.locator(".jp-Dialog")).to_have_count(0)
+
+
+def _first(page: Page) -> tuple[str, str, float, int, bool]:
+    return ast.literal_eval(result_text(run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)))
+
+
+def _wait_for(page: Page, infos: list[str], text: str) -> None:
+    for _ in range(1200):
+        if text in infos:
+            return
+        page.wait_for_timeout(100)  # (a console message may come before the wait starts)
+    msg = f"no {text!r} in the console: {infos}"
+    raise AssertionError(msg)
+
+
+def test_a_restart_takes_the_spare_and_starts_as_a_fresh_kernel(page, spare_site):
+    infos: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.text.startswith("jupyter-worker: a "):
+            infos.append(message.text)
+
+    page.on("console", on_console)
+    with serve(spare_site, isolated=True) as base:
+        open_notebook(page, f"{base}lab/index.html?path=sub/spare.ipynb")
+        before = _first(page)
+        assert before[:2] == ("data of sub", "/drive/sub")
+        _wait_for(page, infos, READY)  # idle: the page started a spare
+        assert infos == [READY]
+        _restart(page)
+        after = _first(page)
+        assert infos[:2] == [READY, TAKEN]
+        assert after[:2] == ("data of sub", "/drive/sub")
+        assert after[2] != before[2]  # its own random state
+        assert after[3] != before[3]  # and hash seed
+        assert result_text(run_cell(page, 1)) == "'spare'"
+        start_cell(page, 2)
+        expect(code_cell(page, 2).locator(".jp-InputPrompt")).to_have_text("[*]:")
+        interrupt_kernel(page)
+        expect(finish_cell(page, 2)).to_contain_text("KeyboardInterrupt")
+        assert result_text(run_cell(page, 3)) == "42"
