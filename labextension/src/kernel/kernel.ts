@@ -16,7 +16,7 @@ import type {
 } from '../spawn/requests';
 import type { PageChannel } from '../channel/page';
 import type { IWorkerSettings } from '../tokens';
-import { codeEnds, codeStarts, planSpare, takeSpare } from './spare';
+import { codeEnds, codeStarts, planSpare, startFirstSpare, takeSpare } from './spare';
 import type { IKernelWorkerOptions, RemoteKernel } from './started';
 import { KernelWorker } from './started';
 import type { InterruptOutcome } from './workers';
@@ -87,11 +87,68 @@ export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSet
   spawnHost?: SpawnHost;
 }
 
+/** How a kernel starts its worker, and the spare it can take instead. */
+interface IWorkerPlan {
+  /** The options of its own worker. */
+  start: IKernelWorkerOptions;
+  /** A spare's options (started for no notebook) and their key; null: it takes none. */
+  spare: { key: string; options: IKernelWorkerOptions } | null;
+}
+
+/**
+ * How a kernel with `options` (and upstream's `remoteOptions` of them) at
+ * `location` starts its worker, and which warm spare it can take instead.
+ */
+function workerPlan(
+  options: IWorkerKernelOptions,
+  remoteOptions: Record<string, unknown>,
+  location: string,
+): IWorkerPlan {
+  const start: IKernelWorkerOptions = {
+    remoteOptions: { ...remoteOptions, pypiIndexUrls: options.pypiIndexUrls },
+    notifyMode: options.notifyMode,
+    callbackTimeout: options.callbackTimeout,
+    contentsManager: options.contentsManager,
+  };
+  // (a location naming another drive than the default is not a spare's)
+  if (!options.warmSpare || location.includes(':')) {
+    return { start, spare: null };
+  }
+  // a spare starts for no notebook: the kernel then moves to its own folder
+  const spareOptions: IKernelWorkerOptions = {
+    ...start,
+    remoteOptions: { ...start.remoteOptions, location: '', kernelId: '' },
+  };
+  const key = JSON.stringify([
+    spareOptions.remoteOptions,
+    options.notifyMode,
+    options.callbackTimeout,
+  ]);
+  return { start, spare: { key, options: spareOptions } };
+}
+
 /**
  * A Pyodide kernel whose cells run in jupyter-worker's own web worker, with a
  * synchronous channel to the page when the page is cross-origin isolated.
  */
 export class WorkerKernel extends PyodideKernel {
+  /**
+   * Start the worker of the next kernel with `options` now, as a warm spare
+   * (`spare.ts`): the page is loading a notebook of this kernel, and Pyodide's
+   * and IPython's start overlaps the notebook's. Nothing if `warmSpare` is off.
+   */
+  static startWorkerEarly(options: IWorkerKernelOptions): void {
+    // upstream's remote options of a kernel at no location (those are a spare's)
+    const remoteOptions = WorkerKernel.prototype.initRemoteOptions.call(
+      { location: '', id: '' } as WorkerKernel,
+      options,
+    ) as unknown as Record<string, unknown>;
+    const { spare } = workerPlan(options, remoteOptions, '');
+    if (spare) {
+      startFirstSpare(spare.key, () => new KernelWorker(spare.options, true));
+    }
+  }
+
   /** Upstream's constructor, typed with the options this kernel reads. */
   // eslint-disable-next-line @typescript-eslint/no-useless-constructor
   constructor(options: IWorkerKernelOptions) {
@@ -150,7 +207,6 @@ export class WorkerKernel extends PyodideKernel {
       settled = true;
       this._running--;
       codeEnds();
-      this._planSpare();
       if (!this._running) {
         workers.setState(this.id, { phase: 'idle', detail: '' });
       }
@@ -324,27 +380,13 @@ export class WorkerKernel extends PyodideKernel {
    * sets up lives in `extras`.
    */
   protected initWorker(options: PyodideKernel.IOptions): Worker {
-    const own = options as IWorkerKernelOptions;
-    const startOptions: IKernelWorkerOptions = {
-      remoteOptions: { ...this.initRemoteOptions(options), pypiIndexUrls: own.pypiIndexUrls },
-      notifyMode: own.notifyMode,
-      callbackTimeout: own.callbackTimeout,
-      contentsManager: options.contentsManager,
-    };
-    // a spare starts for no notebook: the kernel then moves to its own folder
-    const spareOptions: IKernelWorkerOptions = {
-      ...startOptions,
-      remoteOptions: { ...startOptions.remoteOptions, location: '', kernelId: '' },
-    };
-    // (a location naming another drive than the default is not a spare's)
-    const spare =
-      own.warmSpare && !this.location.includes(':')
-        ? {
-            key: JSON.stringify([spareOptions.remoteOptions, own.notifyMode, own.callbackTimeout]),
-            options: spareOptions,
-          }
-        : null;
-    const started = (spare && takeSpare(spare.key)) ?? new KernelWorker(startOptions, false);
+    const plan = workerPlan(
+      options as IWorkerKernelOptions,
+      this.initRemoteOptions(options) as unknown as Record<string, unknown>,
+      this.location,
+    );
+    const spare = plan.spare;
+    const started = (spare && takeSpare(spare.key)) ?? new KernelWorker(plan.start, false);
     allExtras.set(this, {
       started,
       spare,

@@ -3,7 +3,7 @@
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import type { ISessionContext } from '@jupyterlab/apputils';
-import type { Kernel } from '@jupyterlab/services';
+import type { Contents, Kernel } from '@jupyterlab/services';
 import type { ILogPayload } from '@jupyterlab/logconsole';
 import { ILoggerRegistry } from '@jupyterlab/logconsole';
 import { INotebookTracker } from '@jupyterlab/notebook';
@@ -16,6 +16,7 @@ import { EXTENSION_ID, KERNEL_DISPLAY_NAME, KERNEL_NAME } from '../tokens';
 import { KERNEL_ICON_URL } from './icon';
 import { workers } from './workers';
 import { loadSpawnHost } from '../spawn/load';
+import type { IWorkerKernelOptions } from './kernel';
 import {
   followUserSettings,
   readPyodideSettings,
@@ -41,6 +42,27 @@ function watchSends(sessionContext: ISessionContext): void {
     change.oldValue?.anyMessage.disconnect(onMessage);
     connect(change.newValue);
   });
+}
+
+/** What the page gives a new worker kernel besides the kernel's own options. */
+type IKernelOptions = Omit<IWorkerKernelOptions, keyof IKernel.IOptions>;
+
+/**
+ * Whether the page opens a notebook of the worker kernel (its URL's `path`),
+ * so that its worker may start before the notebook asks for it.
+ */
+async function opensWorkerNotebook(contents: Contents.IManager): Promise<boolean> {
+  const path = new URLSearchParams(window.location.search).get('path');
+  if (!path?.endsWith('.ipynb')) {
+    return false;
+  }
+  try {
+    const model = await contents.get(path, { content: true });
+    const content = model.content as { metadata?: { kernelspec?: { name?: string } } } | null;
+    return content?.metadata?.kernelspec?.name === KERNEL_NAME;
+  } catch {
+    return false; // (the notebook will say what is wrong with it)
+  }
 }
 
 /**
@@ -109,6 +131,30 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
       loggerRegistry?.getLogger(session?.path ?? '').log(options.payload);
     };
 
+    /** The options of a new worker kernel, besides the kernel's own (id, location...). */
+    const kernelOptions = async (): Promise<IKernelOptions> => {
+      await userSettingsLoaded();
+      const settings = readPyodideSettings();
+      // Isolated, the worker reaches the drive over its channel; otherwise
+      // through JupyterLite's service worker, when that is active.
+      if (!crossOriginIsolated) {
+        // registration may still be under way (or fail: then no drive)
+        await serviceWorkerManager?.ready.catch(() => undefined);
+      }
+      const browsingContextId = serviceWorkerManager?.browsingContextId;
+      const mountDrive =
+        crossOriginIsolated || !!(serviceWorkerManager?.enabled && browsingContextId);
+      return {
+        ...settings,
+        ...readWorkerSettings(),
+        mountDrive,
+        contentsManager,
+        browsingContextId,
+        logger,
+        spawnHost: loadSpawnHost,
+      };
+    };
+
     kernelspecs.register({
       spec: {
         name: KERNEL_NAME,
@@ -118,29 +164,27 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
         resources: { 'logo-32x32': KERNEL_ICON_URL, 'logo-64x64': KERNEL_ICON_URL },
       },
       create: async (options: IKernel.IOptions): Promise<IKernel> => {
-        await userSettingsLoaded();
-        const settings = readPyodideSettings();
+        const own = await kernelOptions();
         const { WorkerKernel } = await import('./kernel');
-        // Isolated, the worker reaches the drive over its channel; otherwise
-        // through JupyterLite's service worker, when that is active.
-        if (!crossOriginIsolated) {
-          // registration may still be under way (or fail: then no drive)
-          await serviceWorkerManager?.ready.catch(() => undefined);
-        }
-        const browsingContextId = serviceWorkerManager?.browsingContextId;
-        const mountDrive =
-          crossOriginIsolated || !!(serviceWorkerManager?.enabled && browsingContextId);
-        return new WorkerKernel({
-          ...options,
-          ...settings,
-          ...readWorkerSettings(),
-          mountDrive,
-          contentsManager,
-          browsingContextId,
-          logger,
-          spawnHost: loadSpawnHost,
-        });
+        return new WorkerKernel({ ...options, ...own });
       },
+    });
+
+    // A page that opens a notebook of this kernel starts its worker at once,
+    // while JupyterLab loads and opens the notebook (`warmSpare`).
+    void opensWorkerNotebook(contentsManager).then(async (opens) => {
+      if (opens) {
+        const own = await kernelOptions();
+        const { WorkerKernel } = await import('./kernel');
+        const sendMessage = (): void => undefined;
+        WorkerKernel.startWorkerEarly({
+          ...own,
+          id: '',
+          name: KERNEL_NAME,
+          location: '',
+          sendMessage,
+        });
+      }
     });
   },
 };

@@ -26,15 +26,21 @@ function cancelPlan(): void {
   }
 }
 
-/** A worker kernel runs code: a planned spare waits for the next idle time. */
+/** A worker kernel (or a `%%worker` cell) runs code: a planned spare waits for the next idle time. */
 export function codeStarts(): void {
   running++;
   cancelPlan();
 }
 
-/** A worker kernel's code ended (then it plans a spare: `planSpare`). */
+/** The spare the last idle kernel asked for (`planSpare`). */
+let wanted: { key: string; start: () => KernelWorker } | null = null;
+
+/** Code in a worker kernel (or a `%%worker` cell) ended: plan the spare last asked for. */
 export function codeEnds(): void {
   running = Math.max(0, running - 1);
+  if (wanted) {
+    planSpare(wanted.key, wanted.start);
+  }
 }
 
 /**
@@ -43,26 +49,50 @@ export function codeEnds(): void {
  */
 export function planSpare(key: string, start: () => KernelWorker): void {
   cancelPlan();
+  wanted = { key, start };
   if (running > 0 || (spare?.key === key && !spare.started.failed)) {
     return;
   }
   planned = setTimeout(() => {
     planned = null;
-    if (spare?.key === key && !spare.started.failed) {
-      return;
-    }
-    dropSpare();
-    const started = start();
-    spare = { key, started };
-    started.ready.then(
-      () => console.info('jupyter-worker: a warm spare kernel worker is ready'),
-      () => undefined, // (failed: the next kernel does not take it)
-    );
+    startSpare(key, start);
   }, SPARE_IDLE_MS);
 }
 
-/** The spare started with options `key`, for a kernel to bind; null if there is none. */
+/** Whether a kernel has asked for a spare yet. */
+let asked = false;
+
+/**
+ * Start the first kernel's worker ahead (options `key`, with `start`) while
+ * the page loads, unless a kernel started already.
+ */
+export function startFirstSpare(key: string, start: () => KernelWorker): void {
+  if (!asked) {
+    startSpare(key, start);
+  }
+}
+
+/** Start a spare for options `key` (with `start`) now, unless one for them is there. */
+export function startSpare(key: string, start: () => KernelWorker): void {
+  if (spare?.key === key && !spare.started.failed) {
+    return;
+  }
+  dropSpare();
+  const started = start();
+  spare = { key, started };
+  started.ready.then(
+    () => console.info('jupyter-worker: a warm spare kernel worker is ready'),
+    () => undefined, // (failed: the next kernel does not take it)
+  );
+}
+
+/**
+ * The spare started with options `key`, for a starting kernel to bind; null
+ * if there is none. A planned spare waits: a kernel's start is busy time.
+ */
 export function takeSpare(key: string): KernelWorker | null {
+  asked = true;
+  cancelPlan();
   if (!spare) {
     return null;
   }

@@ -16,6 +16,7 @@ import {
   parseCellLine,
   parseLineCommand,
 } from './options';
+import { codeEnds, codeStarts } from '../kernel/spare';
 import { OutputSink } from './outputs';
 import { CellQueue } from './queue';
 import { CellStdin } from './stdin';
@@ -85,6 +86,7 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
     onCellExecutionScheduled({ cell });
     const sink = new OutputSink(model.outputs);
     let ok = false;
+    codeStarts(); // (no warm spare starts meanwhile)
     try {
       if (match.kind === 'line') {
         ok = this._lineCommand(match.line, notebook, sink);
@@ -119,6 +121,8 @@ export class WorkerCellExecutor implements INotebookCellExecutor {
         sink.error('WorkerError', message);
       }
       ok = false;
+    } finally {
+      codeEnds();
     }
     if (!cell.isDisposed) {
       model.executionState = 'idle';
