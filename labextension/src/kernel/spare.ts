@@ -82,7 +82,12 @@ export function startSpare(key: string, start: () => KernelWorker): void {
   spare = { key, started };
   started.ready.then(
     () => console.info('jupyter-worker: a warm spare kernel worker is ready'),
-    () => undefined, // (failed: the next kernel does not take it)
+    (error: unknown) => {
+      // the next kernel does not take it, and starts its own worker
+      console.warn(
+        `jupyter-worker: the warm spare kernel worker failed to start: ${String(error)}`,
+      );
+    },
   );
 }
 
