@@ -108,6 +108,14 @@ def set_cell_source(page: Page, index: int, source: str) -> None:
     page.keyboard.insert_text(source)
 
 
+def restart_kernel(page: Page) -> None:
+    """Press the notebook toolbar's restart button and accept the dialog."""
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
+    ).click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+
+
 def interrupt_kernel(page: Page) -> None:
     """Press the notebook toolbar's interrupt button."""
     page.locator(

@@ -9,6 +9,7 @@ from notebook import (
     finish_cell,
     interrupt_kernel,
     open_notebook,
+    restart_kernel,
     result_text,
     run_cell,
     start_cell,
@@ -214,10 +215,7 @@ def test_status_bar_commands_crashes_and_restarts(page, page_log, isolated_url):
     gone = run_cell(page, 2)
     expect(gone).to_contain_text("worker thread ended")
     assert gone.inner_text().count("WorkerCrashed") == 1
-    page.locator(
-        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
-    ).click()
-    page.locator(".jp-Dialog .jp-mod-accept").click()
+    restart_kernel(page)
     expect(_status(page)).to_have_text("Worker: idle · isolated", timeout=KERNEL_START_TIMEOUT)
     run_cell(page, 0)
     assert result_text(run_cell(page, 2)) == "42"

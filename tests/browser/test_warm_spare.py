@@ -13,6 +13,7 @@ from notebook import (
     finish_cell,
     interrupt_kernel,
     open_notebook,
+    restart_kernel,
     result_text,
     run_cell,
     start_cell,
@@ -50,14 +51,6 @@ def spare_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(root / "site", [root / "contents"], options=options)
 
 
-def _restart(page: Page) -> None:
-    page.locator(
-        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
-    ).click()
-    page.locator(".jp-Dialog .jp-mod-accept").click()
-    expect(page.locator(".jp-Dialog")).to_have_count(0)
-
-
 def _first(page: Page) -> tuple[str, str, float, int, bool]:
     return ast.literal_eval(result_text(run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)))
 
@@ -86,7 +79,8 @@ def test_a_restart_takes_the_spare_and_starts_as_a_fresh_kernel(page, spare_site
         assert infos.count(TAKEN) == 1
         assert before[:2] == ("data of sub", "/drive/sub")
         _wait_for(page, infos, READY, 2)  # idle: the page started a spare
-        _restart(page)
+        restart_kernel(page)
+        expect(page.locator(".jp-Dialog")).to_have_count(0)
         after = _first(page)
         assert infos.count(TAKEN) == 2
         assert after[:2] == ("data of sub", "/drive/sub")

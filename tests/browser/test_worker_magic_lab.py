@@ -13,6 +13,7 @@ from notebook import (
     finish_cell,
     interrupt_kernel,
     open_notebook,
+    restart_kernel,
     run_cell,
     run_uncounted_cell,
     start_cell,
@@ -332,10 +333,7 @@ def test_restart_stops_the_busy_worker_and_the_panel_lists_workers(page, lab):
     expect(dialog).to_contain_text("default: ")
     dialog.locator("button", has_text="Close").click()
     expect(dialog).to_have_count(0)
-    page.locator(
-        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
-    ).click()
-    page.locator(".jp-Dialog .jp-mod-accept").click()
+    restart_kernel(page)
     stopped = code_cell(page, 1).locator(".jp-OutputArea")
     expect(stopped).to_contain_text(
         "worker 'default' was stopped: the kernel restarted", timeout=KERNEL_START_TIMEOUT
@@ -490,10 +488,7 @@ def test_worker_cells_drive_workers_from_files_with_errors_interrupts_and_crashe
     # a restart stops the busy worker of the cell, and so the worker it started
     start_cell(page, 7)
     page.wait_for_function("window.jwChildLoops === 2")
-    page.locator(
-        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
-    ).click()
-    page.locator(".jp-Dialog .jp-mod-accept").click()
+    restart_kernel(page)
     for _ in range(300):
         if not any("pyodide.worker" in w.url for w in page.workers):
             break

@@ -12,6 +12,7 @@ from notebook import (
     finish_cell,
     interrupt_kernel,
     open_notebook,
+    restart_kernel,
     result_text,
     run_cell,
     run_uncounted_cell,
@@ -135,14 +136,6 @@ def _wait_for_workers(page: Page, count: int) -> None:
     raise AssertionError(msg)
 
 
-def _restart_kernel(page: Page) -> None:
-    page.locator(
-        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:restart-kernel']"
-    ).click()
-    page.locator(".jp-Dialog .jp-mod-accept").click()
-    expect(page.locator(".jp-Dialog")).to_have_count(0)
-
-
 @pytest.fixture(scope="module")
 def spawn_site(tmp_path_factory) -> Path:
     cells = [code for code, _ in CELLS]
@@ -204,7 +197,8 @@ def test_a_cell_starts_a_worker_calls_it_and_shares_functions_both_ways(page, pa
         expect(run_cell(page, 21)).to_have_text("shout hi")
         expect(code_cell(page, 20).locator(".jp-OutputArea-output")).to_have_count(0)
         # a kernel restart stops the workers its Python started
-        _restart_kernel(page)
+        restart_kernel(page)
+        expect(page.locator(".jp-Dialog")).to_have_count(0)
         assert result_text(run_cell(page, 16, timeout=KERNEL_START_TIMEOUT)) == "42"
         _wait_for_workers(page, 1)  # only the new kernel's
 
