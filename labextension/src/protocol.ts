@@ -378,3 +378,10 @@ export type WorkerEnvelope =
   | ILifelineEnvelope
   | IFatalEnvelope
   | IAsyncRequestEnvelope;
+
+/**
+ * How a kernel worker started (`startKind()` of the remote kernel): normally,
+ * from the site's memory snapshot, or, for a worker started to make the
+ * snapshot, whether it made one or found one stored.
+ */
+export type StartKind = 'fresh' | 'snapshot' | 'snapshot made' | 'snapshot there';

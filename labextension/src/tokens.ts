@@ -52,6 +52,12 @@ export interface IWorkerSettings {
    * next restart, notebook or worker (`kernel/spare.ts`).
    */
   warmSpare: boolean;
+  /**
+   * Keep a memory snapshot of a started kernel in the browser's Cache Storage
+   * (made in the background while the kernels are idle) and start later kernels
+   * from it (`worker/snapshot.ts`).
+   */
+  snapshot: boolean;
 }
 
 /**

@@ -108,6 +108,14 @@ def set_cell_source(page: Page, index: int, source: str) -> None:
     page.keyboard.insert_text(source)
 
 
+def answer_stdin(page: Page, index: int, text: str) -> None:
+    """Type ``text`` into the stdin box of cell ``index`` (``input()``) and press Enter."""
+    box = code_cell(page, index).locator(".jp-Stdin-input")
+    box.wait_for()
+    box.fill(text)
+    box.press("Enter")
+
+
 def restart_kernel(page: Page) -> None:
     """Press the notebook toolbar's restart button and accept the dialog."""
     page.locator(

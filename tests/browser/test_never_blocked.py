@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from notebook import (
     KERNEL_START_TIMEOUT,
+    answer_stdin,
     code_cell,
     finish_cell,
     interrupt_kernel,
@@ -25,13 +26,6 @@ FLOOD_TIMEOUT = 300_000
 def _open(page: Page, base: str, name: str, *, isolated: bool) -> None:
     open_notebook(page, f"{base}lab/index.html?path={name}.ipynb")
     assert page.evaluate("crossOriginIsolated") is isolated
-
-
-def _answer_stdin(page: Page, index: int, text: str) -> None:
-    box = code_cell(page, index).locator(".jp-Stdin-input")
-    box.wait_for()
-    box.fill(text)
-    box.press("Enter")
 
 
 # input() and getpass(), answered in the notebook's stdin box; an interrupted
@@ -89,12 +83,12 @@ def test_input_and_getpass_are_answered_in_the_stdin_box(page, lite_site, isolat
         _open(page, base, "stdin", isolated=isolated)
         run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
         start_cell(page, 1)
-        _answer_stdin(page, 1, "Ada")
+        answer_stdin(page, 1, "Ada")
         finish_cell(page, 1)
         assert result_text(run_cell(page, 2)) == "'ADA'"
         start_cell(page, 3)
         expect(code_cell(page, 3).locator("input.jp-Stdin-input[type=password]")).to_be_visible()
-        _answer_stdin(page, 3, "s3cret!")
+        answer_stdin(page, 3, "s3cret!")
         finish_cell(page, 3)
         assert result_text(run_cell(page, 4)) == "7"
 

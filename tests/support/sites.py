@@ -63,5 +63,7 @@ def notebook_site(
     )
 
 
-#: Settings of a site whose tests count the page's workers: no warm spare among them.
-NO_SPARE: dict[str, dict[str, object]] = {"jupyter-worker:kernel": {"warmSpare": False}}
+#: Settings of a site whose tests count the page's workers: no warm spare or snapshot maker.
+NO_SPARE: dict[str, dict[str, object]] = {
+    "jupyter-worker:kernel": {"warmSpare": False, "snapshot": False}
+}

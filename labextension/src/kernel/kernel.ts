@@ -16,7 +16,8 @@ import type {
 } from '../spawn/requests';
 import type { PageChannel } from '../channel/page';
 import type { IWorkerSettings } from '../tokens';
-import { codeEnds, codeStarts, planSpare, startFirstSpare, takeSpare } from './spare';
+import type { IIdleStarts } from './spare';
+import { codeEnds, codeStarts, planSpare, snapshotUsed, startFirstSpare, takeSpare } from './spare';
 import type { IKernelWorkerOptions, RemoteKernel } from './started';
 import { KernelWorker } from './started';
 import type { InterruptOutcome } from './workers';
@@ -48,8 +49,8 @@ interface IPyodideKernelInternals {
 interface IExtras {
   /** Its worker, started for it or a warm spare it took (`spare.ts`). */
   started: KernelWorker;
-  /** How it would start a spare like its own worker, and the options' key; null: it would not. */
-  spare: { key: string; options: IKernelWorkerOptions } | null;
+  /** The workers like its own it would start while idle; null: none. */
+  spare: IIdlePlan | null;
   /** The channel to the page (isolated pages only). */
   server: PageChannel | null;
   /** Settles when the worker can run no more cells (crash, restart to interrupt). */
@@ -87,12 +88,24 @@ export interface IWorkerKernelOptions extends PyodideKernel.IOptions, IWorkerSet
   spawnHost?: SpawnHost;
 }
 
+/** The workers like a kernel's own the page starts while the kernels are idle (`spare.ts`). */
+interface IIdlePlan {
+  /** Their options' key. */
+  key: string;
+  /** A spare's options (a worker started for no notebook). */
+  options: IKernelWorkerOptions;
+  /** Whether the page keeps a spare (`warmSpare`): a kernel then takes it. */
+  warm: boolean;
+  /** Whether the page makes a memory snapshot of their start (`snapshot`). */
+  snapshot: boolean;
+}
+
 /** How a kernel starts its worker, and the spare it can take instead. */
 interface IWorkerPlan {
   /** The options of its own worker. */
   start: IKernelWorkerOptions;
-  /** A spare's options (started for no notebook) and their key; null: it takes none. */
-  spare: { key: string; options: IKernelWorkerOptions } | null;
+  /** What the page starts while idle for workers like its own; null: nothing. */
+  spare: IIdlePlan | null;
 }
 
 /**
@@ -105,13 +118,17 @@ function workerPlan(
   location: string,
 ): IWorkerPlan {
   const start: IKernelWorkerOptions = {
-    remoteOptions: { ...remoteOptions, pypiIndexUrls: options.pypiIndexUrls },
+    remoteOptions: {
+      ...remoteOptions,
+      pypiIndexUrls: options.pypiIndexUrls,
+      snapshot: options.snapshot ? 'use' : undefined,
+    },
     notifyMode: options.notifyMode,
     callbackTimeout: options.callbackTimeout,
     contentsManager: options.contentsManager,
   };
   // (a location naming another drive than the default is not a spare's)
-  if (!options.warmSpare || location.includes(':')) {
+  if (!(options.warmSpare || options.snapshot) || location.includes(':')) {
     return { start, spare: null };
   }
   // a spare starts for no notebook: the kernel then moves to its own folder
@@ -124,7 +141,28 @@ function workerPlan(
     options.notifyMode,
     options.callbackTimeout,
   ]);
-  return { start, spare: { key, options: spareOptions } };
+  return {
+    start,
+    spare: { key, options: spareOptions, warm: options.warmSpare, snapshot: options.snapshot },
+  };
+}
+
+/** What the page starts while idle for workers like one of `plan` (`spare.ts`). */
+function idleStarts(plan: IIdlePlan): IIdleStarts {
+  const { options } = plan;
+  return {
+    spare: plan.warm ? () => new KernelWorker(options, true) : null,
+    snapshot: plan.snapshot
+      ? () =>
+          new KernelWorker(
+            {
+              ...options,
+              remoteOptions: { ...options.remoteOptions, snapshot: 'make', mountDrive: false },
+            },
+            true,
+          )
+      : null,
+  };
 }
 
 /**
@@ -144,7 +182,7 @@ export class WorkerKernel extends PyodideKernel {
       options,
     ) as unknown as Record<string, unknown>;
     const { spare } = workerPlan(options, remoteOptions, '');
-    if (spare) {
+    if (spare?.warm) {
       startFirstSpare(spare.key, () => new KernelWorker(spare.options, true));
     }
   }
@@ -386,7 +424,7 @@ export class WorkerKernel extends PyodideKernel {
       this.location,
     );
     const spare = plan.spare;
-    const started = (spare && takeSpare(spare.key)) ?? new KernelWorker(plan.start, false);
+    const started = (spare?.warm && takeSpare(spare.key)) || new KernelWorker(plan.start, false);
     allExtras.set(this, {
       started,
       spare,
@@ -426,9 +464,12 @@ export class WorkerKernel extends PyodideKernel {
     const location = this.location;
     const start = started.spare ? started.ready.then(() => remote.adopt(location)) : started.ready;
     start
-      .then(() => {
+      .then(async () => {
         workers.setState(this.id, { phase: 'idle', detail: '' });
         internals._ready.resolve();
+        if (extras.spare?.snapshot && (await remote.startKind()) === 'snapshot') {
+          snapshotUsed(extras.spare.key); // (the page need not make it)
+        }
         this._planSpare(); // idle: a spare may start
       })
       .catch((error: unknown) => {
@@ -461,7 +502,7 @@ export class WorkerKernel extends PyodideKernel {
   private _planSpare(): void {
     const { spare } = this._extras;
     if (spare && !this.isDisposed) {
-      planSpare(spare.key, () => new KernelWorker(spare.options, true));
+      planSpare(spare.key, idleStarts(spare));
     }
   }
 

@@ -42,6 +42,7 @@ export const WORKER_SETTING_DEFAULTS: Readonly<IWorkerSettings & { pypiIndexUrls
   notifyMode: 'waitAsync',
   callbackTimeout: 30,
   warmSpare: true,
+  snapshot: true,
   pypiIndexUrls: [],
 };
 
@@ -98,6 +99,7 @@ export function readWorkerSettings(): IWorkerSettings {
     callbackTimeout: Number.isFinite(timeout) && timeout > 0 ? timeout : fallback,
     warmSpare:
       typeof own.warmSpare === 'boolean' ? own.warmSpare : WORKER_SETTING_DEFAULTS.warmSpare,
+    snapshot: typeof own.snapshot === 'boolean' ? own.snapshot : WORKER_SETTING_DEFAULTS.snapshot,
   };
 }
 

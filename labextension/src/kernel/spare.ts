@@ -4,6 +4,9 @@
  * restart, a new notebook, a worker started from Python), which then starts
  * in the time it takes to bind it instead of Pyodide's and IPython's start.
  * Option `warmSpare` of `jupyter-worker:kernel`; at most one per page.
+ *
+ * The same idle time first makes the memory snapshot later starts use
+ * (option `snapshot`, `worker/snapshot.ts`), once per page and options.
  */
 import type { KernelWorker } from './started';
 
@@ -32,31 +35,92 @@ export function codeStarts(): void {
   cancelPlan();
 }
 
-/** The spare the last idle kernel asked for (`planSpare`). */
-let wanted: { key: string; start: () => KernelWorker } | null = null;
+/** How a worker like the idle kernel's starts: as a spare, and as the maker of its snapshot. */
+export interface IIdleStarts {
+  /** Start a spare (null: no spare, `warmSpare` is off). */
+  spare: (() => KernelWorker) | null;
+  /** Start a worker that stores a memory snapshot and stops (null: `snapshot` is off). */
+  snapshot: (() => KernelWorker) | null;
+}
+
+/** What the last idle kernel asked for (`planSpare`). */
+let wanted: { key: string; starts: IIdleStarts } | null = null;
 
 /** Code in a worker kernel (or a `%%worker` cell) ended: plan the spare last asked for. */
 export function codeEnds(): void {
   running = Math.max(0, running - 1);
   if (wanted) {
-    planSpare(wanted.key, wanted.start);
+    planSpare(wanted.key, wanted.starts);
   }
 }
 
 /**
- * Start a spare for options `key` (with `start`) once no worker kernel has run
- * code for `SPARE_IDLE_MS`, unless one for them is there already.
+ * Once no worker kernel has run code for `SPARE_IDLE_MS`, make the memory
+ * snapshot of a worker with options `key` if this page has not made or used
+ * one, then start a spare for them, unless one is there already.
  */
-export function planSpare(key: string, start: () => KernelWorker): void {
+export function planSpare(key: string, starts: IIdleStarts): void {
   cancelPlan();
-  wanted = { key, start };
-  if (running > 0 || (spare?.key === key && !spare.started.failed)) {
+  wanted = { key, starts };
+  const snapshotDue = starts.snapshot !== null && !snapshots.has(key);
+  const spareDue = starts.spare !== null && !(spare?.key === key && !spare.started.failed);
+  if (running > 0 || maker !== null || !(snapshotDue || spareDue)) {
     return;
   }
   planned = setTimeout(() => {
     planned = null;
-    startSpare(key, start);
+    if (starts.snapshot && snapshotDue) {
+      makeSnapshot(key, starts.snapshot);
+    } else if (starts.spare) {
+      startSpare(key, starts.spare);
+    }
   }, SPARE_IDLE_MS);
+}
+
+/** The options (keys) whose memory snapshot this page has stored or started from. */
+const snapshots = new Set<string>();
+
+/** The worker making a memory snapshot now, if any. */
+let maker: KernelWorker | null = null;
+
+/** A kernel with options `key` started from their memory snapshot: it need not be made. */
+export function snapshotUsed(key: string): void {
+  snapshots.add(key);
+}
+
+/**
+ * Start `make` (a worker that stores the memory snapshot of a worker with
+ * options `key`; code that runs meanwhile does not stop it, it is made once);
+ * once it is done, stop it and start the spare if the page is still idle, else
+ * plan it. One that fails is not made again in this page.
+ */
+function makeSnapshot(key: string, make: () => KernelWorker): void {
+  const started = make();
+  maker = started;
+  started.ready
+    .then(() => started.remote.startKind())
+    .then(
+      (kind) => {
+        snapshots.add(key);
+        if (kind === 'snapshot made') {
+          console.info("jupyter-worker: a memory snapshot of the kernel's start is stored");
+        }
+      },
+      (error: unknown) => {
+        snapshots.add(key);
+        console.warn(
+          `jupyter-worker: no memory snapshot of the kernel could be made: ${String(error)}`,
+        );
+      },
+    )
+    .finally(() => {
+      maker = null;
+      started.dispose();
+      started.worker.terminate();
+      if (running === 0 && wanted?.key === key && wanted.starts.spare) {
+        startSpare(key, wanted.starts.spare);
+      } // (else the end of the code plans it)
+    });
 }
 
 /** Whether a kernel has asked for a spare yet. */

@@ -14,7 +14,7 @@ import { DriveContentsProcessor } from '@jupyterlite/services';
 
 import { createChannelBuffers } from '../channel/buffers';
 import { PageChannel } from '../channel/page';
-import type { IInputRequest, NotifyMode, WorkerEnvelope } from '../protocol';
+import type { IInputRequest, NotifyMode, StartKind, WorkerEnvelope } from '../protocol';
 
 /** What the page calls of our remote kernel besides upstream's (`worker/remote.ts`). */
 export interface IRemoteExtras {
@@ -24,6 +24,8 @@ export interface IRemoteExtras {
   serveCall(name: string, payload: string, setup: string): Promise<string>;
   /** Become the kernel of the notebook at `location` (a spare's start had none). */
   adopt(location: string): Promise<void>;
+  /** How the worker started (once started). */
+  startKind(): StartKind;
 }
 
 /** The remote kernel: upstream's methods and ours. */

@@ -11,6 +11,15 @@ import { WorkerChannel, isResult, resultOf } from '../channel/worker';
 import { channelDriveFS } from './drive';
 import { holdLifeline } from './lifeline';
 import { Outbox } from './outbox';
+import type { ISnapshotOptions, ISnapshotPyodide, IStoredSnapshot } from './snapshot';
+import {
+  SNAPSHOT_CACHE,
+  finishRestore,
+  readSnapshot,
+  restoreOptions,
+  snapshotKey,
+  storeSnapshot,
+} from './snapshot';
 import { requestInputViaServiceWorker } from './stdin';
 import type {
   IChannelError,
@@ -21,12 +30,19 @@ import type {
   IProgressEnvelope,
 } from '../protocol';
 import { R_INTERRUPT } from '../protocol';
+import type { StartKind } from '../protocol';
 
 /** The kernel options, plus the page channel when the page is isolated. */
 export interface IRemoteKernelOptions extends IPyodideWorkerKernel.IOptions {
   jupyterWorker?: IChannelOptions;
   /** Package indexes for micropip, in order (empty: micropip's default, PyPI). */
   pypiIndexUrls?: string[];
+  /**
+   * `use`: start from the site's stored snapshot when there is one; `make`:
+   * start normally and store a snapshot of the started kernel (a worker the
+   * page then stops; `worker/snapshot.ts`). Absent: neither.
+   */
+  snapshot?: 'use' | 'make';
 }
 
 /** What the worker tells Pyodide's internals (`pyodide._api`). */
@@ -111,6 +127,14 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   async initialize(options: IRemoteKernelOptions): Promise<void> {
     mark('initialize');
     await holdLifeline();
+    if (options.snapshot === 'make') {
+      this._snapshotKey = await snapshotKey(options as ISnapshotOptions);
+      const cache = await caches.open(SNAPSHOT_CACHE);
+      if (await cache.match(this._snapshotKey)) {
+        this._startKind = 'snapshot there';
+        return;
+      }
+    }
     const channelOptions = options.jupyterWorker;
     this._channel = channelOptions ? new WorkerChannel(channelOptions) : null;
     if (this._channel) {
@@ -125,6 +149,16 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     }
     installBridge(this._pyodide as never, this._channel);
     mark('ready');
+    if (options.snapshot === 'make') {
+      this._startKind = 'snapshot made';
+    } else if (this._restored) {
+      this._startKind = 'snapshot';
+    }
+  }
+
+  /** How this worker started (once `initialize` has settled). */
+  startKind(): StartKind {
+    return this._startKind;
   }
 
   /**
@@ -138,9 +172,18 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   }
 
   /** Load Pyodide; report a fatal error of it to the page. */
-  protected async initRuntime(options: IPyodideWorkerKernel.IOptions): Promise<void> {
+  protected async initRuntime(options: IRemoteKernelOptions): Promise<void> {
     progress(1, 'loading Pyodide');
-    await super.initRuntime(options);
+    if (options.snapshot === 'use') {
+      this._restored = await this._restore(options);
+    }
+    if (!this._restored) {
+      const making = options.snapshot === 'make' ? { _makeSnapshot: true } : {};
+      await super.initRuntime({
+        ...options,
+        loadPyodideOptions: { ...options.loadPyodideOptions, ...making },
+      });
+    }
     mark('Pyodide loaded');
     // upstream logs it; the page must also learn that the worker is unusable
     const api = (this._pyodide as unknown as { _api: IPyodideInternals })._api;
@@ -154,8 +197,58 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   /** Install piplite (progress for the status bar). */
   protected async initPackageManager(options: IPyodideWorkerKernel.IOptions): Promise<void> {
     progress(2, 'installing packages');
-    await super.initPackageManager(options);
+    if (this._restored) {
+      // installed in the snapshot: only this start's settings of piplite
+      await this._pyodide.runPythonAsync(
+        [
+          'import piplite.piplite',
+          `piplite.piplite._PIPLITE_DISABLE_PYPI = ${options.disablePyPIFallback ? 'True' : 'False'}`,
+          `piplite.piplite._PIPLITE_URLS = ${JSON.stringify(options.pipliteUrls ?? [])}`,
+        ].join('\n'),
+      );
+    } else {
+      await super.initPackageManager(options);
+    }
     mark('packages installed');
+  }
+
+  /**
+   * Start Pyodide from the site's stored snapshot (`worker/snapshot.ts`):
+   * whether it did. One that is missing starts nothing; one that fails is
+   * dropped from the cache (the next idle time makes a new one), and the
+   * console says why.
+   */
+  private async _restore(options: IRemoteKernelOptions): Promise<boolean> {
+    let key = '';
+    let stored: IStoredSnapshot | null = null;
+    try {
+      key = await snapshotKey(options as ISnapshotOptions);
+      stored = await readSnapshot(key);
+      if (!stored) {
+        return false;
+      }
+      await super.initRuntime({
+        ...options,
+        loadPyodideOptions: {
+          ...options.loadPyodideOptions,
+          ...(await restoreOptions(options.indexUrl, stored)),
+        },
+      });
+      finishRestore(this._pyodide as unknown as ISnapshotPyodide, stored);
+      console.info('jupyter-worker: the kernel starts from its memory snapshot');
+      return true;
+    } catch (error) {
+      console.warn(
+        `jupyter-worker: the kernel's memory snapshot was not used (${String(error)}); it starts normally`,
+      );
+      if (key) {
+        await caches.open(SNAPSHOT_CACHE).then(
+          (cache) => cache.delete(key),
+          () => false,
+        );
+      }
+      return false;
+    }
   }
 
   /**
@@ -178,11 +271,25 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   protected async initKernel(options: IPyodideWorkerKernel.IOptions): Promise<void> {
     progress(3, 'starting IPython');
     writePythonFiles(this._pyodide as never);
+    if (this._restored) {
+      // imported in the snapshot; upstream's start then moves to the notebook's folder
+      const lines = ['import pyodide_kernel'];
+      if (options.mountDrive && this._localPath) {
+        lines.push('import os', `os.chdir(${JSON.stringify(this._localPath)})`);
+      }
+      this._pyodide.runPython(lines.join('\n'));
+      mark('IPython started');
+      return;
+    }
     this._pyodide.runPython(
       'from jupyter_worker.worker.deferred_imports import install\ninstall()\ndel install',
     );
     await super.initKernel(options);
     mark('IPython started');
+    if (this._snapshotKey) {
+      await storeSnapshot(this._snapshotKey, this._pyodide as unknown as ISnapshotPyodide);
+      mark('snapshot stored');
+    }
   }
 
   /**
@@ -272,4 +379,9 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   protected _channel: WorkerChannel | null = null;
   private readonly _outbox: Outbox;
   private _spawn: ISpawnModule | undefined;
+  private _startKind: StartKind = 'fresh';
+  /** Whether Pyodide started from the site's stored snapshot. */
+  private _restored = false;
+  /** Where the snapshot this worker makes is stored (`snapshot: 'make'`); empty: it makes none. */
+  private _snapshotKey = '';
 }

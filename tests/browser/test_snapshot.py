@@ -1,0 +1,169 @@
+"""Kernels started from a memory snapshot (``worker/snapshot.ts``): made in the background once
+the first kernel is idle, used by the next visit's kernel, which behaves as a fresh one; a
+damaged snapshot is dropped, the kernel starts normally and a new one is made."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from notebook import (
+    KERNEL_START_TIMEOUT,
+    answer_stdin,
+    code_cell,
+    finish_cell,
+    interrupt_kernel,
+    open_notebook,
+    result_text,
+    run_cell,
+    start_cell,
+)
+from playwright.sync_api import ConsoleMessage, Page, expect
+from support.notebooks import write_notebook
+from support.sites import serve
+
+from jupyter_worker.lite.site import build_site
+
+CELLS = [
+    # 0: where it runs, what it reads, its random state, sys.path
+    "import os, random, sys\n"
+    "open('data.txt').read(), os.getcwd(), random.random(), sys.path.count(''), "
+    "sys.path == sorted(set(sys.path), key=sys.path.index)",
+    # 1: the files of the installed packages: metadata, and a module no start imports
+    "import importlib.metadata, sys\n"
+    "before = 'IPython.lib.backgroundjobs' in sys.modules\n"
+    "import IPython.lib.backgroundjobs\n"
+    "before, importlib.metadata.version('ipython').split('.')[0].isdigit()",
+    # 2: input()
+    "name = input('Your name: ')",
+    # 3: the page proxy (isolated), or what a page without isolation says
+    "try:\n"
+    "    from jupyter_worker import document\n"
+    "    document.title = 'snap'\n"
+    "    got = document.title\n"
+    "except Exception as error:\n"
+    "    got = type(error).__name__\n"
+    "got, name.upper()",
+    # 4: a %%worker cell of the restored kernel, with transfers both ways
+    "%%worker --in name --out greeting\ngreeting = 'hello ' + name",
+    # 5: interrupted
+    "while True:\n    pass",
+    # 6: after the interrupt
+    "greeting",
+]
+
+STORED = "jupyter-worker: a memory snapshot of the kernel's start is stored"
+RESTORED = "jupyter-worker: the kernel starts from its memory snapshot"
+NOT_USED = "jupyter-worker: the kernel's memory snapshot was not used"
+
+
+@pytest.fixture(scope="module")
+def snapshot_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("snapshot")
+    folder = root / "contents" / "sub"
+    folder.mkdir(parents=True)
+    write_notebook(folder / "snap.ipynb", CELLS)
+    (folder / "data.txt").write_text("data of sub", encoding="utf-8")
+    options = ["--no-worker-isolation-fallback"]
+    return build_site(root / "site", [root / "contents"], options=options)
+
+
+class _Console:
+    """The page's (and its workers') console messages of jupyter-worker."""
+
+    def __init__(self, page: Page) -> None:
+        self.texts: list[str] = []
+        self._page = page
+        page.on("console", self._on)
+
+    def _on(self, message: ConsoleMessage) -> None:
+        if message.text.startswith("jupyter-worker: "):
+            self.texts.append(message.text)
+
+    def count(self, prefix: str) -> int:
+        return sum(text.startswith(prefix) for text in self.texts)
+
+    def wait_for(self, prefix: str, count: int) -> None:
+        for _ in range(1800):
+            if self.count(prefix) >= count:
+                return
+            self._page.wait_for_timeout(100)  # (a message may come before the wait starts)
+        msg = f"not {count} {prefix!r} in the console: {self.texts}"
+        raise AssertionError(msg)
+
+
+def _open(page: Page, base: str) -> None:
+    open_notebook(page, f"{base}lab/index.html?path=sub/snap.ipynb")
+
+
+def _first(page: Page) -> tuple[str, str, float, int, bool]:
+    return ast.literal_eval(result_text(run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)))
+
+
+def _stored_snapshots(page: Page) -> int:
+    return page.evaluate(
+        "async () => (await (await caches.open('jupyter-worker-snapshots')).keys()).length"
+    )
+
+
+@pytest.mark.parametrize("isolated", [True, False], ids=["isolated", "not-isolated"])
+def test_the_next_visit_starts_from_the_snapshot_as_a_fresh_kernel(page, snapshot_site, isolated):
+    console = _Console(page)
+    with serve(snapshot_site, isolated=isolated) as base:
+        _open(page, base)
+        assert page.evaluate("crossOriginIsolated") is isolated
+        first = _first(page)
+        assert console.count(RESTORED) == 0  # nothing stored yet
+        console.wait_for(STORED, 1)  # made while the kernel is idle
+        assert _stored_snapshots(page) == 1
+        page.reload()
+        _open(page, base)
+        again = _first(page)
+        assert console.count(RESTORED) >= 1
+        assert console.count(NOT_USED) == 0
+        assert again[:2] == ("data of sub", "/drive/sub")  # the drive, the notebook's folder
+        assert again[2] != first[2]  # random is seeded anew
+        assert again[3:] == (1, True)  # sys.path as in a normal start
+        assert result_text(run_cell(page, 1)) == "(False, True)"
+        start_cell(page, 2)
+        answer_stdin(page, 2, "Ada")
+        finish_cell(page, 2)
+        expected = "'snap'" if isolated else "'IsolationError'"
+        assert result_text(run_cell(page, 3)) == f"({expected}, 'ADA')"
+        run_cell(page, 4)
+        start_cell(page, 5)
+        expect(code_cell(page, 5).locator(".jp-InputPrompt")).to_have_text("[*]:")
+        interrupt_kernel(page)
+        if isolated:
+            expect(finish_cell(page, 5)).to_contain_text("KeyboardInterrupt")
+            assert result_text(run_cell(page, 6)) == "'hello Ada'"
+        else:  # (without isolation an interrupt restarts the worker)
+            finish_cell(page, 5)
+            assert console.count(STORED) == 1  # not made again
+
+
+def test_a_damaged_snapshot_is_dropped_and_the_kernel_starts_normally(page, snapshot_site):
+    console = _Console(page)
+    with serve(snapshot_site, isolated=True) as base:
+        _open(page, base)
+        first = _first(page)
+        console.wait_for(STORED, 1)
+        # damage the stored snapshot: its bytes past the header
+        page.evaluate(
+            """async () => {
+                const cache = await caches.open('jupyter-worker-snapshots');
+                const [key] = await cache.keys();
+                const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
+                bytes.fill(7, 64, 4096);
+                await cache.put(key, new Response(bytes));
+            }"""
+        )
+        page.reload()
+        _open(page, base)
+        again = _first(page)
+        console.wait_for(NOT_USED, 1)
+        assert console.count(RESTORED) == 0
+        assert again[:2] == ("data of sub", "/drive/sub")
+        assert again[2] != first[2]
+        console.wait_for(STORED, 2)  # made anew
