@@ -8,7 +8,9 @@ button, dialog accepted) and times from the click to the second cell's output;
 then leaves the kernel idle (``--idle`` seconds: python-worker's page starts
 its warm spare kernel worker meanwhile) and restarts it again, timed to the
 third cell's output; then visits the page again in the same context (the
-browser's caches warm) and times navigation to the first output again. The
+browser's caches warm: python-worker's page made the kernel's memory snapshot
+while idle) and times navigation to the first output again, then a cell of a
+new ``%%worker`` name and one with ``--fresh`` (Shift+Enter to output). The
 memory of all Chromium processes (the sum of their resident sets) is read at
 the first output and after the idle time (with the spare). Prints each run,
 the medians and their ratios (python-worker / python; restart / first start
@@ -41,6 +43,7 @@ def _notebooks(folder: Path) -> None:
     folder.mkdir(parents=True)
     for name in KERNELS:
         cells = [f"print({text!r})" for text in ("ready", "restarted", "again")]
+        cells += ["%%worker w1\nprint('named')", "%%worker w1 --fresh\nprint('fresh')"]
         (folder / f"{name}.ipynb").write_text(json.dumps(notebook(cells, name)), encoding="utf-8")
 
 
@@ -72,6 +75,16 @@ def _restart(page: Page, cell: int, text: str) -> float:
     return float(page.evaluate("performance.now()")) / 1000 - clicked
 
 
+def _cell_output(page: Page, cell: int, text: str) -> float:
+    """Seconds from running cell ``cell`` (Shift+Enter) to its output ``text``."""
+    target = page.locator(".jp-CodeCell").nth(cell)
+    target.locator(".jp-InputArea-editor").click()
+    pressed = float(page.evaluate("performance.now()")) / 1000
+    page.keyboard.press("Shift+Enter")
+    target.locator(".jp-OutputArea-output", has_text=text).wait_for(timeout=180_000)
+    return float(page.evaluate("performance.now()")) / 1000 - pressed
+
+
 def _chromium_memory() -> float:
     """MiB resident in all Chromium processes (the sum of their resident sets)."""
     total = 0
@@ -95,6 +108,8 @@ class Run(NamedTuple):
     restart: float
     idle_restart: float
     revisit: float
+    named: float
+    fresh: float
     memory: float
     idle_memory: float
 
@@ -111,8 +126,10 @@ def _one_run(browser: Browser, url: str, idle: float) -> Run:
     idle_memory = _chromium_memory()
     idle_restart = _restart(page, 2, "again")
     repeat = _first_output(page, url)  # the browser's caches warm
+    named = _cell_output(page, 3, "named")
+    fresh = _cell_output(page, 4, "fresh")
     context.close()
-    return Run(first, restart, idle_restart, repeat, memory, idle_memory)
+    return Run(first, restart, idle_restart, repeat, named, fresh, memory, idle_memory)
 
 
 def main() -> None:
@@ -148,7 +165,8 @@ def main() -> None:
                     runs[name].append(one)
                     print(
                         f"run {run + 1} {name:14} {one.first:6.2f} s, restart {one.restart:6.2f} s,"
-                        f" idle restart {one.idle_restart:6.2f} s, revisit {one.revisit:6.2f} s;"
+                        f" idle restart {one.idle_restart:6.2f} s, revisit {one.revisit:6.2f} s,"
+                        f" %%worker w1 {one.named:5.2f} s, --fresh {one.fresh:5.2f} s;"
                         f" memory {one.memory:5.0f} MiB, idle {one.idle_memory:5.0f} MiB"
                     )
             browser.close()
@@ -169,6 +187,8 @@ def _report(all_runs: dict[str, list[Run]], args: argparse.Namespace) -> None:
         ("revisit", "Revisit in the same browser (caches warm; page load to first output)"),
         ("restart", "Restart at once (click to the next cell's output)"),
         ("idle_restart", f"Restart after {args.idle:g} s idle (click to the next cell's output)"),
+        ("named", "A new %%worker name after the revisit's first output (run to output)"),
+        ("fresh", "%%worker --fresh of that name (run to output)"),
     ]
     for field, title in rows:
         print(f"\n{title}:")
@@ -176,7 +196,7 @@ def _report(all_runs: dict[str, list[Run]], args: argparse.Namespace) -> None:
             value = _median(values, field)
             spread = f"min {min(getattr(run, field) for run in values):.2f}"
             spread += f", max {max(getattr(run, field) for run in values):.2f}"
-            if field != "first":
+            if field not in ("first", "named", "fresh"):
                 spread += f"; / first visit {value / _median(values, 'first'):.2f}"
             print(f"  {name:14} {value:6.2f} s  ({spread})")
         if both:

@@ -143,26 +143,49 @@ def test_the_next_visit_starts_from_the_snapshot_as_a_fresh_kernel(page, snapsho
             assert console.count(STORED) == 1  # not made again
 
 
-def test_a_damaged_snapshot_is_dropped_and_the_kernel_starts_normally(page, snapshot_site):
+#: Ways a stored snapshot goes wrong (JavaScript of the stored bytes), and what the console says.
+DAMAGES = {
+    "damaged": ("bytes.fill(7, 64, 4096);", "damaged"),
+    # the build id in Pyodide's own header of the heap
+    "other-pyodide": ("bytes[heapStart + 16] ^= 1;", "build id mismatch"),
+    # a package's sha256 in our description: the site was rebuilt with another wheel
+    "other-packages": (
+        'const m = /"sha256":\\{"[^"]+":"/.exec(meta);'
+        "const at = 12 + new TextEncoder().encode(meta.slice(0, m.index + m[0].length)).length;"
+        "bytes[at] = bytes[at] === 0x30 ? 0x31 : 0x30;",
+        "is not the one in the snapshot",
+    ),
+}
+
+
+#: Rewrite the stored snapshot's bytes with a script of `DAMAGES`.
+DAMAGE = """async () => {
+    const cache = await caches.open('jupyter-worker-snapshots');
+    const [key] = await cache.keys();
+    const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
+    const words = new Uint32Array(bytes.buffer, 0, 3);
+    const align = (n) => Math.ceil(n / 16) * 16;
+    const heapStart = align(align(12 + words[1]) + words[2]);
+    const meta = new TextDecoder().decode(bytes.subarray(12, 12 + words[1]));
+    /* damage */
+    await cache.put(key, new Response(bytes));
+}"""
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_bad_snapshot_is_dropped_and_the_kernel_starts_normally(page, snapshot_site, damage):
+    script, reason = DAMAGES[damage]
     console = _Console(page)
     with serve(snapshot_site, isolated=True) as base:
         _open(page, base)
         first = _first(page)
         console.wait_for(STORED, 1)
-        # damage the stored snapshot: its bytes past the header
-        page.evaluate(
-            """async () => {
-                const cache = await caches.open('jupyter-worker-snapshots');
-                const [key] = await cache.keys();
-                const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
-                bytes.fill(7, 64, 4096);
-                await cache.put(key, new Response(bytes));
-            }"""
-        )
+        page.evaluate(DAMAGE.replace("/* damage */", script))
         page.reload()
         _open(page, base)
         again = _first(page)
         console.wait_for(NOT_USED, 1)
+        assert reason in next(text for text in console.texts if text.startswith(NOT_USED))
         assert console.count(RESTORED) == 0
         assert again[:2] == ("data of sub", "/drive/sub")
         assert again[2] != first[2]

@@ -112,9 +112,14 @@ export async function readSnapshot(key: string): Promise<IStoredSnapshot | null>
   if (heapStart >= bytes.length) {
     throw new Error('the stored snapshot is damaged (too short)');
   }
-  const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + metaLength)));
+  let meta: ISnapshotMeta;
+  try {
+    meta = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + metaLength)));
+  } catch {
+    throw new Error('the stored snapshot is damaged (its description does not parse)');
+  }
   return {
-    meta: meta as ISnapshotMeta,
+    meta,
     files: bytes.subarray(filesStart, filesStart + filesLength),
     heap: bytes.subarray(heapStart),
   };
