@@ -7,13 +7,14 @@ tests' browser, sites and servers (``support.*``; import this module first).
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
@@ -38,6 +39,16 @@ CELLS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell"
 def notebook(cells: list[str], kernel: str = "python-worker") -> dict[str, Any]:
     """A notebook of code cells for ``kernel`` (a key of ``KERNELS``)."""
     return _notebook(cells, (kernel, KERNELS[kernel]))
+
+
+def wait_for_kernel(page: Page) -> None:
+    """Wait until the current notebook has chosen its kernel.
+
+    Until then JupyterLab's run command finds "No Kernel" and runs nothing: a
+    user waits for the kernel's name too.
+    """
+    kernel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-KernelName")
+    expect(kernel).not_to_have_text(re.compile(r"^\s*(No Kernel)?\s*$"), timeout=60_000)
 
 
 def start_cell(page: Page, index: int) -> None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import tempfile
 import threading
@@ -31,8 +30,8 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from harness import KERNELS, notebook
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from harness import KERNELS, notebook, wait_for_kernel
+from playwright.sync_api import Browser, Page, sync_playwright
 from support.chromium import launch
 
 from jupyter_worker.lite.site import build_site
@@ -50,10 +49,7 @@ def _notebooks(folder: Path) -> None:
 def _first_output(page: Page, url: str) -> float:
     """Seconds from navigating to ``url`` to the first cell's output."""
     page.goto(url)
-    # until the notebook's session has chosen its kernel, the run command finds
-    # "No Kernel" and does nothing: a user waits for the kernel's name too
-    kernel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-KernelName")
-    expect(kernel).not_to_have_text(re.compile(r"^\s*(No Kernel)?\s*$"), timeout=60_000)
+    wait_for_kernel(page)
     cell = page.locator(".jp-CodeCell").first
     cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")

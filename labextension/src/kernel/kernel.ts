@@ -109,6 +109,14 @@ interface IWorkerPlan {
 }
 
 /**
+ * Whether kernels with `options` start from (and the page makes) memory
+ * snapshots: the setting, where the page has Cache Storage (secure contexts).
+ */
+function snapshots(options: IWorkerKernelOptions): boolean {
+  return options.snapshot && isSecureContext && typeof caches !== 'undefined';
+}
+
+/**
  * How a kernel with `options` (and upstream's `remoteOptions` of them) at
  * `location` starts its worker, and which warm spare it can take instead.
  */
@@ -121,14 +129,14 @@ function workerPlan(
     remoteOptions: {
       ...remoteOptions,
       pypiIndexUrls: options.pypiIndexUrls,
-      snapshot: options.snapshot ? 'use' : undefined,
+      snapshot: snapshots(options) ? 'use' : undefined,
     },
     notifyMode: options.notifyMode,
     callbackTimeout: options.callbackTimeout,
     contentsManager: options.contentsManager,
   };
   // (a location naming another drive than the default is not a spare's)
-  if (!(options.warmSpare || options.snapshot) || location.includes(':')) {
+  if (!(options.warmSpare || snapshots(options)) || location.includes(':')) {
     return { start, spare: null };
   }
   // a spare starts for no notebook: the kernel then moves to its own folder
@@ -143,7 +151,7 @@ function workerPlan(
   ]);
   return {
     start,
-    spare: { key, options: spareOptions, warm: options.warmSpare, snapshot: options.snapshot },
+    spare: { key, options: spareOptions, warm: options.warmSpare, snapshot: snapshots(options) },
   };
 }
 

@@ -92,7 +92,7 @@ export function snapshotUsed(key: string): void {
  * Start `make` (a worker that stores the memory snapshot of a worker with
  * options `key`; code that runs meanwhile does not stop it, it is made once);
  * once it is done, stop it and start the spare if the page is still idle, else
- * plan it. One that fails is not made again in this page.
+ * plan what was last asked for. One that fails is not made again in this page.
  */
 function makeSnapshot(key: string, make: () => KernelWorker): void {
   const started = make();
@@ -119,7 +119,9 @@ function makeSnapshot(key: string, make: () => KernelWorker): void {
       started.worker.terminate();
       if (running === 0 && wanted?.key === key && wanted.starts.spare) {
         startSpare(key, wanted.starts.spare);
-      } // (else the end of the code plans it)
+      } else if (wanted) {
+        planSpare(wanted.key, wanted.starts); // (waits for running code to end)
+      }
     });
 }
 

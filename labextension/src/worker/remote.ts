@@ -227,6 +227,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       if (!stored) {
         return false;
       }
+      mark('snapshot read');
       await super.initRuntime({
         ...options,
         loadPyodideOptions: {
@@ -234,6 +235,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
           ...(await restoreOptions(options.indexUrl, stored)),
         },
       });
+      mark('snapshot loaded');
       finishRestore(this._pyodide as unknown as ISnapshotPyodide, stored);
       console.info('jupyter-worker: the kernel starts from its memory snapshot');
       return true;

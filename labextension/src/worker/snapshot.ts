@@ -41,7 +41,11 @@ export interface ISnapshotPyodide {
   lockfile: { packages: Record<string, { sha256: string } | undefined> };
   makeMemorySnapshot(options: { serializer: (obj: unknown) => unknown }): Uint8Array;
   runPython(code: string): unknown;
-  _api: Record<string, unknown> & { public_api: Record<string, unknown>; sitePackages: string };
+  _api: Record<string, unknown> & {
+    public_api: Record<string, unknown>;
+    sitePackages: string;
+    config: Record<string, unknown>;
+  };
 }
 
 /** What a stored snapshot says about itself. */
@@ -231,6 +235,8 @@ export function finishRestore(pyodide: ISnapshotPyodide, stored: IStoredSnapshot
       throw new Error(`the site's ${name} is not the one in the snapshot`);
     }
   }
+  // Pyodide keeps its options: not the snapshot's bytes (tens of MB)
+  pyodide._api.config._loadSnapshot = undefined;
   writeTree(pyodide, pyodide._api.sitePackages, stored.meta.files, stored.files);
   Object.assign(pyodide.loadedPackages, stored.meta.loadedPackages);
   pyodide.runPython(
