@@ -16,7 +16,7 @@ export const SNAPSHOT_CACHE = 'jupyter-worker-snapshots';
 /** Bumped when what a snapshot holds or how a start uses it changes. */
 const FORMAT = 1;
 
-/** "jwsn": the first word of a stored snapshot. */
+/** The first word of a stored snapshot ("jwsn" read as a big-endian number). */
 const MAGIC = 0x6a77736e;
 
 /** A JavaScript object a snapshot's Python refers to: a property of Pyodide's API objects. */
