@@ -15,6 +15,7 @@ from notebook import (
     finish_cell,
     interrupt_kernel,
     open_notebook,
+    restart_kernel,
     result_text,
     run_cell,
     start_cell,
@@ -66,7 +67,9 @@ def snapshot_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_notebook(folder / "snap.ipynb", CELLS)
     (folder / "data.txt").write_text("data of sub", encoding="utf-8")
     options = ["--no-worker-isolation-fallback"]
-    return build_site(root / "site", [root / "contents"], options=options)
+    # no warm spare: each kernel starts its own worker, from the snapshot once there is one
+    settings = {"jupyter-worker:kernel": {"warmSpare": False}}
+    return build_site(root / "site", [root / "contents"], options=options, plugin_settings=settings)
 
 
 class _Console:
@@ -120,10 +123,10 @@ def test_the_next_visit_starts_from_the_snapshot_as_a_fresh_kernel(page, snapsho
         page.reload()
         _open(page, base)
         again = _first(page)
-        assert console.count(RESTORED) >= 1
+        assert console.count(RESTORED) == 1
         assert console.count(NOT_USED) == 0
         assert again[:2] == ("data of sub", "/drive/sub")  # the drive, the notebook's folder
-        assert again[2] != first[2]  # random is seeded anew
+        assert again[2] != first[2]
         assert again[3:] == (1, True)  # sys.path as in a normal start
         assert result_text(run_cell(page, 1)) == "(False, True)"
         start_cell(page, 2)
@@ -132,12 +135,19 @@ def test_the_next_visit_starts_from_the_snapshot_as_a_fresh_kernel(page, snapsho
         expected = "'snap'" if isolated else "'IsolationError'"
         assert result_text(run_cell(page, 3)) == f"({expected}, 'ADA')"
         run_cell(page, 4)
+        console.wait_for(RESTORED, 2)  # the %%worker cell's worker started from it too
         start_cell(page, 5)
         expect(code_cell(page, 5).locator(".jp-InputPrompt")).to_have_text("[*]:")
         interrupt_kernel(page)
         if isolated:
             expect(finish_cell(page, 5)).to_contain_text("KeyboardInterrupt")
             assert result_text(run_cell(page, 6)) == "'hello Ada'"
+            # another kernel from the same snapshot: random is seeded anew for each
+            restart_kernel(page)
+            expect(page.locator(".jp-Dialog")).to_have_count(0)
+            third = _first(page)
+            console.wait_for(RESTORED, 3)
+            assert third[2] != again[2]
         else:  # (without isolation an interrupt restarts the worker)
             finish_cell(page, 5)
             assert console.count(STORED) == 1  # not made again
