@@ -51,6 +51,16 @@ def wait_for_kernel(page: Page) -> None:
     expect(kernel).not_to_have_text(re.compile(r"^\s*(No Kernel)?\s*$"), timeout=60_000)
 
 
+def run_first_cell(page: Page, url: str, text: str = "ready") -> None:
+    """Open the notebook at ``url``, run its first cell once it has a kernel, await ``text``."""
+    page.goto(url)
+    wait_for_kernel(page)
+    cell = page.locator(".jp-CodeCell").first
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    cell.locator(".jp-OutputArea-output", has_text=text).wait_for(timeout=180_000)
+
+
 def start_cell(page: Page, index: int) -> None:
     """Select a code cell and press the toolbar's run button."""
     page.locator(CELLS).nth(index).locator(".jp-InputPrompt").click()

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from harness import KERNELS, notebook, wait_for_kernel
+from harness import KERNELS, notebook, run_first_cell
 from playwright.sync_api import Browser, Page, sync_playwright
 from support.chromium import launch
 
@@ -48,12 +48,7 @@ def _notebooks(folder: Path) -> None:
 
 def _first_output(page: Page, url: str) -> float:
     """Seconds from navigating to ``url`` to the first cell's output."""
-    page.goto(url)
-    wait_for_kernel(page)
-    cell = page.locator(".jp-CodeCell").first
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
-    cell.locator(".jp-OutputArea-output", has_text="ready").wait_for(timeout=180_000)
+    run_first_cell(page, url)
     return float(page.evaluate("performance.now()")) / 1000
 
 

@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import chromium_trace
-from harness import KERNELS, notebook, wait_for_kernel
-from playwright.sync_api import Browser, Page, sync_playwright
+from harness import KERNELS, notebook, run_first_cell
+from playwright.sync_api import Browser, sync_playwright
 from support.chromium import launch
 
 from jupyter_worker.lite.site import build_site
@@ -71,21 +71,12 @@ def _notebooks(folder: Path) -> None:
         (folder / f"{name}.ipynb").write_text(json.dumps(notebook([cell], name)), encoding="utf-8")
 
 
-def _first_output(page: Page, url: str) -> None:
-    page.goto(url)
-    wait_for_kernel(page)
-    cell = page.locator(".jp-CodeCell").first
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
-    cell.locator(".jp-OutputArea-output", has_text="ready").wait_for(timeout=180_000)
-
-
 def _one_run(browser: Browser, url: str, *, revisit: bool) -> dict[str, Any]:
     """A trace of one page load to the first output (a revisit's, if ``revisit``), read."""
     context = browser.new_context()
     page = context.new_page()
     if revisit:
-        _first_output(page, url)
+        run_first_cell(page, url)
         # python-worker's page stores the kernel's memory snapshot once idle
         for _ in range(REVISIT_WAIT):
             if page.evaluate(STORED_SNAPSHOTS) or "python-worker" not in url:
@@ -94,7 +85,7 @@ def _one_run(browser: Browser, url: str, *, revisit: bool) -> dict[str, Any]:
         page.wait_for_timeout(2000)
     browser.start_tracing(page=page, categories=CATEGORIES)
     try:
-        _first_output(page, url)
+        run_first_cell(page, url)
         page.evaluate("performance.mark('first output')")
     finally:
         raw = json.loads(browser.stop_tracing())
