@@ -6,7 +6,7 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import parse_qs, urlparse
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 #: Kernel start (Pyodide + packages + IPython) takes 6-10 s here; allow for slow CI.
@@ -129,3 +129,29 @@ def interrupt_kernel(page: Page) -> None:
     page.locator(
         ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='notebook:interrupt-kernel']"
     ).click()
+
+
+class Console:
+    """The page's (and its workers') console messages of jupyter-worker, as they come."""
+
+    def __init__(self, page: Page) -> None:
+        self.texts: list[str] = []
+        self._page = page
+        page.on("console", self._on)
+
+    def _on(self, message: ConsoleMessage) -> None:
+        if message.text.startswith("jupyter-worker: "):
+            self.texts.append(message.text)
+
+    def count(self, prefix: str) -> int:
+        """How many messages so far start with ``prefix``."""
+        return sum(text.startswith(prefix) for text in self.texts)
+
+    def wait_for(self, prefix: str, count: int) -> None:
+        """Wait (up to 3 min) until ``count`` messages start with ``prefix``."""
+        for _ in range(1800):
+            if self.count(prefix) >= count:
+                return
+            self._page.wait_for_timeout(100)  # (a message may come before the wait starts)
+        msg = f"not {count} {prefix!r} in the console: {self.texts}"
+        raise AssertionError(msg)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from notebook import (
     KERNEL_START_TIMEOUT,
+    Console,
     answer_stdin,
     code_cell,
     finish_cell,
@@ -20,7 +21,7 @@ from notebook import (
     run_cell,
     start_cell,
 )
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 from support.notebooks import write_notebook
 from support.sites import serve
 
@@ -72,30 +73,6 @@ def snapshot_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(root / "site", [root / "contents"], options=options, plugin_settings=settings)
 
 
-class _Console:
-    """The page's (and its workers') console messages of jupyter-worker."""
-
-    def __init__(self, page: Page) -> None:
-        self.texts: list[str] = []
-        self._page = page
-        page.on("console", self._on)
-
-    def _on(self, message: ConsoleMessage) -> None:
-        if message.text.startswith("jupyter-worker: "):
-            self.texts.append(message.text)
-
-    def count(self, prefix: str) -> int:
-        return sum(text.startswith(prefix) for text in self.texts)
-
-    def wait_for(self, prefix: str, count: int) -> None:
-        for _ in range(1800):
-            if self.count(prefix) >= count:
-                return
-            self._page.wait_for_timeout(100)  # (a message may come before the wait starts)
-        msg = f"not {count} {prefix!r} in the console: {self.texts}"
-        raise AssertionError(msg)
-
-
 def _open(page: Page, base: str) -> None:
     open_notebook(page, f"{base}lab/index.html?path=sub/snap.ipynb")
 
@@ -112,7 +89,7 @@ def _stored_snapshots(page: Page) -> int:
 
 @pytest.mark.parametrize("isolated", [True, False], ids=["isolated", "not-isolated"])
 def test_the_next_visit_starts_from_the_snapshot_as_a_fresh_kernel(page, snapshot_site, isolated):
-    console = _Console(page)
+    console = Console(page)
     with serve(snapshot_site, isolated=isolated) as base:
         _open(page, base)
         assert page.evaluate("crossOriginIsolated") is isolated
@@ -185,7 +162,7 @@ DAMAGE = """async () => {
 @pytest.mark.parametrize("damage", DAMAGES)
 def test_a_bad_snapshot_is_dropped_and_the_kernel_starts_normally(page, snapshot_site, damage):
     script, reason = DAMAGES[damage]
-    console = _Console(page)
+    console = Console(page)
     with serve(snapshot_site, isolated=True) as base:
         _open(page, base)
         first = _first(page)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from notebook import (
     KERNEL_START_TIMEOUT,
+    Console,
     code_cell,
     finish_cell,
     interrupt_kernel,
@@ -18,7 +19,7 @@ from notebook import (
     run_cell,
     start_cell,
 )
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 from support.notebooks import write_notebook
 from support.sites import serve
 
@@ -34,6 +35,8 @@ CELLS = [
     "while True:\n    pass",
     # 3: after the interrupt
     "6 * 7",
+    # 4: a notebook of this kernel that only the browser's storage holds
+    "import shutil\nshutil.copy('spare.ipynb', 'made.ipynb')\n'copied'",
 ]
 
 READY = "jupyter-worker: a warm spare kernel worker is ready"
@@ -55,34 +58,19 @@ def _first(page: Page) -> tuple[str, str, float, int, bool]:
     return ast.literal_eval(result_text(run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)))
 
 
-def _wait_for(page: Page, infos: list[str], text: str, count: int) -> None:
-    for _ in range(1200):
-        if infos.count(text) >= count:
-            return
-        page.wait_for_timeout(100)  # (a console message may come before the wait starts)
-    msg = f"not {count} {text!r} in the console: {infos}"
-    raise AssertionError(msg)
-
-
 def test_a_restart_takes_the_spare_and_starts_as_a_fresh_kernel(page, spare_site):
-    infos: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.text.startswith("jupyter-worker: a "):
-            infos.append(message.text)
-
-    page.on("console", on_console)
+    console = Console(page)
     with serve(spare_site, isolated=True) as base:
         open_notebook(page, f"{base}lab/index.html?path=sub/spare.ipynb")
         before = _first(page)
         # the kernel took the worker the page started as it loaded the notebook
-        assert infos.count(TAKEN) == 1
+        assert console.count(TAKEN) == 1
         assert before[:2] == ("data of sub", "/drive/sub")
-        _wait_for(page, infos, READY, 2)  # idle: the page started a spare
+        console.wait_for(READY, 2)  # idle: the page started a spare
         restart_kernel(page)
         expect(page.locator(".jp-Dialog")).to_have_count(0)
         after = _first(page)
-        assert infos.count(TAKEN) == 2
+        assert console.count(TAKEN) == 2
         assert after[:2] == ("data of sub", "/drive/sub")
         assert after[2] != before[2]  # its own random state
         assert after[3] != before[3]  # and hash seed
@@ -92,3 +80,15 @@ def test_a_restart_takes_the_spare_and_starts_as_a_fresh_kernel(page, spare_site
         interrupt_kernel(page)
         expect(finish_cell(page, 2)).to_contain_text("KeyboardInterrupt")
         assert result_text(run_cell(page, 3)) == "42"
+
+
+def test_a_notebook_made_in_the_browser_starts_its_worker_as_the_page_loads(page, spare_site):
+    # (the site serves no such file: the page finds its kernel in the browser's storage)
+    console = Console(page)
+    with serve(spare_site, isolated=True) as base:
+        open_notebook(page, f"{base}lab/index.html?path=sub/spare.ipynb")
+        assert result_text(run_cell(page, 4, timeout=KERNEL_START_TIMEOUT)) == "'copied'"
+        console.texts.clear()
+        open_notebook(page, f"{base}lab/index.html?path=sub/made.ipynb")
+        assert _first(page)[:2] == ("data of sub", "/drive/sub")
+        assert console.count(TAKEN) == 1

@@ -8,6 +8,7 @@ import type { ILogPayload } from '@jupyterlab/logconsole';
 import { ILoggerRegistry } from '@jupyterlab/logconsole';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { IServiceWorkerManager } from '@jupyterlite/apputils';
 import type { IKernel } from '@jupyterlite/services';
 import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
@@ -47,18 +48,46 @@ function watchSends(sessionContext: ISessionContext): void {
 /** What the page gives a new worker kernel besides the kernel's own options. */
 type IKernelOptions = Omit<IWorkerKernelOptions, keyof IKernel.IOptions>;
 
+/** A notebook's JSON, as far as the kernel it names. */
+interface INotebookKernel {
+  metadata?: { kernelspec?: { name?: string } };
+}
+
 /**
- * Whether the page opens a notebook of the worker kernel (its URL's `path`),
- * so that its worker may start before the notebook asks for it.
+ * The kernel the notebook at `path` names as the site serves it (one request:
+ * the contents manager's first answer waits for the browser's storage and the
+ * folder's index, 0.6 s of a page load); null if the site has no such file.
  */
-async function opensWorkerNotebook(contents: Contents.IManager): Promise<boolean> {
-  const path = new URLSearchParams(window.location.search).get('path');
-  if (!path?.endsWith('.ipynb')) {
-    return false;
+async function servedKernel(path: string): Promise<string | null> {
+  try {
+    const response = await fetch(URLExt.join(PageConfig.getBaseUrl(), 'files', path));
+    if (!response.ok) {
+      return null;
+    }
+    const notebook = (await response.json()) as INotebookKernel | null;
+    return notebook?.metadata?.kernelspec?.name ?? '';
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether the notebook at `path` (the page's URL opens it) is one of the
+ * worker kernel, so that its worker may start before the notebook asks for it. A notebook
+ * the site serves is read from the site; one only in the browser's storage
+ * (made there) through the contents manager.
+ */
+async function opensWorkerNotebook(path: string, contents: Contents.IManager): Promise<boolean> {
+  const served = await servedKernel(path);
+  if (served !== null) {
+    return served === KERNEL_NAME;
   }
   try {
-    const model = await contents.get(path, { content: true });
-    const content = model.content as { metadata?: { kernelspec?: { name?: string } } } | null;
+    // (a notebook written as a file, by code, is stored as text)
+    const model = await contents.get(path, { content: true, format: 'json' });
+    const content = (
+      typeof model.content === 'string' ? JSON.parse(model.content) : model.content
+    ) as INotebookKernel | null;
     return content?.metadata?.kernelspec?.name === KERNEL_NAME;
   } catch {
     return false; // (the notebook will say what is wrong with it)
@@ -172,10 +201,16 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
 
     // A page that opens a notebook of this kernel starts its worker at once,
     // while JupyterLab loads and opens the notebook (`warmSpare`).
-    void opensWorkerNotebook(contentsManager).then(async (opens) => {
+    const path = new URLSearchParams(window.location.search).get('path');
+    if (!path?.endsWith('.ipynb')) {
+      return;
+    }
+    const kernelModule = import('./kernel'); // (fetched while the notebook is read)
+    kernelModule.catch(() => undefined); // (a kernel's own start reports a failed load)
+    void opensWorkerNotebook(path, contentsManager).then(async (opens) => {
       if (opens) {
         const own = await kernelOptions();
-        const { WorkerKernel } = await import('./kernel');
+        const { WorkerKernel } = await kernelModule;
         const sendMessage = (): void => undefined;
         WorkerKernel.startWorkerEarly({
           ...own,

@@ -179,9 +179,14 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     }
     if (!this._restored) {
       const making = options.snapshot === 'make' ? { _makeSnapshot: true } : {};
+      // micropip (which upstream loads next) downloads while Pyodide starts
+      const packages = [...((options.loadPyodideOptions?.packages as string[] | undefined) ?? [])];
+      if (!packages.includes('micropip')) {
+        packages.push('micropip');
+      }
       await super.initRuntime({
         ...options,
-        loadPyodideOptions: { ...options.loadPyodideOptions, ...making },
+        loadPyodideOptions: { ...options.loadPyodideOptions, ...making, packages },
       });
     }
     mark('Pyodide loaded');
