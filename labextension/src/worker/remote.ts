@@ -11,11 +11,11 @@ import { WorkerChannel, isResult, resultOf } from '../channel/worker';
 import { channelDriveFS } from './drive';
 import { holdLifeline } from './lifeline';
 import { Outbox } from './outbox';
-import type { ISnapshotOptions, ISnapshotPyodide, IStoredSnapshot } from './snapshot';
+import type { ISnapshotOptions, ISnapshotPyodide } from './snapshot';
 import {
   SNAPSHOT_CACHE,
   finishRestore,
-  readSnapshot,
+  findSnapshot,
   restoreOptions,
   snapshotKey,
   storeSnapshot,
@@ -225,23 +225,24 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
    */
   private async _restore(options: IRemoteKernelOptions): Promise<boolean> {
     let key = '';
-    let stored: IStoredSnapshot | null = null;
     try {
       key = await snapshotKey(options as ISnapshotOptions);
-      stored = await readSnapshot(key);
-      if (!stored) {
+      const found = await findSnapshot(key);
+      if (!found) {
         return false;
       }
-      mark('snapshot read');
+      const reading = found.parts;
+      // (a failed read fails the restore below, which says why)
+      reading.then(() => mark('snapshot read')).catch(() => undefined);
       await super.initRuntime({
         ...options,
         loadPyodideOptions: {
           ...options.loadPyodideOptions,
-          ...(await restoreOptions(options.indexUrl, stored)),
+          ...(await restoreOptions(options.indexUrl, reading)),
         },
       });
       mark('snapshot loaded');
-      finishRestore(this._pyodide as unknown as ISnapshotPyodide, stored);
+      finishRestore(this._pyodide as unknown as ISnapshotPyodide, await reading);
       console.info('jupyter-worker: the kernel starts from its memory snapshot');
       return true;
     } catch (error) {

@@ -97,14 +97,28 @@ export async function snapshotKey(options: ISnapshotOptions): Promise<string> {
   return new URL(`jupyter-worker-snapshot/${hex}`, self.location.href).href;
 }
 
-/** The snapshot stored under `key`, or null (none, or not one of ours). */
-export async function readSnapshot(key: string): Promise<IStoredSnapshot | null> {
+/** A stored snapshot found, being read. */
+export interface IFoundSnapshot {
+  /** Its parts once read (tens of MB); rejects if it is not a snapshot of ours. */
+  parts: Promise<IStoredSnapshot>;
+}
+
+/**
+ * The snapshot stored under `key`, or null if there is none: found without
+ * waiting for its bytes, so that Pyodide's own start runs while they are read.
+ */
+export async function findSnapshot(key: string): Promise<IFoundSnapshot | null> {
   const cache = await caches.open(SNAPSHOT_CACHE);
   const response = await cache.match(key);
   if (!response) {
     return null;
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  const parts = response.arrayBuffer().then((buffer) => parseSnapshot(new Uint8Array(buffer)));
+  return { parts };
+}
+
+/** A stored snapshot's parts (`storeSnapshot` wrote them); throws if it is damaged. */
+function parseSnapshot(bytes: Uint8Array): IStoredSnapshot {
   const words = new Uint32Array(bytes.buffer, 0, Math.min(3, bytes.length >> 2));
   if (words.length < 3 || words[0] !== MAGIC) {
     throw new Error('the stored snapshot is damaged (no header)');
@@ -173,13 +187,13 @@ export async function storeSnapshot(key: string, pyodide: ISnapshotPyodide): Pro
 }
 
 /**
- * What `loadPyodide` takes to start from `stored`: the heap, a module factory
+ * What `loadPyodide` takes to start from `stored` (still being read): the heap, a module factory
  * that first grows the new memory to the heap's size (Pyodide 314 does not),
  * and how to find the JavaScript objects the heap's Python refers to.
  */
 export async function restoreOptions(
   indexUrl: string,
-  stored: IStoredSnapshot,
+  stored: Promise<IStoredSnapshot>,
 ): Promise<Record<string, unknown>> {
   type Factory = (settings: unknown) => Promise<IPyodideModule>;
   const url = new URL('pyodide.asm.mjs', new URL(indexUrl, self.location.href)).href;
@@ -216,8 +230,10 @@ export async function restoreOptions(
     }
     return value;
   };
+  const heap = stored.then((parts) => parts.heap); // (Pyodide awaits it)
+  heap.catch(() => undefined); // (a failed read is the caller's to report)
   return {
-    _loadSnapshot: stored.heap,
+    _loadSnapshot: heap,
     createPyodideModule,
     _snapshotDeserializer: deserialize,
   };
