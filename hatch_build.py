@@ -2,8 +2,9 @@
 
 Runs after the jupyter-builder hook (which installs the npm packages, among
 them the pinned ``pyodide``). Writes ``jupyter_worker/pyodide_dist``: the
-Pyodide core, the pure-Python wheels the kernel loads at start (from PyPI)
-and a lock rewritten to point at them. Skipped when that folder is complete,
+Pyodide core, the pure-Python wheels the kernel loads at start (from PyPI),
+bytecode for what a start imports (compiled by that Pyodide in Node) and a
+lock rewritten to point at them. Skipped when that folder is complete,
 so a wheel built from an sdist needs neither Node nor network.
 """
 
@@ -30,7 +31,11 @@ class OfflinePyodideHook(BuildHookInterface):  # type: ignore[type-arg]
         if self.target_name != "wheel":
             return
         sys.path.insert(0, str(HERE))
-        from jupyter_worker.constants import EXTRA_START_PACKAGES, KERNEL_START_PACKAGES
+        from jupyter_worker.constants import (
+            EXTRA_START_PACKAGES,
+            KERNEL_START_IMPORTS,
+            KERNEL_START_PACKAGES,
+        )
         from jupyter_worker.lite.pyodide_bundle import LOCK_FILE, build_bundle
 
         if (DIST / LOCK_FILE).exists() and not NPM_PYODIDE.exists():
@@ -38,4 +43,6 @@ class OfflinePyodideHook(BuildHookInterface):  # type: ignore[type-arg]
         if not NPM_PYODIDE.exists():
             msg = f"{NPM_PYODIDE} is missing: the npm build step did not run"
             raise RuntimeError(msg)
-        build_bundle(NPM_PYODIDE, DIST, KERNEL_START_PACKAGES, EXTRA_START_PACKAGES)
+        build_bundle(
+            NPM_PYODIDE, DIST, KERNEL_START_PACKAGES, EXTRA_START_PACKAGES, KERNEL_START_IMPORTS
+        )

@@ -27,6 +27,11 @@ PYODIDE_KERNEL_PLUGIN_ID = "@jupyterlite/pyodide-kernel-extension:kernel"
 #: them, and everything they depend on, as wheels next to the Pyodide core.
 KERNEL_START_PACKAGES = ("micropip", "ipython", "jedi")
 
+#: Modules a kernel start imports from those packages: the build gives them,
+#: and the modules of the standard library and the wheels they import,
+#: bytecode (``lite/bytecode_in_pyodide.py``), so that a start compiles none.
+KERNEL_START_IMPORTS = ("micropip", "IPython", "jedi", "comm")
+
 #: Packages the kernel installs at start that are not in the Pyodide lock:
 #: name -> pinned version. They are added to the shipped lock.
 EXTRA_START_PACKAGES = {"comm": "0.2.3"}

@@ -1,8 +1,8 @@
 """Assemble an offline Pyodide: the npm core plus the wheels the kernel needs at start.
 
 Runs when the Python package is built (see ``hatch_build.py``), never at run
-time. It uses only the standard library and ``pip download``, so it works in
-an isolated build environment.
+time. It uses the standard library, ``pip download`` and Node (which the
+labextension's build needs too), so it works in an isolated build environment.
 
 The npm ``pyodide`` package holds the core and a lock file whose wheels live
 on a CDN. The kernel loads a few of those wheels when it starts; this module
@@ -227,6 +227,7 @@ def build_bundle(
     dest: Path,
     roots: Iterable[str],
     extras: Mapping[str, str],
+    imports: Iterable[str],
 ) -> list[Path]:
     """Write an offline Pyodide distribution into ``dest``.
 
@@ -240,6 +241,9 @@ def build_bundle(
         Lock packages the kernel loads at start (their dependencies come too).
     extras
         Name -> version of start packages that are not in the lock.
+    imports
+        Modules a kernel start imports from them: they and what they import
+        get bytecode (``add_bytecode``).
 
     Returns
     -------
@@ -259,4 +263,31 @@ def build_bundle(
     wheels = download_wheels(pins, dest, python)
     rewrite_lock(lock, wheels, extras)
     (dest / LOCK_FILE).write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
+    add_bytecode(dest, [*roots, *extras], imports)
+    rewrite_lock(lock, wheels, extras)  # (the wheels' sha256 changed)
+    (dest / LOCK_FILE).write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
     return sorted(dest.iterdir())
+
+
+def add_bytecode(dist: Path, packages: Iterable[str], imports: Iterable[str]) -> None:
+    """Give the modules a kernel start imports bytecode, in ``dist``'s files.
+
+    Runs ``bytecode.mjs`` with Node: that Pyodide loads ``packages`` from
+    ``dist``'s lock, imports ``imports`` and rewrites ``dist``'s standard
+    library zip and wheels (``bytecode_in_pyodide.py``).
+
+    Raises
+    ------
+    RuntimeError
+        If Node is missing or the script fails.
+    """
+    node = shutil.which("node")
+    if node is None:
+        msg = "node (which builds the labextension) is needed to compile the bytecode"
+        raise RuntimeError(msg)
+    script = Path(__file__).with_name("bytecode.mjs")
+    cmd = [node, str(script), str(dist), json.dumps(list(packages)), json.dumps(list(imports))]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode:
+        msg = f"compiling the offline Pyodide's bytecode failed:\n{result.stderr[-4000:]}"
+        raise RuntimeError(msg)
