@@ -19,6 +19,8 @@ START_WHEELS = {
     "prompt-toolkit", "wcwidth", "decorator", "asttokens", "executing",
     "pure-eval", "stack-data", "matplotlib-inline", "six",
 }  # fmt: skip
+#: Upstream's kernel wheels, copied from its labextension (lite/kernel_wheels.py).
+KERNEL_WHEELS = {"piplite", "ipykernel", "pyodide-kernel"}
 
 
 def _settings(site: Path) -> dict:
@@ -45,7 +47,7 @@ def test_lock_names_each_shipped_wheel_with_its_real_sha256(lite_site):
     by_file = {entry["file_name"]: entry for entry in lock["packages"].values()}
     shipped = sorted(folder.glob("*.whl"))
     names = {by_file[wheel.name]["name"].lower().replace("_", "-") for wheel in shipped}
-    assert names == START_WHEELS
+    assert names == START_WHEELS | KERNEL_WHEELS
     for wheel in shipped:
         assert by_file[wheel.name]["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
 
@@ -54,12 +56,12 @@ def test_lock_sends_every_other_package_to_the_pyodide_cdn(lite_site):
     folder = lite_site / LITE_PYODIDE_DIR
     lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
     bundled = json.loads(BUNDLED_LOCK.read_text(encoding="utf-8"))
-    assert lock["packages"].keys() == bundled["packages"].keys()
+    assert lock["packages"].keys() == bundled["packages"].keys() | KERNEL_WHEELS
     shipped = {wheel.name for wheel in folder.glob("*.whl")}
     for key, entry in lock["packages"].items():
-        original = bundled["packages"][key]
         if entry["file_name"] in shipped:
             continue
+        original = bundled["packages"][key]
         assert entry["file_name"] == f"{PYODIDE_CDN_URL}/{original['file_name']}"
         assert entry["sha256"] == original["sha256"]
     assert lock["packages"]["numpy"]["file_name"].startswith(PYODIDE_CDN_URL)

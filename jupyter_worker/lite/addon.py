@@ -31,6 +31,7 @@ from ..constants import (
 from ..headers import isolation_headers
 from . import isolation, site_lock
 from .extra_packages import add_packages
+from .kernel_wheels import UPSTREAM_EXTENSION, add_kernel_wheels, find_kernel_wheels
 from .pyodide_bundle import LOCK_FILE
 
 #: Where the build put the offline Pyodide inside the installed package.
@@ -246,6 +247,14 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
         """Write the site's lock (and, air-gapped, what it does not ship)."""
         lock = site_lock.base_lock(BUNDLED_PYODIDE, self.cdn_lock)
         dest = self.output_pyodide
+        kernel = find_kernel_wheels()
+        if kernel:
+            add_kernel_wheels(lock, dest, kernel)
+        else:
+            self.log.warning(
+                "[jupyter-worker] no %s wheels found: kernels install them at start",
+                UPSTREAM_EXTENSION,
+            )
         python = ".".join(lock["info"]["python"].split(".")[:2])
         resolution = add_packages(
             lock,

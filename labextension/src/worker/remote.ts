@@ -20,6 +20,7 @@ import {
   snapshotKey,
   storeSnapshot,
 } from './snapshot';
+import { withStartPackages } from './startpackages';
 import { requestInputViaServiceWorker } from './stdin';
 import type {
   IChannelError,
@@ -124,9 +125,9 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   /**
    * Start Pyodide and the kernel (upstream), then connect Python to the page.
    */
-  async initialize(options: IRemoteKernelOptions): Promise<void> {
+  async initialize(given: IRemoteKernelOptions): Promise<void> {
     mark('initialize');
-    await holdLifeline();
+    const [options] = await Promise.all([withStartPackages(given), holdLifeline()]);
     if (options.snapshot === 'make') {
       this._snapshotKey = await snapshotKey(options as ISnapshotOptions);
       const cache = await caches.open(SNAPSHOT_CACHE);
@@ -179,14 +180,9 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     }
     if (!this._restored) {
       const making = options.snapshot === 'make' ? { _makeSnapshot: true } : {};
-      // micropip (which upstream loads next) downloads while Pyodide starts
-      const packages = [...((options.loadPyodideOptions?.packages as string[] | undefined) ?? [])];
-      if (!packages.includes('micropip')) {
-        packages.push('micropip');
-      }
       await super.initRuntime({
         ...options,
-        loadPyodideOptions: { ...options.loadPyodideOptions, ...making, packages },
+        loadPyodideOptions: { ...options.loadPyodideOptions, ...making },
       });
     }
     mark('Pyodide loaded');
@@ -238,6 +234,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
         ...options,
         loadPyodideOptions: {
           ...options.loadPyodideOptions,
+          packages: [], // (installed in the snapshot)
           ...(await restoreOptions(options.indexUrl, reading)),
         },
       });
