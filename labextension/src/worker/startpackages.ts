@@ -24,7 +24,9 @@ interface IStartOptions {
  * adds none but micropip (the start then installs the rest as upstream's does,
  * and reports what fails).
  */
-export async function withStartPackages<T extends IStartOptions>(options: T): Promise<T> {
+export async function withStartPackages<T extends IStartOptions>(
+  options: T,
+): Promise<T & { loadPyodideOptions: Record<string, unknown> & { packages: string[] } }> {
   const given = options.loadPyodideOptions ?? {};
   const packages = new Set([...((given.packages as string[] | undefined) ?? []), 'micropip']);
   for (const name of await lockedKernelPackages(options)) {
