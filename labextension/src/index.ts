@@ -4,6 +4,7 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { displayPlugin } from './display/plugin';
+import { startAtLoad } from './kernel/early';
 import { kernelPlugin } from './kernel/plugin';
 import { magicPlugins } from './magic/plugin';
 import { statusPlugin } from './status/plugin';
@@ -16,5 +17,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   streamPlugin,
   ...magicPlugins,
 ];
+
+// an isolated page that opens a worker notebook starts its worker now, before the plugins activate
+startAtLoad();
 
 export default plugins;

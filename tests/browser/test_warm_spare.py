@@ -40,6 +40,10 @@ CELLS = [
 ]
 
 READY = "jupyter-worker: a warm spare kernel worker is ready"
+#: The page's marks of when it started the notebook's worker (``kernel/early.ts``).
+STARTED_AT = (
+    'performance.getEntriesByName("jupyter-worker: notebook\'s worker started at {}").length'
+)
 TAKEN = "jupyter-worker: a kernel took the warm spare kernel worker"
 
 
@@ -63,8 +67,10 @@ def test_a_restart_takes_the_spare_and_starts_as_a_fresh_kernel(page, spare_site
     with serve(spare_site, isolated=True) as base:
         open_notebook(page, f"{base}lab/index.html?path=sub/spare.ipynb")
         before = _first(page)
-        # the kernel took the worker the page started as it loaded the notebook
+        # the kernel took the worker the page started as its code loaded
         assert console.count(TAKEN) == 1
+        assert page.evaluate(STARTED_AT.format("load")) == 1
+        assert page.evaluate(STARTED_AT.format("activation")) == 0
         assert before[:2] == ("data of sub", "/drive/sub")
         console.wait_for(READY, 2)  # idle: the page started a spare
         restart_kernel(page)
@@ -92,3 +98,15 @@ def test_a_notebook_made_in_the_browser_starts_its_worker_as_the_page_loads(page
         open_notebook(page, f"{base}lab/index.html?path=sub/made.ipynb")
         assert _first(page)[:2] == ("data of sub", "/drive/sub")
         assert console.count(TAKEN) == 1
+        assert page.evaluate(STARTED_AT.format("activation")) == 1
+
+
+def test_a_page_not_isolated_starts_the_notebook_s_worker_as_the_plugin_activates(page, spare_site):
+    # (its drive goes through JupyterLite's service worker, known only then)
+    console = Console(page)
+    with serve(spare_site, isolated=False) as base:
+        open_notebook(page, f"{base}lab/index.html?path=sub/spare.ipynb")
+        assert _first(page)[:2] == ("data of sub", "/drive/sub")
+        assert console.count(TAKEN) == 1
+        assert page.evaluate(STARTED_AT.format("load")) == 0
+        assert page.evaluate(STARTED_AT.format("activation")) == 1

@@ -17,7 +17,15 @@ import type {
 import type { PageChannel } from '../channel/page';
 import type { IWorkerSettings } from '../tokens';
 import type { IIdleStarts } from './spare';
-import { codeEnds, codeStarts, planSpare, snapshotUsed, startFirstSpare, takeSpare } from './spare';
+import {
+  codeEnds,
+  codeStarts,
+  dropSpare,
+  planSpare,
+  snapshotUsed,
+  startFirstSpare,
+  takeSpare,
+} from './spare';
 import type { IKernelWorkerOptions, RemoteKernel } from './started';
 import { KernelWorker } from './started';
 import type { InterruptOutcome } from './workers';
@@ -432,6 +440,9 @@ export class WorkerKernel extends PyodideKernel {
       this.location,
     );
     const spare = plan.spare;
+    if (!spare?.warm) {
+      dropSpare(); // (one started as the page loaded, before the user's settings turned spares off)
+    }
     const started = (spare?.warm && takeSpare(spare.key)) || new KernelWorker(plan.start, false);
     allExtras.set(this, {
       started,

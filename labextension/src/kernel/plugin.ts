@@ -3,17 +3,17 @@
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import type { ISessionContext } from '@jupyterlab/apputils';
-import type { Contents, Kernel } from '@jupyterlab/services';
+import type { Kernel } from '@jupyterlab/services';
 import type { ILogPayload } from '@jupyterlab/logconsole';
 import { ILoggerRegistry } from '@jupyterlab/logconsole';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { IServiceWorkerManager } from '@jupyterlite/apputils';
 import type { IKernel } from '@jupyterlite/services';
 import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
 
 import { EXTENSION_ID, KERNEL_DISPLAY_NAME, KERNEL_NAME } from '../tokens';
+import { provideContents, startAtActivation } from './early';
 import { KERNEL_ICON_URL } from './icon';
 import { workers } from './workers';
 import { loadSpawnHost } from '../spawn/load';
@@ -47,52 +47,6 @@ function watchSends(sessionContext: ISessionContext): void {
 
 /** What the page gives a new worker kernel besides the kernel's own options. */
 type IKernelOptions = Omit<IWorkerKernelOptions, keyof IKernel.IOptions>;
-
-/** A notebook's JSON, as far as the kernel it names. */
-interface INotebookKernel {
-  metadata?: { kernelspec?: { name?: string } };
-}
-
-/**
- * The kernel the notebook at `path` names as the site serves it (one request:
- * the contents manager's first answer waits for the browser's storage and the
- * folder's index, 0.6 s of a page load); null if the site has no such file.
- */
-async function servedKernel(path: string): Promise<string | null> {
-  try {
-    const response = await fetch(URLExt.join(PageConfig.getBaseUrl(), 'files', path));
-    if (!response.ok) {
-      return null;
-    }
-    const notebook = (await response.json()) as INotebookKernel | null;
-    return notebook?.metadata?.kernelspec?.name ?? '';
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Whether the notebook at `path` (the page's URL opens it) is one of the
- * worker kernel, so that its worker may start before the notebook asks for it. A notebook
- * the site serves is read from the site; one only in the browser's storage
- * (made there) through the contents manager.
- */
-async function opensWorkerNotebook(path: string, contents: Contents.IManager): Promise<boolean> {
-  const served = await servedKernel(path);
-  if (served !== null) {
-    return served === KERNEL_NAME;
-  }
-  try {
-    // (a notebook written as a file, by code, is stored as text)
-    const model = await contents.get(path, { content: true, format: 'json' });
-    const content = (
-      typeof model.content === 'string' ? JSON.parse(model.content) : model.content
-    ) as INotebookKernel | null;
-    return content?.metadata?.kernelspec?.name === KERNEL_NAME;
-  } catch {
-    return false; // (the notebook will say what is wrong with it)
-  }
-}
 
 /**
  * Register the `python-worker` kernel in JupyterLite.
@@ -170,7 +124,10 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
         // registration may still be under way (or fail: then no drive)
         await serviceWorkerManager?.ready.catch(() => undefined);
       }
-      const browsingContextId = serviceWorkerManager?.browsingContextId;
+      // (isolated, the worker needs no service worker: the same options as a start at load)
+      const browsingContextId = crossOriginIsolated
+        ? undefined
+        : serviceWorkerManager?.browsingContextId;
       const mountDrive =
         crossOriginIsolated || !!(serviceWorkerManager?.enabled && browsingContextId);
       return {
@@ -201,25 +158,7 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
 
     // A page that opens a notebook of this kernel starts its worker at once,
     // while JupyterLab loads and opens the notebook (`warmSpare`).
-    const path = new URLSearchParams(window.location.search).get('path');
-    if (!path?.endsWith('.ipynb')) {
-      return;
-    }
-    const kernelModule = import('./kernel'); // (fetched while the notebook is read)
-    kernelModule.catch(() => undefined); // (a kernel's own start reports a failed load)
-    void opensWorkerNotebook(path, contentsManager).then(async (opens) => {
-      if (opens) {
-        const own = await kernelOptions();
-        const { WorkerKernel } = await kernelModule;
-        const sendMessage = (): void => undefined;
-        WorkerKernel.startWorkerEarly({
-          ...own,
-          id: '',
-          name: KERNEL_NAME,
-          location: '',
-          sendMessage,
-        });
-      }
-    });
+    provideContents(contentsManager);
+    startAtActivation(contentsManager, kernelOptions);
   },
 };
