@@ -261,12 +261,15 @@ def build_bundle(
     pins = {key: lock["packages"][key]["version"] for key in start_closure(lock, roots)}
     pins.update(extras)
     wheels = download_wheels(pins, dest, python)
-    rewrite_lock(lock, wheels, extras)
-    (dest / LOCK_FILE).write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
+    _write_lock(dest, rewrite_lock(lock, wheels, extras))
     add_bytecode(dest, [*roots, *extras], imports)
-    rewrite_lock(lock, wheels, extras)  # (the wheels' sha256 changed)
-    (dest / LOCK_FILE).write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
+    _write_lock(dest, rewrite_lock(lock, wheels, extras))  # (the wheels' sha256 changed)
     return sorted(dest.iterdir())
+
+
+def _write_lock(dest: Path, lock: Mapping[str, Any]) -> None:
+    """Write ``lock`` as the lock of the distribution in ``dest``."""
+    (dest / LOCK_FILE).write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def add_bytecode(dist: Path, packages: Iterable[str], imports: Iterable[str]) -> None:

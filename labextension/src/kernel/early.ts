@@ -11,18 +11,16 @@
  * starts when the kernel plugin activates (`startAtActivation`).
  */
 import type { Contents } from '@jupyterlab/services';
+import type { IKernel } from '@jupyterlite/services';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { PromiseDelegate } from '@lumino/coreutils';
 
 import { KERNEL_NAME } from '../tokens';
 import type { IWorkerKernelOptions } from './kernel';
-import { readPyodideSettings, readWorkerSettings } from './settings';
+import { readKernelSettings } from './settings';
 
-/** What a kernel needs besides its settings, which a start at load has to wait for. */
-type IStartOptions = Omit<
-  IWorkerKernelOptions,
-  'id' | 'name' | 'location' | 'sendMessage' | 'pyodideUrl'
-> & { pyodideUrl: string };
+/** What the page gives a new worker kernel besides the kernel's own options. */
+export type IKernelOptions = Omit<IWorkerKernelOptions, keyof IKernel.IOptions>;
 
 /** The page's contents manager, once the kernel plugin has it. */
 const contents = new PromiseDelegate<Contents.IManager>();
@@ -90,7 +88,7 @@ async function opensWorkerNotebook(path: string, manager: Contents.IManager): Pr
  * Start the worker of a kernel with `options` ahead, as a spare
  * (`WorkerKernel.startWorkerEarly`); `when` names the moment in a mark.
  */
-async function startSpare(options: IStartOptions, when: 'load' | 'activation'): Promise<void> {
+async function startSpare(options: IKernelOptions, when: 'load' | 'activation'): Promise<void> {
   const loaded = await import('./kernel').catch(() => null);
   if (!loaded) {
     return; // (the kernel's own start fails the same way, and says so)
@@ -116,9 +114,9 @@ export function startAtLoad(): void {
   if (!path || !crossOriginIsolated) {
     return;
   }
-  let settings: ReturnType<typeof readPyodideSettings> & ReturnType<typeof readWorkerSettings>;
+  let settings: ReturnType<typeof readKernelSettings>;
   try {
-    settings = { ...readPyodideSettings(), ...readWorkerSettings() };
+    settings = readKernelSettings();
   } catch {
     return; // not a JupyterLite site built with jupyter-worker (JupyterLab)
   }
@@ -144,7 +142,7 @@ export function startAtLoad(): void {
  */
 export function startAtActivation(
   manager: Contents.IManager,
-  options: () => Promise<IStartOptions>,
+  options: () => Promise<IKernelOptions>,
 ): void {
   const path = notebookPath();
   if (!path) {

@@ -13,17 +13,12 @@ import type { IKernel } from '@jupyterlite/services';
 import { IKernelClient, IKernelSpecs } from '@jupyterlite/services';
 
 import { EXTENSION_ID, KERNEL_DISPLAY_NAME, KERNEL_NAME } from '../tokens';
+import type { IKernelOptions } from './early';
 import { provideContents, startAtActivation } from './early';
 import { KERNEL_ICON_URL } from './icon';
 import { workers } from './workers';
 import { loadSpawnHost } from '../spawn/load';
-import type { IWorkerKernelOptions } from './kernel';
-import {
-  followUserSettings,
-  readPyodideSettings,
-  readWorkerSettings,
-  userSettingsLoaded,
-} from './settings';
+import { followUserSettings, readKernelSettings, userSettingsLoaded } from './settings';
 
 /**
  * Show the worker kernels the messages a notebook sends them, as they are
@@ -44,9 +39,6 @@ function watchSends(sessionContext: ISessionContext): void {
     connect(change.newValue);
   });
 }
-
-/** What the page gives a new worker kernel besides the kernel's own options. */
-type IKernelOptions = Omit<IWorkerKernelOptions, keyof IKernel.IOptions>;
 
 /**
  * Register the `python-worker` kernel in JupyterLite.
@@ -117,7 +109,7 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
     /** The options of a new worker kernel, besides the kernel's own (id, location...). */
     const kernelOptions = async (): Promise<IKernelOptions> => {
       await userSettingsLoaded();
-      const settings = readPyodideSettings();
+      const settings = readKernelSettings();
       // Isolated, the worker reaches the drive over its channel; otherwise
       // through JupyterLite's service worker, when that is active.
       if (!crossOriginIsolated) {
@@ -132,7 +124,6 @@ export const kernelPlugin: JupyterFrontEndPlugin<void> = {
         crossOriginIsolated || !!(serviceWorkerManager?.enabled && browsingContextId);
       return {
         ...settings,
-        ...readWorkerSettings(),
         mountDrive,
         contentsManager,
         browsingContextId,

@@ -124,6 +124,11 @@ export interface IPyodideSettings {
 
 type RawSettings = Partial<Record<keyof IPyodideSettings, unknown>>;
 
+/** The worker kernel's settings: its Pyodide's and its own. */
+export function readKernelSettings(): IPyodideSettings & IWorkerSettings {
+  return { ...readPyodideSettings(), ...readWorkerSettings() };
+}
+
 /**
  * The worker kernel's Pyodide settings: those of the upstream Pyodide kernel
  * (`@jupyterlite/pyodide-kernel-extension:kernel`, written by our build addon),

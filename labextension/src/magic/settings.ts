@@ -5,7 +5,7 @@
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 
 import type { IPyodideSettings } from '../kernel/settings';
-import { readPyodideSettings, readWorkerSettings, userIndexUrls } from '../kernel/settings';
+import { readKernelSettings, readWorkerSettings, userIndexUrls } from '../kernel/settings';
 import type { IWorkerSettings } from '../tokens';
 import { LAB_PAGE_CONFIG_KEY, LAB_PYODIDE_PATH } from '../tokens';
 
@@ -25,7 +25,7 @@ export function isLite(): boolean {
  */
 export function readMagicSettings(): IMagicWorkerSettings {
   if (isLite()) {
-    return { ...readPyodideSettings(), ...readWorkerSettings() };
+    return readKernelSettings();
   }
   const pyodideUrl = URLExt.join(PageConfig.getBaseUrl(), LAB_PYODIDE_PATH, 'pyodide.mjs');
   const lab = JSON.parse(PageConfig.getOption(LAB_PAGE_CONFIG_KEY) || '{}') as {
