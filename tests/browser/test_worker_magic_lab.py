@@ -472,11 +472,12 @@ def test_worker_cells_drive_workers_from_files_with_errors_interrupts_and_crashe
     interrupt_kernel(page)
     expect(finish_cell(page, 3, timeout=20_000)).to_contain_text("KeyboardInterrupt")
     assert run_cell(page, 4).inner_text().strip() == "4 sim"
-    # the crash's page error reaches this process on its own channel, maybe after the output
-    with page.expect_event("pageerror", timeout=KERNEL_START_TIMEOUT):
-        output = run_cell(page, 5, timeout=KERNEL_START_TIMEOUT)
-        assert output.inner_text().strip() == "WorkerCrashed 42"
-    assert set(page_log.errors) == {"RuntimeError: memory access out of bounds"}
+    output = run_cell(page, 5, timeout=KERNEL_START_TIMEOUT)
+    assert output.inner_text().strip() == "WorkerCrashed 42"
+    # the crash is the one uncaught error; DevTools may not report it at all:
+    # the page stops a crashed worker as soon as it says so (host.ts
+    # `_forgetCrashed`), which can cut off the report
+    assert set(page_log.errors) <= {"RuntimeError: memory access out of bounds"}
     page_log.errors.clear()
     run_cell(page, 6)
     page.click("#jw-ps-button")
