@@ -362,6 +362,14 @@ export interface IFatalEnvelope {
 }
 
 /**
+ * Sent in the task after a fatal error: Pyodide has thrown it by then, and the
+ * browser has reported it (console, DevTools). The page may stop the worker.
+ */
+export interface IFatalReportedEnvelope {
+  _jwFatalReported: true;
+}
+
+/**
  * An asynchronous request of worker Python (`_jupyter_worker_async`, usable
  * without isolation): `value` is the JSON text of a `workers` request. The
  * page answers with the remote kernel's `settleAsync(id, ok, text)`.
@@ -377,6 +385,7 @@ export type WorkerEnvelope =
   | IProgressEnvelope
   | ILifelineEnvelope
   | IFatalEnvelope
+  | IFatalReportedEnvelope
   | IAsyncRequestEnvelope;
 
 /**

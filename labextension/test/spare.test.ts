@@ -23,7 +23,7 @@ interface IStandIn {
   terminated: boolean;
   ready: Promise<void>;
   dispose(): void;
-  worker: { terminate(): void };
+  terminate(): void;
   remote: { startKind(): Promise<string> };
   /** Whether it was started to make a snapshot. */
   maker: boolean;
@@ -37,7 +37,7 @@ function standIn(maker: boolean, ready: Promise<void>): KernelWorker {
     terminated: false,
     ready,
     dispose: () => undefined,
-    worker: { terminate: () => (worker.terminated = true) },
+    terminate: () => (worker.terminated = true),
     remote: { startKind: () => Promise.resolve(maker ? 'snapshot made' : 'fresh') },
     maker,
   };

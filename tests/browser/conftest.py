@@ -54,6 +54,15 @@ class PageLog:
     errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
 
+    def wait_for_error(self, page: Page, error: str) -> None:
+        """Wait (up to 10 s) until ``error`` is among the page's uncaught errors."""
+        for _ in range(100):
+            if error in self.errors:
+                return
+            page.wait_for_timeout(100)  # (a worker's error may reach the page after its output)
+        msg = f"no uncaught {error!r}: {self.errors}"
+        raise AssertionError(msg)
+
     def foreign_requests(self) -> list[str]:
         """Requests that went anywhere but 127.0.0.1."""
         foreign = []

@@ -474,10 +474,10 @@ def test_worker_cells_drive_workers_from_files_with_errors_interrupts_and_crashe
     assert run_cell(page, 4).inner_text().strip() == "4 sim"
     output = run_cell(page, 5, timeout=KERNEL_START_TIMEOUT)
     assert output.inner_text().strip() == "WorkerCrashed 42"
-    # the crash is the one uncaught error; DevTools may not report it at all:
-    # the page stops a crashed worker as soon as it says so (host.ts
-    # `_forgetCrashed`), which can cut off the report
-    assert set(page_log.errors) <= {"RuntimeError: memory access out of bounds"}
+    # the crash is the one uncaught error, reported before the page stops the
+    # worker (started.ts `terminate`)
+    page_log.wait_for_error(page, "RuntimeError: memory access out of bounds")
+    assert set(page_log.errors) == {"RuntimeError: memory access out of bounds"}
     page_log.errors.clear()
     run_cell(page, 6)
     page.click("#jw-ps-button")

@@ -116,7 +116,7 @@ function makeSnapshot(key: string, make: () => KernelWorker): void {
     .finally(() => {
       maker = null;
       started.dispose();
-      started.worker.terminate();
+      started.terminate();
       if (running === 0 && wanted?.key === key && wanted.starts.spare) {
         startSpare(key, wanted.starts.spare);
       } else if (wanted) {
@@ -183,7 +183,7 @@ export function takeSpare(key: string): KernelWorker | null {
 export function dropSpare(): void {
   if (spare) {
     spare.started.dispose();
-    spare.started.worker.terminate();
+    spare.started.terminate();
     spare = null;
   }
 }

@@ -59,6 +59,12 @@ export interface IKernelWorkerOptions {
 const sanitizer = new Sanitizer();
 
 /**
+ * How long a worker whose Pyodide failed may run on, at most, to report its
+ * error (console, DevTools) before it is terminated.
+ */
+export const CRASH_REPORT_MS = 1000;
+
+/**
  * A kernel worker, started: Pyodide and IPython load in it from construction.
  * What it reports before a kernel binds it is kept and handed over then.
  */
@@ -82,6 +88,11 @@ export class KernelWorker {
         this._watchLifeline(data._jwLifeline);
       } else if ('_jwFatal' in data) {
         this._failed = true;
+        this._fatalUnreported = true;
+      } else if ('_jwFatalReported' in data) {
+        this._fatalUnreported = false;
+        this._reported?.();
+        return;
       }
       this._deliver(data);
     });
@@ -94,6 +105,8 @@ export class KernelWorker {
         this._errors.push(message);
       }
     });
+    // upstream's kernel terminates the worker it was given: through `terminate` below
+    this.worker.terminate = (): void => this.terminate();
     this.remote = wrap(this.worker) as RemoteKernel;
     const remoteOptions: Record<string, unknown> = { ...options.remoteOptions };
     const transfers: Transferable[] = [];
@@ -157,6 +170,24 @@ export class KernelWorker {
     });
   }
 
+  /**
+   * Terminate the worker. One whose Pyodide said it failed runs on until it
+   * says its error was reported (at most `CRASH_REPORT_MS`): Pyodide throws it
+   * right after saying it failed, and a worker terminated then never reports it.
+   */
+  terminate(): void {
+    const stop = (): void => Worker.prototype.terminate.call(this.worker);
+    if (!this._fatalUnreported) {
+      stop();
+      return;
+    }
+    const timer = setTimeout(stop, CRASH_REPORT_MS);
+    this._reported = (): void => {
+      clearTimeout(timer);
+      stop();
+    };
+  }
+
   /** Stop watching the worker (the worker itself is terminated by its kernel). */
   dispose(): void {
     this._lifeline.abort();
@@ -200,4 +231,8 @@ export class KernelWorker {
   /** Whether the owner has had what came before it. */
   private _replayed = false;
   private _failed = false;
+  /** Whether Pyodide said it failed and the worker has not reported its error yet. */
+  private _fatalUnreported = false;
+  /** Terminate now a worker `terminate` let run on to report its error. */
+  private _reported: (() => void) | null = null;
 }

@@ -26,6 +26,7 @@ import type {
   IChannelError,
   IChannelOptions,
   IFatalEnvelope,
+  IFatalReportedEnvelope,
   IKernelMessageEnvelope,
   ILogMessageEnvelope,
   IProgressEnvelope,
@@ -191,6 +192,8 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     const logFatal = api.on_fatal;
     api.on_fatal = async (error: Error): Promise<void> => {
       postMessage({ _jwFatal: `${error.name}: ${error.message}` } satisfies IFatalEnvelope);
+      // Pyodide throws the error once this returns: reported by the next task
+      setTimeout(() => postMessage({ _jwFatalReported: true } satisfies IFatalReportedEnvelope));
       await logFatal?.(error);
     };
   }
