@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import subprocess
 import sys
 import textwrap
@@ -92,3 +94,25 @@ def test_ipython_starts_without_its_terminal_front_end():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.split() == ["False", "embed", "True", "InteractiveShellEmbed"]
+
+
+def test_values_are_set_when_the_module_is_first_imported(package):
+    name = f"{package}.front"
+    deferred_imports.set_on_import(name, {"SETTING": 1})
+    deferred_imports.set_on_import(name, {"SETTING": 2, "URLS": ["a"]})  # the later call wins
+    assert name not in sys.modules
+    front = importlib.import_module(name)
+    assert runs() == 1
+    assert (front.SETTING, front.URLS) == (2, ["a"])
+    # the module is the real loader's again: its source is found as usual
+    assert front.__loader__ is front.__spec__.loader
+    assert "def embed" in inspect.getsource(front)
+    deferred_imports.set_on_import(name, {"SETTING": 3})  # imported: set at once
+    assert front.SETTING == 3
+    assert runs() == 1
+
+
+def test_values_reach_a_module_imported_already(package):
+    front = importlib.import_module(f"{package}.front")
+    deferred_imports.set_on_import(f"{package}.front", {"SETTING": 4})
+    assert front.SETTING == 4

@@ -9,6 +9,11 @@ one at first: the names the importer takes from it are stand-ins that load
 the real module when called, and any other attribute read loads it too
 (``from IPython.terminal.embed import InteractiveShellEmbed`` works as
 always).
+
+Upstream's start also imports ``piplite.piplite`` (micropip and
+``unittest.mock`` with it: 0.3 s) only to set two of its settings, which
+``%pip`` reads much later: :func:`set_on_import` sets them when the module is
+first imported instead.
 """
 
 from __future__ import annotations
@@ -91,3 +96,61 @@ def install(deferred: Mapping[str, Sequence[str]] = DEFERRED) -> None:
     """Defer the loading of ``deferred``'s modules (before they are first imported)."""
     if not any(isinstance(finder, _Finder) for finder in sys.meta_path):
         sys.meta_path.insert(0, _Finder(deferred))
+
+
+class _SetOnImport(importlib.abc.MetaPathFinder):
+    """Finds module ``name`` (with the path finder) and sets ``values`` on it once it has run."""
+
+    def __init__(self, name: str, values: Mapping[str, Any]) -> None:
+        self.name = name
+        self.values = dict(values)
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != self.name:
+            return None
+        real = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if real is None or real.loader is None:
+            return None
+        real.loader = _SettingLoader(real.loader, self.values)
+        return real
+
+
+class _SettingLoader(importlib.abc.Loader):
+    """Runs the real loader, gives the module back to it, then sets the values."""
+
+    def __init__(self, real: importlib.abc.Loader, values: Mapping[str, Any]) -> None:
+        self.real = real
+        self.values = values
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self.real.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        # tracebacks and inspect read the source through the module's loader
+        module.__loader__ = self.real
+        if module.__spec__ is not None:
+            module.__spec__.loader = self.real
+        self.real.exec_module(module)
+        for key, value in self.values.items():
+            setattr(module, key, value)
+
+
+def set_on_import(name: str, values: Mapping[str, Any]) -> None:
+    """Set ``values`` as attributes of module ``name``: at once if it is imported, else once it is.
+
+    A later call for the same module replaces the values an earlier one set
+    up; a module reloaded later gets them again.
+    """
+    module = sys.modules.get(name)
+    if module is not None:
+        for key, value in values.items():
+            setattr(module, key, value)
+        return
+    sys.meta_path[:] = [
+        finder
+        for finder in sys.meta_path
+        if not (isinstance(finder, _SetOnImport) and finder.name == name)
+    ]
+    sys.meta_path.insert(0, _SetOnImport(name, values))

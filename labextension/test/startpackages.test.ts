@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { withStartPackages } from '../src/worker/startpackages';
+import { kernelPackagesPreloaded, withStartPackages } from '../src/worker/startpackages';
 
 const asked: string[] = [];
 
@@ -50,4 +50,12 @@ test('a lock that cannot be read adds only micropip', async () => {
   serveLock({}, 404);
   const options = await withStartPackages({ indexUrl: 'http://site/pyodide/' });
   assert.deepEqual(options.loadPyodideOptions.packages, ['micropip']);
+});
+
+test('the kernel packages count as preloaded only when all of them and micropip are', () => {
+  const all = ['micropip', 'piplite', 'ipykernel', 'comm', 'pyodide-kernel', 'jedi', 'ipython'];
+  assert.equal(kernelPackagesPreloaded([...all, 'numpy']), true);
+  for (const name of all) {
+    assert.equal(kernelPackagesPreloaded(all.filter((other) => other !== name)), false, name);
+  }
 });

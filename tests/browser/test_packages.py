@@ -50,6 +50,9 @@ CELLS = [
     "import numpy",
     # matplotlib (from the CDN) draws inline as in upstream's kernel: its backend
     "import os\nos.environ.get('MPLBACKEND')",
+    # the start did not import piplite (deferred_imports.set_on_import); it has the site's settings
+    "import sys\nbefore = 'piplite.piplite' in sys.modules\nimport piplite.piplite\n"
+    "before, piplite.piplite._PIPLITE_DISABLE_PYPI",
 ]
 UPSTREAM_CELLS = [*CELLS[:2], CELLS[5]]
 INLINE_BACKEND = "'module://matplotlib_inline.backend_inline'"
@@ -194,6 +197,7 @@ def test_air_gapped_site_loads_what_it_ships_and_names_what_it_lacks(
         _start(page, base, "packages.ipynb")
         assert result_text(run_cell(page, 1)) == "'from the CDN'"
         assert result_text(run_cell(page, 3)) == "'from the index'"
+        assert result_text(run_cell(page, 6)) == "(False, True)"  # no PyPI when air-gapped
         missing = _stderr(run_cell(page, 4))
     assert "ModuleNotFoundError" in missing
     assert "numpy is a Pyodide package that this air-gapped site does not ship" in missing

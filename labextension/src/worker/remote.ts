@@ -20,7 +20,7 @@ import {
   snapshotKey,
   storeSnapshot,
 } from './snapshot';
-import { withStartPackages } from './startpackages';
+import { kernelPackagesPreloaded, withStartPackages } from './startpackages';
 import { requestInputViaServiceWorker } from './stdin';
 import type {
   IChannelError,
@@ -187,6 +187,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       });
     }
     mark('Pyodide loaded');
+    writePythonFiles(this._pyodide as never);
     // upstream logs it; the page must also learn that the worker is unusable
     const api = (this._pyodide as unknown as { _api: IPyodideInternals })._api;
     const logFatal = api.on_fatal;
@@ -198,16 +199,26 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     };
   }
 
-  /** Install piplite (progress for the status bar). */
+  /**
+   * Install piplite (progress for the status bar). When Pyodide loaded it and
+   * the kernel's packages (`startpackages.ts`), as a snapshot's start did,
+   * only this start's settings of piplite: set when `%pip` first imports it
+   * (`jupyter_worker/worker/deferred_imports.py`), not at start as upstream's.
+   */
   protected async initPackageManager(options: IPyodideWorkerKernel.IOptions): Promise<void> {
     progress(2, 'installing packages');
-    if (this._restored) {
-      // installed in the snapshot: only this start's settings of piplite
-      await this._pyodide.runPythonAsync(
+    const preloaded = (options.loadPyodideOptions?.packages as string[] | undefined) ?? [];
+    if (this._restored || kernelPackagesPreloaded(preloaded)) {
+      const settings = JSON.stringify({
+        _PIPLITE_DISABLE_PYPI: options.disablePyPIFallback ?? false,
+        _PIPLITE_URLS: options.pipliteUrls ?? [],
+      });
+      this._pyodide.runPython(
         [
-          'import piplite.piplite',
-          `piplite.piplite._PIPLITE_DISABLE_PYPI = ${options.disablePyPIFallback ? 'True' : 'False'}`,
-          `piplite.piplite._PIPLITE_URLS = ${JSON.stringify(options.pipliteUrls ?? [])}`,
+          'import json',
+          'from jupyter_worker.worker.deferred_imports import set_on_import',
+          `set_on_import("piplite.piplite", json.loads(${JSON.stringify(settings)}))`,
+          'del json, set_on_import',
         ].join('\n'),
       );
     } else {
@@ -278,7 +289,6 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
    */
   protected async initKernel(options: IPyodideWorkerKernel.IOptions): Promise<void> {
     progress(3, 'starting IPython');
-    writePythonFiles(this._pyodide as never);
     if (this._restored) {
       // imported in the snapshot; upstream's start then moves to the notebook's folder
       const lines = ['import pyodide_kernel'];

@@ -12,6 +12,14 @@
 /** What upstream's start installs, by lock name; micropip is in every lock. */
 const KERNEL_PACKAGES = ['piplite', 'ipykernel', 'comm', 'pyodide-kernel', 'jedi', 'ipython'];
 
+/**
+ * Whether `preloaded` (the packages `loadPyodide` loaded) has micropip and all
+ * the kernel's packages: upstream's start then installs none of them.
+ */
+export function kernelPackagesPreloaded(preloaded: string[]): boolean {
+  return ['micropip', ...KERNEL_PACKAGES].every((name) => preloaded.includes(name));
+}
+
 /** The options of a start this module reads and extends. */
 interface IStartOptions {
   indexUrl: string;
