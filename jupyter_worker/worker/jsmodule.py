@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import types
 from typing import Any
@@ -36,7 +37,13 @@ class PageJsModule(types.ModuleType):
 
 
 def install_js_module() -> None:
-    """Replace ``sys.modules["js"]`` (once)."""
-    current = sys.modules.get("js")
-    if current is not None and not isinstance(current, PageJsModule):
+    """Replace Pyodide's ``js`` module in ``sys.modules`` (once).
+
+    Imported first if the start did not: nothing of a kernel's start needs it.
+    """
+    try:
+        current = importlib.import_module("js")
+    except ImportError:  # not in Pyodide
+        return
+    if not isinstance(current, PageJsModule):
         sys.modules["js"] = PageJsModule(current)
