@@ -19,6 +19,9 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 HERE = Path(__file__).parent
 DIST = HERE / "jupyter_worker" / "pyodide_dist"
 NPM_PYODIDE = HERE / "labextension" / "node_modules" / "pyodide"
+NPM_KERNEL_WHEELS = (
+    HERE / "labextension" / "node_modules" / "@jupyterlite" / "pyodide-kernel" / "pypi"
+)
 
 
 class OfflinePyodideHook(BuildHookInterface):  # type: ignore[type-arg]
@@ -35,14 +38,23 @@ class OfflinePyodideHook(BuildHookInterface):  # type: ignore[type-arg]
             EXTRA_START_PACKAGES,
             KERNEL_START_IMPORTS,
             KERNEL_START_PACKAGES,
+            KERNEL_WHEEL_IMPORTS,
         )
-        from jupyter_worker.lite.pyodide_bundle import LOCK_FILE, build_bundle
+        from jupyter_worker.lite.pyodide_bundle import LOCK_FILE, build_bundle, kernel_wheels_in
 
         if (DIST / LOCK_FILE).exists() and not NPM_PYODIDE.exists():
             return
         if not NPM_PYODIDE.exists():
             msg = f"{NPM_PYODIDE} is missing: the npm build step did not run"
             raise RuntimeError(msg)
+        # upstream's kernel wheels, as its npm package has them: compiled too
+        kernel = kernel_wheels_in(NPM_KERNEL_WHEELS)
+        imports = [*KERNEL_START_IMPORTS, *(KERNEL_WHEEL_IMPORTS if kernel else ())]
         build_bundle(
-            NPM_PYODIDE, DIST, KERNEL_START_PACKAGES, EXTRA_START_PACKAGES, KERNEL_START_IMPORTS
+            NPM_PYODIDE,
+            DIST,
+            KERNEL_START_PACKAGES,
+            EXTRA_START_PACKAGES,
+            imports,
+            kernel_wheels=kernel,
         )

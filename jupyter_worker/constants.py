@@ -32,6 +32,15 @@ KERNEL_START_PACKAGES = ("micropip", "ipython", "jedi")
 #: bytecode (``lite/bytecode_in_pyodide.py``), so that a start compiles none.
 KERNEL_START_IMPORTS = ("micropip", "IPython", "jedi", "comm")
 
+#: Upstream's kernel wheels (in its labextension and its npm package), by
+#: project name, each after those it needs: a site's lock names them
+#: (``lite/kernel_wheels.py``) and the package's build gives them bytecode.
+KERNEL_WHEELS = ("pyodide_kernel", "ipykernel", "piplite")
+
+#: Modules a kernel start imports from upstream's kernel wheels: with them
+#: at hand, the build gives these bytecode too.
+KERNEL_WHEEL_IMPORTS = ("pyodide_kernel",)
+
 #: Packages the kernel installs at start that are not in the Pyodide lock:
 #: name -> pinned version. They are added to the shipped lock.
 EXTRA_START_PACKAGES = {"comm": "0.2.3"}

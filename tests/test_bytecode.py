@@ -11,8 +11,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+from jupyter_worker.constants import KERNEL_WHEELS
 from jupyter_worker.lite import bytecode_in_pyodide as bytecode
-from jupyter_worker.lite.pyodide_bundle import LOCK_FILE, sha256
+from jupyter_worker.lite.pyodide_bundle import (
+    COMPILED_KERNEL_WHEELS,
+    COMPILED_SOURCES,
+    LOCK_FILE,
+    sha256,
+)
 
 BUNDLE = Path(bytecode.__file__).parents[1] / "pyodide_dist"
 
@@ -81,3 +87,33 @@ def test_the_shipped_lock_names_the_rewritten_wheels():
     for wheel in BUNDLE.glob("*.whl"):
         entries = [e for e in lock["packages"].values() if e["file_name"] == wheel.name]
         assert [e["sha256"] for e in entries] == [sha256(wheel)]
+
+
+def test_a_module_with_bytecode_in_the_wheel_already_gets_no_second_copy(tmp_path):
+    wheel = _zip(
+        tmp_path / "pkg-1.0-py3-none-any.whl",
+        {"pkg/__init__.py": "X = 1\n", "pkg-1.0.dist-info/RECORD": ""},
+    )
+    assert bytecode.add_to_wheel(wheel, {"pkg/__init__.py"}) == 1
+    assert bytecode.add_to_wheel(wheel, {"pkg/__init__.py"}) == 0
+    with zipfile.ZipFile(wheel) as done:
+        names = done.namelist()
+        record = done.read("pkg-1.0.dist-info/RECORD").decode()
+    assert len(names) == len(set(names)) == 3
+    assert len(record.splitlines()) == 1
+
+
+def test_the_shipped_bundle_has_upstreams_kernel_wheels_with_bytecode():
+    folder = BUNDLE / COMPILED_KERNEL_WHEELS
+    sources = json.loads((folder / COMPILED_SOURCES).read_text(encoding="utf-8"))
+    assert sorted(name.split("-")[0] for name in sources) == sorted(KERNEL_WHEELS)
+    npm = BUNDLE.parents[1] / "labextension" / "node_modules" / "@jupyterlite" / "pyodide-kernel"
+    for name, made_from in sources.items():
+        if (npm / "pypi" / name).is_file():  # (the build's npm package, when still there)
+            assert sha256(npm / "pypi" / name) == made_from
+    with zipfile.ZipFile(next(folder.glob("pyodide_kernel-*.whl"))) as kernel:
+        pyc = kernel.read("pyodide_kernel/__pycache__/__init__.cpython-314.pyc")
+    assert _flags(pyc) == 3
+    # they are not in the bundle's lock: a site names the ones it ships
+    lock = json.loads((BUNDLE / LOCK_FILE).read_text(encoding="utf-8"))
+    assert "pyodide-kernel" not in lock["packages"]

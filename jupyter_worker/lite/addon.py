@@ -31,7 +31,7 @@ from ..constants import (
 from ..headers import isolation_headers
 from . import isolation, site_lock
 from .extra_packages import add_packages
-from .kernel_wheels import UPSTREAM_EXTENSION, add_kernel_wheels, find_kernel_wheels
+from .kernel_wheels import UPSTREAM_EXTENSION, add_kernel_wheels, find_kernel_wheels, with_bytecode
 from .pyodide_bundle import LOCK_FILE
 
 #: Where the build put the offline Pyodide inside the installed package.
@@ -249,7 +249,7 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
         dest = self.output_pyodide
         kernel = find_kernel_wheels()
         if kernel:
-            add_kernel_wheels(lock, dest, kernel)
+            add_kernel_wheels(lock, dest, with_bytecode(kernel, BUNDLED_PYODIDE))
         else:
             self.log.warning(
                 "[jupyter-worker] no %s wheels found: kernels install them at start",

@@ -69,14 +69,15 @@ def add_to_wheel(path: Path, wanted: set[str]) -> int:
     tag = sys.implementation.cache_tag
     with zipfile.ZipFile(path) as source:
         entries = [(info, source.read(info)) for info in source.infolist()]
+    names = {info.filename for info, _data in entries}
     added: list[tuple[zipfile.ZipInfo, bytes]] = []
     for info, data in entries:
-        if info.filename not in wanted:
-            continue
         name = PurePosixPath(info.filename)
+        cached = name.parent / "__pycache__" / f"{name.stem}.{tag}.pyc"
+        if info.filename not in wanted or str(cached) in names:
+            continue
         pyc = compile_pyc(data, info.filename, checked=True)
         if pyc is not None:
-            cached = name.parent / "__pycache__" / f"{name.stem}.{tag}.pyc"
             added.append((_entry(str(cached), info), pyc))
     # (the wheel spec lets .pyc lines of a RECORD go without hash and size)
     record = "".join(f"{pyc_info.filename},,\n" for pyc_info, _pyc in added).encode()

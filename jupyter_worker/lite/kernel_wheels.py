@@ -10,19 +10,32 @@ lock and named in it, they load with Pyodide instead (``loadPyodide``'s
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 from jupyter_core.paths import jupyter_path
 
-from .pyodide_bundle import normalize, rewrite_lock
+from ..constants import KERNEL_WHEELS
+from .pyodide_bundle import (
+    COMPILED_KERNEL_WHEELS,
+    COMPILED_SOURCES,
+    kernel_wheels_in,
+    rewrite_lock,
+    sha256,
+)
+
+__all__ = [
+    "KERNEL_WHEELS",
+    "UPSTREAM_EXTENSION",
+    "add_kernel_wheels",
+    "find_kernel_wheels",
+    "with_bytecode",
+]
 
 #: The npm name of upstream's kernel labextension, which holds the wheels.
 UPSTREAM_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
-
-#: Its wheels a kernel start installs, by project name (each after those it needs).
-KERNEL_WHEELS = ("pyodide_kernel", "ipykernel", "piplite")
 
 
 def find_kernel_wheels(search: list[str] | None = None) -> dict[str, Path]:
@@ -32,15 +45,30 @@ def find_kernel_wheels(search: list[str] | None = None) -> dict[str, Path]:
     Returns normalized name -> wheel; empty if none has them all.
     """
     for root in search if search is not None else jupyter_path("labextensions"):
-        folder = Path(root) / UPSTREAM_EXTENSION / "static" / "pypi"
-        found = {}
-        for name in KERNEL_WHEELS:
-            wheels = sorted(folder.glob(f"{name}-*-py3-none-any.whl"))
-            if wheels:
-                found[normalize(name)] = wheels[-1]
-        if len(found) == len(KERNEL_WHEELS):
+        found = kernel_wheels_in(Path(root) / UPSTREAM_EXTENSION / "static" / "pypi")
+        if found:
             return found
     return {}
+
+
+def with_bytecode(wheels: dict[str, Path], bundled: Path) -> dict[str, Path]:
+    """``wheels`` (upstream's), each replaced by the bundle's copy with bytecode, if it has one.
+
+    The package's build compiles the wheels of upstream's npm package into
+    ``bundled`` (``pyodide_bundle.build_bundle``); a copy stands in for an
+    installed wheel only if it was made from that very wheel (its sha256).
+    """
+    folder = bundled / COMPILED_KERNEL_WHEELS
+    try:
+        sources = json.loads((folder / COMPILED_SOURCES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return dict(wheels)
+    chosen = {}
+    for name, wheel in wheels.items():
+        compiled = folder / wheel.name
+        same = compiled.is_file() and sources.get(wheel.name) == sha256(wheel)
+        chosen[name] = compiled if same else wheel
+    return chosen
 
 
 def add_kernel_wheels(lock: dict[str, Any], dest: Path, wheels: dict[str, Path]) -> list[str]:

@@ -14,6 +14,7 @@ the lock's integrity).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -25,6 +26,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..constants import KERNEL_WHEELS
+
 #: The files of the npm ``pyodide`` package a module worker needs.
 CORE_FILES = (
     "pyodide.mjs",
@@ -35,6 +38,13 @@ CORE_FILES = (
 )
 
 LOCK_FILE = "pyodide-lock.json"
+
+#: The bundle's folder of upstream's kernel wheels with bytecode
+#: (``kernel_wheels.with_bytecode`` puts them in a site instead of upstream's).
+COMPILED_KERNEL_WHEELS = "kernel_wheels"
+
+#: In that folder: wheel file name -> sha256 of upstream's wheel it was made from.
+COMPILED_SOURCES = "sources.json"
 
 #: A requirement: its name, its extras, the rest (the version specifier).
 _RE_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$")
@@ -228,6 +238,8 @@ def build_bundle(
     roots: Iterable[str],
     extras: Mapping[str, str],
     imports: Iterable[str],
+    *,
+    kernel_wheels: Mapping[str, Path] | None = None,
 ) -> list[Path]:
     """Write an offline Pyodide distribution into ``dest``.
 
@@ -242,13 +254,17 @@ def build_bundle(
     extras
         Name -> version of start packages that are not in the lock.
     imports
-        Modules a kernel start imports from them: they and what they import
-        get bytecode (``add_bytecode``).
+        Modules a kernel start imports from them (and from ``kernel_wheels``):
+        they and what they import get bytecode (``add_bytecode``).
+    kernel_wheels
+        Normalized name -> upstream's kernel wheel (:func:`kernel_wheels_in`):
+        copies with bytecode go to ``dest``'s ``COMPILED_KERNEL_WHEELS``
+        folder, not in its lock (a site names the ones it ships).
 
     Returns
     -------
     list of Path
-        The files written.
+        The files written (not those in folders).
     """
     lock = json.loads((npm_pyodide / LOCK_FILE).read_text(encoding="utf-8"))
     python = ".".join(lock["info"]["python"].split(".")[:2])
@@ -261,10 +277,44 @@ def build_bundle(
     pins = {key: lock["packages"][key]["version"] for key in start_closure(lock, roots)}
     pins.update(extras)
     wheels = download_wheels(pins, dest, python)
-    _write_lock(dest, rewrite_lock(lock, wheels, extras))
-    add_bytecode(dest, [*roots, *extras], imports)
+    kernel = {name: dest / wheel.name for name, wheel in (kernel_wheels or {}).items()}
+    with_kernel = rewrite_lock(copy.deepcopy(lock), wheels, extras)
+    for name, wheel in (kernel_wheels or {}).items():
+        shutil.copyfile(wheel, kernel[name])
+        # one at a time: the lock's depends name only what is in it already
+        rewrite_lock(with_kernel, {name: kernel[name]}, {name: wheel.name.split("-")[1]})
+    _write_lock(dest, with_kernel)
+    add_bytecode(dest, [*roots, *extras, *kernel], imports)
+    if kernel_wheels:
+        _keep_compiled(dest, kernel, kernel_wheels)
     _write_lock(dest, rewrite_lock(lock, wheels, extras))  # (the wheels' sha256 changed)
-    return sorted(dest.iterdir())
+    return sorted(path for path in dest.iterdir() if path.is_file())
+
+
+def kernel_wheels_in(folder: Path) -> dict[str, Path]:
+    """Upstream's kernel wheels (``KERNEL_WHEELS``) in ``folder``: normalized name -> wheel.
+
+    Empty unless it has them all; the newest version of each.
+    """
+    found = {}
+    for name in KERNEL_WHEELS:
+        wheels = sorted(folder.glob(f"{name}-*-py3-none-any.whl"))
+        if wheels:
+            found[normalize(name)] = wheels[-1]
+    return found if len(found) == len(KERNEL_WHEELS) else {}
+
+
+def _keep_compiled(dest: Path, compiled: Mapping[str, Path], sources: Mapping[str, Path]) -> None:
+    """Move the ``compiled`` kernel wheels into their folder, with what they were made from."""
+    folder = dest / COMPILED_KERNEL_WHEELS
+    folder.mkdir()
+    made_from = {}
+    for name, wheel in compiled.items():
+        wheel.rename(folder / wheel.name)
+        made_from[wheel.name] = sha256(sources[name])
+    (folder / COMPILED_SOURCES).write_text(
+        json.dumps(made_from, indent=1, sort_keys=True), encoding="utf-8"
+    )
 
 
 def _write_lock(dest: Path, lock: Mapping[str, Any]) -> None:
