@@ -25,6 +25,12 @@ module.exports = /** @type { import('@rspack/core').Configuration } */ ({
           from: 'lib/isolation-dist/*.js',
           to: 'isolation/[name][ext]',
         },
+        // The worker's Python files' bytecode (scripts/worker-bytecode.mjs),
+        // next to the worker's script, which fetches it at start.
+        {
+          from: 'lib/worker/jupyter-worker-bytecode.json',
+          to: '[name][ext]',
+        },
       ],
     }),
   ],

@@ -14,11 +14,16 @@ Sources stay, for tracebacks and ``inspect``.
 - Each wheel gets ``__pycache__/name.<tag>.pyc`` beside each module,
   hash-based and checked against the source at import (cheap: no compile),
   and their lines in its ``RECORD``.
+
+The labextension's build also compiles the worker's own Python files with it
+(:func:`worker_bytecode`, ``labextension/scripts/worker-bytecode.mjs``).
 """
 
 from __future__ import annotations
 
+import base64
 import importlib.util
+import json
 import site
 import sys
 import zipfile
@@ -37,6 +42,21 @@ def compile_pyc(source: bytes, filename: str, *, checked: bool) -> bytes | None:
     except (SyntaxError, ValueError):
         return None
     return bytes(_code_to_hash_pyc(code, importlib.util.source_hash(source), checked))
+
+
+def worker_bytecode(sources: dict[str, str]) -> str:
+    """The bytecode of the worker's Python files, as JSON text for its start.
+
+    ``sources`` maps paths below site-packages to the text the worker writes
+    there. The JSON holds the ``cacheTag`` (the ``__pycache__`` file names'
+    part) and, for each path, its checked hash-based ``.pyc`` in base64.
+    """
+    files = {}
+    for path, text in sources.items():
+        pyc = compile_pyc(text.encode(), path, checked=True)
+        if pyc is not None:
+            files[path] = base64.b64encode(pyc).decode("ascii")
+    return json.dumps({"cacheTag": sys.implementation.cache_tag, "files": files}, sort_keys=True)
 
 
 def add_to_stdlib(path: Path, wanted: set[str]) -> int:

@@ -18,19 +18,20 @@ with open("written-by-kernel.txt", "w") as f:
 lite_notebook("drive", DRIVE)
 
 # What a start imports was compiled when the package was built
-# (lite/bytecode_in_pyodide.py): the installed IPython's and upstream's
-# pyodide_kernel's cached modules are hash-based .pyc (flags 3: checked; one
-# Python wrote would have 0), the standard library's zip holds json's beside
-# its source, which still shows.
+# (lite/bytecode_in_pyodide.py): the cached modules of the installed IPython,
+# of upstream's pyodide_kernel and of the worker's own package are hash-based
+# .pyc (flags 3: checked; one Python wrote would have 0), the standard
+# library's zip holds json's beside its source, which still shows.
 BYTECODE = [
     """import inspect, json, sys, zipfile
 import IPython, pyodide_kernel
+from jupyter_worker.worker import connection
 def flags(module):
     with open(module.__cached__, "rb") as f:
         return int.from_bytes(f.read(8)[4:], "little")
 stdlib = zipfile.ZipFile(f"/lib/python{sys.version_info[0]}{sys.version_info[1]}.zip")
-(flags(IPython), flags(pyodide_kernel), "json/__init__.pyc" in stdlib.namelist(),
- inspect.getsource(json.loads)[:9])""",
+(flags(IPython), flags(pyodide_kernel), flags(connection),
+ "json/__init__.pyc" in stdlib.namelist(), inspect.getsource(json.loads)[:9])""",
 ]
 lite_notebook("bytecode", BYTECODE)
 
@@ -97,7 +98,7 @@ def test_the_start_imports_bytecode_the_build_compiled(page, lite_site):
     with serve(lite_site, isolated=True) as base:
         open_notebook(page, f"{base}lab/index.html?path=bytecode.ipynb")
         output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
-        assert result_text(output) == "(3, 3, True, 'def loads')"
+        assert result_text(output) == "(3, 3, 3, True, 'def loads')"
 
 
 def test_the_upstream_kernel_runs_offline_from_the_same_site(page, lite_site):

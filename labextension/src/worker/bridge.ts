@@ -5,6 +5,8 @@
 import type { IAnswer, WorkerChannel } from '../channel/worker';
 import { scratchBytes } from '../channel/codec';
 import { requestAsync } from './asyncrequests';
+import type { IWorkerBytecode } from './bytecode';
+import { cachedPath, decodeBase64 } from './bytecode';
 import { PYTHON_FILES } from './pyfiles';
 import { R_OK, R_REF, R_UNDEFINED } from '../protocol';
 
@@ -15,7 +17,7 @@ type Primitive = string | number | boolean;
 interface IPyodide {
   FS: {
     mkdirTree(path: string): void;
-    writeFile(path: string, data: string): void;
+    writeFile(path: string, data: string | Uint8Array): void;
   };
   runPython(code: string): unknown;
   registerJsModule(name: string, module: object): void;
@@ -31,14 +33,21 @@ interface IPyProxy {
 
 /**
  * Write the in-worker Python package into site-packages (before the kernel
- * starts: `deferred_imports` runs first).
+ * starts: `deferred_imports` runs first), with the build's bytecode of it
+ * when there is some (`bytecode.ts`).
  */
-export function writePythonFiles(pyodide: IPyodide): void {
+export function writePythonFiles(pyodide: IPyodide, bytecode: IWorkerBytecode | null): void {
   const site = String(pyodide.runPython('import site; site.getsitepackages()[0]'));
   for (const [path, source] of Object.entries(PYTHON_FILES)) {
     const full = `${site}/${path}`;
     pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
     pyodide.FS.writeFile(full, source);
+    const pyc = bytecode?.files[path];
+    if (bytecode && pyc) {
+      const cached = `${site}/${cachedPath(path, bytecode.cacheTag)}`;
+      pyodide.FS.mkdirTree(cached.slice(0, cached.lastIndexOf('/')));
+      pyodide.FS.writeFile(cached, decodeBase64(pyc));
+    }
   }
   pyodide.runPython('import importlib; importlib.invalidate_caches()');
 }

@@ -7,6 +7,8 @@ import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/token
 
 import { settleAsync } from './asyncrequests';
 import { installBridge, writePythonFiles } from './bridge';
+import type { IWorkerBytecode } from './bytecode';
+import { fetchWorkerBytecode } from './bytecode';
 import { WorkerChannel, isResult, resultOf } from '../channel/worker';
 import { channelDriveFS } from './drive';
 import { holdLifeline } from './lifeline';
@@ -128,6 +130,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
    */
   async initialize(given: IRemoteKernelOptions): Promise<void> {
     mark('initialize');
+    this._bytecode = fetchWorkerBytecode(); // (read while Pyodide starts)
     const [options] = await Promise.all([withStartPackages(given), holdLifeline()]);
     if (options.snapshot === 'make') {
       this._snapshotKey = await snapshotKey(options as ISnapshotOptions);
@@ -187,7 +190,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       });
     }
     mark('Pyodide loaded');
-    writePythonFiles(this._pyodide as never);
+    writePythonFiles(this._pyodide as never, await this._bytecode);
     // upstream logs it; the page must also learn that the worker is unusable
     const api = (this._pyodide as unknown as { _api: IPyodideInternals })._api;
     const logFatal = api.on_fatal;
@@ -400,6 +403,8 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   private _startKind: StartKind = 'fresh';
   /** Whether Pyodide started from the site's stored snapshot. */
   private _restored = false;
+  /** The build's bytecode of the worker's Python files (`bytecode.ts`), being read. */
+  private _bytecode: Promise<IWorkerBytecode | null> = Promise.resolve(null);
   /** Where the snapshot this worker makes is stored (`snapshot: 'make'`); empty: it makes none. */
   private _snapshotKey = '';
 }
