@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from harness import notebook
+from harness import notebook, wait_output
 from playwright.sync_api import Error, Page, sync_playwright
 from support.chromium import launch
 from support.servers import plain_http_server
@@ -61,7 +61,7 @@ def _first_output(page: Page, url: str) -> tuple[float, float, int]:
     cell = page.locator(".jp-CodeCell").first
     cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")
-    cell.locator(".jp-OutputArea-output", has_text="ready True").wait_for(timeout=180_000)
+    wait_output(page, 0, "ready True")
     return isolated, time.monotonic() - started, len(loads)
 
 

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from harness import KERNELS, notebook, run_first_cell
+from harness import KERNELS, notebook, run_first_cell, wait_output
 from playwright.sync_api import Browser, Page, sync_playwright
 from support.chromium import launch
 
@@ -48,8 +48,7 @@ def _notebooks(folder: Path) -> None:
 
 def _first_output(page: Page, url: str) -> float:
     """Seconds from navigating to ``url`` to the first cell's output."""
-    run_first_cell(page, url)
-    return float(page.evaluate("performance.now()")) / 1000
+    return run_first_cell(page, url)
 
 
 def _restart(page: Page, cell: int, text: str) -> float:
@@ -62,8 +61,7 @@ def _restart(page: Page, cell: int, text: str) -> float:
     again = page.locator(".jp-CodeCell").nth(cell)
     again.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")
-    again.locator(".jp-OutputArea-output", has_text=text).wait_for(timeout=180_000)
-    return float(page.evaluate("performance.now()")) / 1000 - clicked
+    return wait_output(page, cell, text) - clicked
 
 
 def _cell_output(page: Page, cell: int, text: str) -> float:
@@ -72,8 +70,7 @@ def _cell_output(page: Page, cell: int, text: str) -> float:
     target.locator(".jp-InputArea-editor").click()
     pressed = float(page.evaluate("performance.now()")) / 1000
     page.keyboard.press("Shift+Enter")
-    target.locator(".jp-OutputArea-output", has_text=text).wait_for(timeout=180_000)
-    return float(page.evaluate("performance.now()")) / 1000 - pressed
+    return wait_output(page, cell, text) - pressed
 
 
 def _chromium_memory() -> float:
