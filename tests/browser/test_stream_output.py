@@ -27,6 +27,10 @@ LINE_COLOURS = """
 """
 
 
+#: How long a reloaded notebook may take to render a cell's saved outputs (ms).
+RENDER_TIMEOUT = 30_000
+
+
 def _stream_outputs(output: Locator) -> list[tuple[str, str]]:
     """(MIME type, text) of each output of a cell, in order."""
     items = output.locator(".jp-OutputArea-output")
@@ -116,8 +120,11 @@ def test_stream_output_across_messages(page, isolated_url):
     # notebook (which has the whole text): the same HTML
     before = _rendered(page)
     _save_and_reload(page)
-    for index, count in ((1, 1), (2, 1), (3, 3)):  # cells render as they are reached
-        expect(code_cell(page, index).locator(".jp-OutputArea-output")).to_have_count(count)
+    # cells render as they are reached; the reloaded page also starts the kernel
+    # at load, and on a busy 2-core machine a render took over 5 s in 2 of ~40 runs
+    for index, count in ((1, 1), (2, 1), (3, 3)):
+        outputs = code_cell(page, index).locator(".jp-OutputArea-output")
+        expect(outputs).to_have_count(count, timeout=RENDER_TIMEOUT)
     after = _rendered(page)
     assert len(after) == len(before) == 5
     for index, (html_after, html_before) in enumerate(zip(after, before, strict=True)):
