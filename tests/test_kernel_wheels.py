@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import zipfile
 
+from jupyter_worker.constants import KERNEL_WHEELS
 from jupyter_worker.lite.kernel_wheels import (
-    KERNEL_WHEELS,
     UPSTREAM_EXTENSION,
     add_kernel_wheels,
     find_kernel_wheels,

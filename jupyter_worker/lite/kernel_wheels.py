@@ -17,7 +17,6 @@ from typing import Any
 
 from jupyter_core.paths import jupyter_path
 
-from ..constants import KERNEL_WHEELS
 from .pyodide_bundle import (
     COMPILED_KERNEL_WHEELS,
     COMPILED_SOURCES,
@@ -25,14 +24,6 @@ from .pyodide_bundle import (
     rewrite_lock,
     sha256,
 )
-
-__all__ = [
-    "KERNEL_WHEELS",
-    "UPSTREAM_EXTENSION",
-    "add_kernel_wheels",
-    "find_kernel_wheels",
-    "with_bytecode",
-]
 
 #: The npm name of upstream's kernel labextension, which holds the wheels.
 UPSTREAM_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
