@@ -116,6 +116,25 @@ def answer_stdin(page: Page, index: int, text: str) -> None:
     box.press("Enter")
 
 
+#: The current notebook's tab while it has unsaved changes (JupyterLab marks the tab only).
+DIRTY_TAB = ".lm-TabBar-tab.jp-mod-current.jp-mod-dirty"
+
+
+def save_notebook(page: Page) -> None:
+    """Save the current notebook (toolbar button); return once it is stored.
+
+    The tab loses its dirty mark when the contents manager has stored the
+    file (in a JupyterLite site: the browser's storage); a reload before
+    that shows the file as it was.
+    """
+    dirty = page.locator(DIRTY_TAB)
+    expect(dirty).to_have_count(1)  # (there is something to save)
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='docmanager:save']"
+    ).click()
+    expect(dirty).to_have_count(0, timeout=30_000)
+
+
 def restart_kernel(page: Page) -> None:
     """Press the notebook toolbar's restart button and accept the dialog."""
     page.locator(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from notebook import KERNEL_START_TIMEOUT, code_cell, result_text, run_cell
+from notebook import KERNEL_START_TIMEOUT, code_cell, result_text, run_cell, save_notebook
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 from support.notebooks import SERVER_KERNEL, write_notebook
 from support.servers import image_server, jupyter_lab, plain_http_server
@@ -137,10 +137,7 @@ def test_plain_server_isolates_after_one_reload_and_keeps_the_drive(plain_url, p
     expect(listing).to_have_count(1, timeout=10_000)
 
     # saved, then reopened on a repeat visit: no second reload, output kept
-    code_cell(page, 0).click()
-    page.keyboard.press("Control+s")
-    dirty = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden).jp-mod-dirty")
-    expect(dirty).to_have_count(0, timeout=10_000)
+    save_notebook(page)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
     _wait_for_cells(page)

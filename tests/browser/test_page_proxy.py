@@ -13,6 +13,7 @@ from notebook import (
     open_notebook,
     result_text,
     run_cell,
+    save_notebook,
     start_cell,
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -624,10 +625,7 @@ def test_saved_element_output_runs_no_code_when_reopened(page, page_log, isolate
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
     expect(code_cell(page, 0).locator(".jp-WorkerElement #jw-saved")).to_be_visible()
     run_cell(page, 1)
-    page.locator(
-        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='docmanager:save']"
-    ).click()
-    expect(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty")).to_have_count(0)
+    save_notebook(page)
     # Opened again in a new tab of the same browser (same saved contents). A
     # reload would abort this page's fetches still in flight, which Chromium
     # reports as uncaught "Failed to fetch" page errors (seen in 1 of 3 CI runs).

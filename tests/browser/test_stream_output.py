@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from notebook import KERNEL_START_TIMEOUT, code_cell, open_notebook, run_cell
+from notebook import KERNEL_START_TIMEOUT, code_cell, open_notebook, run_cell, save_notebook
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 from support.notebooks import lite_notebook
@@ -25,10 +25,6 @@ LINE_COLOURS = """
   return result;
 }
 """
-
-
-#: How long a reloaded notebook may take to render a cell's saved outputs (ms).
-RENDER_TIMEOUT = 30_000
 
 
 def _stream_outputs(output: Locator) -> list[tuple[str, str]]:
@@ -53,10 +49,7 @@ def _rendered(page: Page) -> list[str]:
 
 
 def _save_and_reload(page: Page) -> None:
-    page.locator(
-        ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command='docmanager:save']"
-    ).click()
-    expect(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty")).to_have_count(0)
+    save_notebook(page)
     with contextlib.suppress(PlaywrightError):  # see test_page_proxy: in-flight fetches
         page.wait_for_load_state("networkidle", timeout=10_000)
     page.reload()
@@ -120,11 +113,8 @@ def test_stream_output_across_messages(page, isolated_url):
     # notebook (which has the whole text): the same HTML
     before = _rendered(page)
     _save_and_reload(page)
-    # cells render as they are reached; the reloaded page also starts the kernel
-    # at load, and on a busy 2-core machine a render took over 5 s in 2 of ~40 runs
-    for index, count in ((1, 1), (2, 1), (3, 3)):
-        outputs = code_cell(page, index).locator(".jp-OutputArea-output")
-        expect(outputs).to_have_count(count, timeout=RENDER_TIMEOUT)
+    for index, count in ((1, 1), (2, 1), (3, 3)):  # cells render as they are reached
+        expect(code_cell(page, index).locator(".jp-OutputArea-output")).to_have_count(count)
     after = _rendered(page)
     assert len(after) == len(before) == 5
     for index, (html_after, html_before) in enumerate(zip(after, before, strict=True)):
