@@ -7,7 +7,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+
+import { loadBytecodeHelper } from '../../jupyter_worker/lite/in_pyodide.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -23,16 +25,8 @@ const sources = Object.fromEntries(
 );
 
 const pyodideDir = dirname(createRequire(import.meta.url).resolve('pyodide/package.json'));
-const { loadPyodide } = await import(pathToFileURL(resolve(pyodideDir, 'pyodide.mjs')).href);
-const pyodide = await loadPyodide({
-  indexURL: `${pyodideDir}/`,
-  stdout: () => {},
-  stderr: console.error,
-});
-const helper = readFileSync(resolve(root, 'jupyter_worker', 'lite', 'bytecode_in_pyodide.py'));
-pyodide.FS.writeFile('/tmp/bytecode_in_pyodide.py', helper);
-pyodide.runPython('import sys; sys.path.insert(0, "/tmp")');
-const compiled = pyodide.pyimport('bytecode_in_pyodide').worker_bytecode(pyodide.toPy(sources));
+const { pyodide, helper } = await loadBytecodeHelper(pyodideDir);
+const compiled = helper.worker_bytecode(pyodide.toPy(sources));
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, compiled);
 console.log(`bytecode of ${paths.length} worker Python files: ${out}`);
