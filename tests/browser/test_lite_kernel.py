@@ -94,11 +94,11 @@ def test_files_written_by_the_kernel_reach_the_file_browser(page, site_url):
     expect(listing).to_have_count(1, timeout=10_000)
 
 
-def test_the_start_imports_bytecode_the_build_compiled(page, lite_site):
-    with serve(lite_site, isolated=True) as base:
-        open_notebook(page, f"{base}lab/index.html?path=bytecode.ipynb")
-        output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
-        assert result_text(output) == "(3, 3, 3, True, 'def loads')"
+def test_the_start_imports_bytecode_the_build_compiled(page, site_url):
+    base, _isolated = site_url
+    open_notebook(page, f"{base}lab/index.html?path=bytecode.ipynb")
+    output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
+    assert result_text(output) == "(3, 3, 3, True, 'def loads')"
 
 
 def test_the_upstream_kernel_runs_offline_from_the_same_site(page, lite_site):
