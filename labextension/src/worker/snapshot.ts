@@ -9,6 +9,8 @@
  * and the kernel then starts normally.
  */
 import { PYTHON_FILES } from './pyfiles';
+import type { ISiteFs } from './sitefiles';
+import { readTree, writeTree } from './sitefiles';
 
 /** The Cache Storage cache that holds the snapshots of this site. */
 export const SNAPSHOT_CACHE = 'jupyter-worker-snapshots';
@@ -28,15 +30,7 @@ interface ISerializedRef {
 
 /** The parts of a Pyodide instance a snapshot reads and restores. */
 export interface ISnapshotPyodide {
-  FS: {
-    readdir(path: string): string[];
-    stat(path: string): { mode: number };
-    isDir(mode: number): boolean;
-    isFile(mode: number): boolean;
-    readFile(path: string): Uint8Array;
-    writeFile(path: string, data: Uint8Array): void;
-    mkdirTree(path: string): void;
-  };
+  FS: ISiteFs;
   loadedPackages: Record<string, string>;
   lockfile: { packages: Record<string, { sha256: string } | undefined> };
   makeMemorySnapshot(options: { serializer: (obj: unknown) => unknown }): Uint8Array;
@@ -150,7 +144,7 @@ function parseSnapshot(bytes: Uint8Array): IStoredSnapshot {
 export async function storeSnapshot(key: string, pyodide: ISnapshotPyodide): Promise<void> {
   // (garbage of the start may still hold JavaScript objects, such as fetch responses)
   pyodide.runPython('import gc\ngc.collect()');
-  const { files, paths } = readTree(pyodide, pyodide._api.sitePackages);
+  const { files, paths } = readTree(pyodide.FS, pyodide._api.sitePackages);
   const loadedPackages = { ...pyodide.loadedPackages };
   const sha256: Record<string, string> = {};
   for (const name of Object.keys(loadedPackages)) {
@@ -253,7 +247,7 @@ export function finishRestore(pyodide: ISnapshotPyodide, stored: IStoredSnapshot
   }
   // Pyodide keeps its options: not the snapshot's bytes (tens of MB)
   pyodide._api.config._loadSnapshot = undefined;
-  writeTree(pyodide, pyodide._api.sitePackages, stored.meta.files, stored.files);
+  writeTree(pyodide.FS, pyodide._api.sitePackages, stored.meta.files, stored.files);
   Object.assign(pyodide.loadedPackages, stored.meta.loadedPackages);
   pyodide.runPython(
     [
@@ -307,65 +301,6 @@ function goneStandIn(what: string): unknown {
     );
   };
   return new Proxy(function gone() {}, { apply: fail, construct: fail, get: fail, has: fail });
-}
-
-/** The files below `root`, as one byte array and their relative paths and sizes. */
-function readTree(
-  pyodide: ISnapshotPyodide,
-  root: string,
-): { files: Uint8Array; paths: [string, number][] } {
-  const { FS } = pyodide;
-  const chunks: Uint8Array[] = [];
-  const paths: [string, number][] = [];
-  const walk = (dir: string, prefix: string): void => {
-    for (const name of FS.readdir(dir)) {
-      if (name === '.' || name === '..') {
-        continue;
-      }
-      const path = `${dir}/${name}`;
-      const { mode } = FS.stat(path);
-      if (FS.isDir(mode)) {
-        walk(path, `${prefix}${name}/`);
-      } else if (FS.isFile(mode)) {
-        const data = FS.readFile(path);
-        chunks.push(data);
-        paths.push([`${prefix}${name}`, data.length]);
-      }
-    }
-  };
-  walk(root, '');
-  const files = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    files.set(chunk, at);
-    at += chunk.length;
-  }
-  return { files, paths };
-}
-
-/** Write `paths` (sizes, relative to `root`) from the bytes of `files`. */
-function writeTree(
-  pyodide: ISnapshotPyodide,
-  root: string,
-  paths: [string, number][],
-  files: Uint8Array,
-): void {
-  const { FS } = pyodide;
-  const made = new Set<string>();
-  let at = 0;
-  for (const [path, size] of paths) {
-    const full = `${root}/${path}`;
-    const dir = full.slice(0, full.lastIndexOf('/'));
-    if (!made.has(dir)) {
-      FS.mkdirTree(dir);
-      made.add(dir);
-    }
-    FS.writeFile(full, files.subarray(at, at + size));
-    at += size;
-  }
-  if (at !== files.length) {
-    throw new Error('the stored snapshot is damaged (its files do not add up)');
-  }
 }
 
 /** `n` rounded up to a multiple of 16 (typed array views need aligned offsets). */
