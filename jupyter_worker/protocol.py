@@ -141,7 +141,7 @@ TYPE_MIME = "application/vnd.jupyter-worker.type"
 
 
 class Bridge(Protocol):
-    """The worker's JavaScript module ``_jupyter_worker_bridge`` (``worker/bridge.ts``).
+    """The worker's JavaScript bridge object (``worker/bridge.ts``, given to ``install_bridge``).
 
     ``request`` and ``get`` give a string, number or boolean result as
     itself, ``none`` for ``undefined``, and ``None`` for any other answer,

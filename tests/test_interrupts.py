@@ -7,11 +7,14 @@ import signal
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
+from IPython.core.ultratb import FormattedTB
 
+from jupyter_worker.worker import interrupts
 from jupyter_worker.worker.interrupts import (
     install_cell_marks,
     install_interrupt_traceback,
     install_sigint_report,
+    warm_interrupt_traceback,
 )
 
 CELL = """
@@ -43,6 +46,24 @@ def test_interrupt_shows_a_plain_traceback_without_hidden_frames(shell, capsys):
     assert "machinery()" in text
     assert "raise KeyboardInterrupt" not in text  # the hidden frame
     assert text.rstrip().endswith("KeyboardInterrupt")
+
+
+def test_the_first_traceback_is_formatted_once_per_interpreter(shell, monkeypatch):
+    # (a kernel started from a memory snapshot made after it does not format it again)
+    formatted = []
+    original = FormattedTB.structured_traceback
+
+    def counting(self, *args, **kwargs):
+        formatted.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FormattedTB, "structured_traceback", counting)
+    monkeypatch.setattr(interrupts, "_traceback_warm", False)
+    warm_interrupt_traceback(shell)
+    assert formatted == [KeyboardInterrupt]
+    install_interrupt_traceback(shell)
+    warm_interrupt_traceback(shell)
+    assert formatted == [KeyboardInterrupt]
 
 
 def test_other_errors_keep_ipythons_traceback(shell, capsys):

@@ -133,7 +133,7 @@ def test_operations_agree_both_ways():
 
 def test_the_bridge_has_the_members_python_expects():
     source = (SRC / "worker" / "bridge.ts").read_text(encoding="utf-8")
-    start = source.index("registerJsModule('_jupyter_worker_bridge', {")
+    start = source.index("const bridge = {")
     body = source[start : _closing(source, source.index("{", start))]
     members = set(re.findall(r"^ {6}(\w+)[(:]", body, flags=re.MULTILINE))
     expected = {

@@ -9,12 +9,14 @@ from __future__ import annotations
 import gc
 import json
 import math
+import signal
+import time
 import weakref
 
 import pytest
 from support.fake_bridge import FakeBridge, ref
 
-from jupyter_worker.worker import JsError, JsMethod, JsRef, callback
+from jupyter_worker.worker import JsError, JsMethod, JsRef, callback, connection, interrupts
 from jupyter_worker.worker.codec import decode, encode, simple_json
 from jupyter_worker.worker.connection import RECENT_PROXIES, RELEASE_BATCH, Session
 
@@ -275,3 +277,26 @@ def test_an_interrupted_callback_rejects_the_pages_promise_and_interrupts(bridge
     sent = bridge.sent[-1]
     assert (sent["op"], sent["call"]) == ("cbresult", 7)
     assert sent["error"] == {"name": "KeyboardInterrupt", "message": "interrupted", "stack": ""}
+
+
+def test_install_bridge_connects_the_interpreter_and_sleeps_in_the_bridge(monkeypatch):
+    slept: list[float] = []
+
+    class SleepingBridge(FakeBridge):
+        def sleep(self, seconds: float) -> bool:
+            slept.append(seconds)
+            return False
+
+    bridge = SleepingBridge()
+    monkeypatch.setattr(connection, "_SESSION", None)
+    monkeypatch.setattr(interrupts, "_cell_end_hook", interrupts._cell_end_hook)
+    monkeypatch.setattr(time, "sleep", time.sleep)  # (restored after the test)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        connection.install_bridge(bridge)
+        assert connection.session()._bridge is bridge
+        assert bridge.dispatcher is not None
+        time.sleep(0.25)
+        assert slept == [0.25]
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -31,6 +31,7 @@ from .interrupts import (
     on_cell_end,
 )
 from .proxy import PLAIN, Callback, JsRef
+from .sleep import install_sleep
 
 #: Released ids are sent in batches of this many (on the next request).
 RELEASE_BATCH = 1000
@@ -498,6 +499,15 @@ def install(bridge: Bridge) -> Session:
         install_input_interrupts(shell, bridge)
     install_sigint_report(bridge)
     return _SESSION
+
+
+def install_bridge(bridge: Bridge) -> None:
+    """Connect this interpreter to the page and make ``time.sleep`` wait in ``bridge``.
+
+    The worker's start calls it with its bridge (``worker/bridge.ts``).
+    """
+    install(bridge)
+    install_sleep(bridge, session().settle_batch)
 
 
 def isolated() -> bool:

@@ -33,6 +33,7 @@ _CELL_START = "__import__('jupyter_worker.worker.interrupts', fromlist=['_']).ce
 _tell_page: Callable[[bool], None] = lambda _running: None  # noqa: E731 - set by install
 _in_cell = False
 _cell_end_hook: Callable[[], None] = lambda: None  # noqa: E731 - set by on_cell_end
+_traceback_warm = False  # set by warm_interrupt_traceback
 
 
 def cell_starts() -> None:
@@ -189,11 +190,27 @@ def install_interrupt_traceback(shell: Any) -> None:
         return stb
 
     shell.set_custom_exc((KeyboardInterrupt,), handler)
-    # format one now: the first takes a tenth of a second (imports, caches)
+    warm_interrupt_traceback(shell)
+
+
+def warm_interrupt_traceback(shell: Any) -> None:
+    """Format a KeyboardInterrupt's plain traceback once, so that the first interrupt is quick.
+
+    The first takes a tenth of a second (imports, caches); once per
+    interpreter: a kernel started from a memory snapshot made after it does
+    not again (``worker/bridge.ts``, ``importBridgeModules``).
+    """
+    global _traceback_warm  # noqa: PLW0603 - once per interpreter
+    if _traceback_warm:
+        return
+    from IPython.core.ultratb import FormattedTB
+
+    plain = FormattedTB(mode="Plain", theme_name=shell.colors)  # type: ignore[no-untyped-call]
     try:
         raise KeyboardInterrupt  # noqa: TRY301 - a traceback to format
     except KeyboardInterrupt as error:
         plain.structured_traceback(KeyboardInterrupt, error, error.__traceback__)
+    _traceback_warm = True
 
 
 def visible_frames(tb: types.TracebackType | None) -> types.TracebackType | None:

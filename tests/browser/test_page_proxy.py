@@ -325,7 +325,10 @@ def test_calls_of_a_busy_workers_callback_are_bounded_and_time_out(page, isolate
 
 # Faults and bad input: each is named, and the kernel lives on.
 FAULTS = [
-    "from js import window\nimport _jupyter_worker_bridge as bridge\nkept = 41",
+    "from js import window\n"
+    "from jupyter_worker.worker.connection import session\n"
+    "bridge = session()._bridge\n"
+    "kept = 41",
     "def deeper(n):\n    return deeper(n + 1)\ndeeper(0)",
     # more than the 4 GiB a wasm32 heap can have
     "hog = [bytearray(1024 ** 3) for _ in range(5)]",

@@ -53,6 +53,29 @@ export function writePythonFiles(pyodide: IPyodide, bytecode: IWorkerBytecode | 
 }
 
 /**
+ * Import the modules `installBridge` installs from (Pyodide's `js` among
+ * them) and format the first interrupt's traceback
+ * (`warm_interrupt_traceback`), for a memory snapshot (`snapshot.ts`) to hold
+ * them: a start from it then only installs them. An import of a module Python
+ * has not loaded lists the current folder first, on a kernel's start the
+ * notebook's on the page's drive, which waits for JupyterLab's own start: a
+ * second visit's bridge waited 0.3-0.4 s for its first import of `js`.
+ */
+export function importBridgeModules(pyodide: IPyodide): void {
+  pyodide.runPython(
+    'import js\n' +
+      'import jupyter_worker.worker.packages, jupyter_worker.worker.error_names\n' +
+      'import jupyter_worker.worker.connection, jupyter_worker.worker.sleep\n' +
+      'import jupyter_worker.worker.jsmodule\n' +
+      'from IPython import get_ipython\n' +
+      'from jupyter_worker.worker.interrupts import warm_interrupt_traceback\n' +
+      'if get_ipython() is not None:\n' +
+      '    warm_interrupt_traceback(get_ipython())\n' +
+      'del get_ipython, warm_interrupt_traceback',
+  );
+}
+
+/**
  * Install the page proxy (the package written by `writePythonFiles`). Without a channel (page not isolated) the `js`
  * module is still patched, so `document`/`window` raise a clear error.
  */
@@ -95,7 +118,7 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
       last = answer;
       return undefined;
     };
-    pyodide.registerJsModule('_jupyter_worker_bridge', {
+    const bridge = {
       none: null,
       request(json: string, segments?: IPyProxy): Primitive | null | undefined {
         if (!segments) {
@@ -161,15 +184,16 @@ export function installBridge(pyodide: IPyodide, channel: WorkerChannel | null):
         dispatcher?.destroy();
         dispatcher = fn.copy();
       },
-    });
-    pyodide.runPython(
-      'import _jupyter_worker_bridge\n' +
-        'from jupyter_worker.worker import connection as _s\n' +
-        '_s.install(_jupyter_worker_bridge)\n' +
-        'from jupyter_worker.worker.sleep import install_sleep\n' +
-        'install_sleep(_jupyter_worker_bridge, _s.session().settle_batch)\n' +
-        'del _s, _jupyter_worker_bridge, install_sleep',
-    );
+    };
+    // handed to Python, not imported by name (see `importBridgeModules`)
+    const install = pyodide.runPython(
+      'from jupyter_worker.worker.connection import install_bridge\ninstall_bridge',
+    ) as IPyProxy & ((given: object) => void);
+    try {
+      install(bridge);
+    } finally {
+      install.destroy();
+    }
   }
   pyodide.runPython(
     'from jupyter_worker.worker.jsmodule import install_js_module\ninstall_js_module()',

@@ -6,7 +6,7 @@ import { PyodideRemoteKernel } from '@jupyterlite/pyodide-kernel/lib/worker';
 import type { IPyodideWorkerKernel } from '@jupyterlite/pyodide-kernel/lib/tokens';
 
 import { settleAsync } from './asyncrequests';
-import { installBridge, writePythonFiles } from './bridge';
+import { importBridgeModules, installBridge, writePythonFiles } from './bridge';
 import type { IWorkerBytecode } from './bytecode';
 import { fetchWorkerBytecode } from './bytecode';
 import { WorkerChannel, isResult, resultOf } from '../channel/worker';
@@ -308,6 +308,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     await super.initKernel(options);
     mark('IPython started');
     if (this._snapshotKey) {
+      importBridgeModules(this._pyodide as never);
       await storeSnapshot(this._snapshotKey, this._pyodide as unknown as ISnapshotPyodide);
       mark('snapshot stored');
     }
