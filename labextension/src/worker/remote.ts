@@ -68,6 +68,9 @@ function progress(step: number, label: string): void {
   postMessage({ _jwProgress: { step, steps: START_STEPS, label } } satisfies IProgressEnvelope);
 }
 
+/** Where the kernel's drive is mounted (upstream's mount point). */
+const DRIVE = '/drive';
+
 /**
  * A user-timing mark of the start's phases (`benchmarks/start_profile.py`
  * reads them from a Chromium trace); costs nothing noticeable.
@@ -294,6 +297,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     progress(3, 'starting IPython');
     if (this._restored) {
       // imported in the snapshot; upstream's start then moves to the notebook's folder
+      this._enterDrive();
       const lines = ['import pyodide_kernel'];
       if (options.mountDrive && this._localPath) {
         lines.push('import os', `os.chdir(${JSON.stringify(this._localPath)})`);
@@ -305,10 +309,19 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     this._pyodide.runPython(
       'from jupyter_worker.worker.deferred_imports import install\ninstall()\ndel install',
     );
+    const preloaded = (options.loadPyodideOptions?.packages as string[] | undefined) ?? [];
+    if (kernelPackagesPreloaded(preloaded)) {
+      // before the kernel moves to the drive: each import Python has not
+      // loaded asks the current folder first, on the drive a round trip to the
+      // page (a first visit's start made 74, waiting 0.1 s for a busy page)
+      this._pyodide.runPython('import pyodide_kernel');
+      importBridgeModules(this._pyodide as never);
+    }
+    this._enterDrive();
     await super.initKernel(options);
     mark('IPython started');
     if (this._snapshotKey) {
-      importBridgeModules(this._pyodide as never);
+      importBridgeModules(this._pyodide as never); // (done already if the packages were preloaded)
       await storeSnapshot(this._snapshotKey, this._pyodide as unknown as ISnapshotPyodide);
       mark('snapshot stored');
     }
@@ -316,7 +329,8 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
 
   /**
    * Mount the JupyterLite drive at `/drive`: over the channel when the page is
-   * isolated, else through JupyterLite's service worker.
+   * isolated, else through JupyterLite's service worker. The kernel enters it
+   * once IPython is imported (`initKernel`).
    *
    * Upstream's base class reads `_browsingContextId` but never sets it (its own
    * worker entries override this method), so set it before mounting.
@@ -327,10 +341,12 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     }
     if (!this._channel) {
       this._browsingContextId = options.browsingContextId;
+      const cwd = this._pyodide.FS.cwd();
       await super.initFilesystem(options);
+      this._pyodide.FS.chdir(cwd); // (`initKernel` enters the drive)
       return;
     }
-    const mountpoint = '/drive';
+    const mountpoint = DRIVE;
     const { FS, PATH, ERRNO_CODES } = this._pyodide;
     const driveFS = channelDriveFS(
       { FS, PATH, ERRNO_CODES, baseUrl: options.baseUrl, driveName: this._driveName, mountpoint },
@@ -338,8 +354,17 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     );
     FS.mkdirTree(mountpoint);
     FS.mount(driveFS, {}, mountpoint);
-    FS.chdir(mountpoint);
     this._driveFS = driveFS;
+  }
+
+  /**
+   * Make the drive the current folder, if `initFilesystem` mounted it:
+   * upstream's start then moves to the notebook's folder in it.
+   */
+  private _enterDrive(): void {
+    if (this._driveFS) {
+      this._pyodide.FS.chdir(DRIVE);
+    }
   }
 
   /** Run a cell; its last stream text reaches the page before the reply. */
