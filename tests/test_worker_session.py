@@ -13,6 +13,7 @@ import signal
 import time
 import weakref
 
+import IPython
 import pytest
 from support.fake_bridge import FakeBridge, ref
 
@@ -290,6 +291,7 @@ def test_install_bridge_connects_the_interpreter_and_sleeps_in_the_bridge(monkey
     bridge = SleepingBridge()
     monkeypatch.setattr(connection, "_SESSION", None)
     monkeypatch.setattr(interrupts, "_cell_end_hook", interrupts._cell_end_hook)
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)  # (no shell's hooks)
     monkeypatch.setattr(time, "sleep", time.sleep)  # (restored after the test)
     previous = signal.getsignal(signal.SIGINT)
     try:
