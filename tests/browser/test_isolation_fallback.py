@@ -107,6 +107,16 @@ def _wait_until_isolated(page: Page) -> None:
     pytest.fail("the page never became cross-origin isolated")
 
 
+def _visit_again(page: Page, url: str) -> None:
+    """Load the notebook's page again, as a user reopening its address does.
+
+    Not ``page.reload()``: JupyterLab drops ``?path=`` from the address once
+    the notebook is open, so a reload opens what its workspace saved, which a
+    quick test can beat (the launcher opens instead of the notebook).
+    """
+    page.goto(f"{url}lab/index.html?path=fallback.ipynb")
+
+
 def _wait_for_cells(page: Page) -> None:
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.wait_for(timeout=60_000)
 
@@ -139,7 +149,7 @@ def test_plain_server_isolates_after_one_reload_and_keeps_the_drive(plain_url, p
     # saved, then reopened on a repeat visit: no second reload, output kept
     save_notebook(page)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
+    _visit_again(page, plain_url)
     _wait_for_cells(page)
     assert page.evaluate("crossOriginIsolated") is True
     assert len(loads) == 3, f"a repeat visit reloaded again: {loads}"
@@ -150,7 +160,7 @@ def test_plain_server_isolates_after_one_reload_and_keeps_the_drive(plain_url, p
         """navigator.serviceWorker.getRegistrations()
              .then((all) => Promise.all(all.map((r) => r.unregister())))"""
     )
-    page.reload()
+    _visit_again(page, plain_url)
     _wait_until_isolated(page)
     _wait_for_cells(page)
     # (Chromium may still serve this reload from the unregistered worker, whose
@@ -170,7 +180,7 @@ def test_host_headers_isolate_at_once_with_the_fallback_built_in(page, site_for)
         output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
         assert MARK in output.inner_text()
         assert page.evaluate("navigator.serviceWorker.ready.then((r) => !!r.active)") is True
-        page.reload()
+        _visit_again(page, url)
         _wait_for_cells(page)
         assert page.evaluate("crossOriginIsolated") is True
         page.close()  # before its server goes: the kernel may still be starting
