@@ -55,11 +55,11 @@ export function writePythonFiles(pyodide: IPyodide, bytecode: IWorkerBytecode | 
 /**
  * Import the modules `installBridge` installs from (Pyodide's `js` among
  * them) and format the first interrupt's traceback
- * (`warm_interrupt_traceback`), for a memory snapshot (`snapshot.ts`) to hold
- * them: a start from it then only installs them. An import of a module Python
- * has not loaded lists the current folder first, on a kernel's start the
- * notebook's on the page's drive, which waits for JupyterLab's own start: a
- * second visit's bridge waited 0.3-0.4 s for its first import of `js`.
+ * (`warm_interrupt_traceback`): before the kernel enters the notebook's
+ * folder on the drive, and for a memory snapshot (`snapshot.ts`) to hold them.
+ * An import of a module Python has not loaded asks the current folder first,
+ * on the drive a round trip to the page, which waits while JupyterLab starts:
+ * a second visit's bridge waited 0.3-0.4 s for its first import of `js`.
  */
 export function importBridgeModules(pyodide: IPyodide): void {
   pyodide.runPython(
