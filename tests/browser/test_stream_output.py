@@ -48,12 +48,16 @@ def _rendered(page: Page) -> list[str]:
     ]
 
 
-def _save_and_reload(page: Page) -> None:
+def _save_and_reopen(page: Page, url: str) -> None:
+    """Save the notebook and open its address again.
+
+    Not ``page.reload()``: JupyterLab drops ``?path=`` from the address once
+    the notebook is open, so a reload opens what its workspace saved.
+    """
     save_notebook(page)
     with contextlib.suppress(PlaywrightError):  # see test_page_proxy: in-flight fetches
         page.wait_for_load_state("networkidle", timeout=10_000)
-    page.reload()
-    code_cell(page, 0).wait_for()
+    open_notebook(page, url)
 
 
 # Stream output across messages (a sleep posts what was printed so far): colour
@@ -83,7 +87,8 @@ lite_notebook("stream", STREAM)
 
 
 def test_stream_output_across_messages(page, isolated_url):
-    open_notebook(page, f"{isolated_url}lab/index.html?path=stream.ipynb")
+    url = f"{isolated_url}lab/index.html?path=stream.ipynb"
+    open_notebook(page, url)
     run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
 
     # colour set in one message, kept across blocks and into the next message
@@ -112,7 +117,7 @@ def test_stream_output_across_messages(page, isolated_url):
     # rendered piecemeal while the cells ran == rendered at once from the saved
     # notebook (which has the whole text): the same HTML
     before = _rendered(page)
-    _save_and_reload(page)
+    _save_and_reopen(page, url)
     for index, count in ((1, 1), (2, 1), (3, 3)):  # cells render as they are reached
         expect(code_cell(page, index).locator(".jp-OutputArea-output")).to_have_count(count)
     after = _rendered(page)
