@@ -19,6 +19,9 @@ def open_notebook(page: Page, url: str) -> None:
 
     With ``?path=`` in ``url``, waits for that notebook to be the current one:
     JupyterLab may first restore notebooks of an earlier visit to the site.
+    Tests open a notebook's address again rather than ``page.reload()``:
+    JupyterLab drops ``?path=`` once the notebook is open, so a reload opens
+    what its workspace saved, which a quick test can beat.
     """
     page.goto(url)
     path = parse_qs(urlparse(url).query).get("path")

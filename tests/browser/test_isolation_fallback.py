@@ -108,12 +108,7 @@ def _wait_until_isolated(page: Page) -> None:
 
 
 def _visit_again(page: Page, url: str) -> None:
-    """Load the notebook's page again, as a user reopening its address does.
-
-    Not ``page.reload()``: JupyterLab drops ``?path=`` from the address once
-    the notebook is open, so a reload opens what its workspace saved, which a
-    quick test can beat (the launcher opens instead of the notebook).
-    """
+    """Load the notebook's address again, not ``page.reload()`` (see ``notebook.open_notebook``)."""
     page.goto(f"{url}lab/index.html?path=fallback.ipynb")
 
 

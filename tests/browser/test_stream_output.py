@@ -49,11 +49,7 @@ def _rendered(page: Page) -> list[str]:
 
 
 def _save_and_reopen(page: Page, url: str) -> None:
-    """Save the notebook and open its address again.
-
-    Not ``page.reload()``: JupyterLab drops ``?path=`` from the address once
-    the notebook is open, so a reload opens what its workspace saved.
-    """
+    """Save the notebook and open its address again (see ``open_notebook``)."""
     save_notebook(page)
     with contextlib.suppress(PlaywrightError):  # see test_page_proxy: in-flight fetches
         page.wait_for_load_state("networkidle", timeout=10_000)

@@ -65,8 +65,7 @@ export function importBridgeModules(pyodide: IPyodide): void {
   pyodide.runPython(
     'import js\n' +
       'import jupyter_worker.worker.packages, jupyter_worker.worker.error_names\n' +
-      'import jupyter_worker.worker.connection, jupyter_worker.worker.sleep\n' +
-      'import jupyter_worker.worker.jsmodule\n' +
+      'import jupyter_worker.worker.connection, jupyter_worker.worker.jsmodule\n' +
       'from IPython import get_ipython\n' +
       'from jupyter_worker.worker.interrupts import warm_interrupt_traceback\n' +
       'if get_ipython() is not None:\n' +

@@ -310,7 +310,8 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       'from jupyter_worker.worker.deferred_imports import install\ninstall()\ndel install',
     );
     const preloaded = (options.loadPyodideOptions?.packages as string[] | undefined) ?? [];
-    if (kernelPackagesPreloaded(preloaded)) {
+    const importsFirst = kernelPackagesPreloaded(preloaded);
+    if (importsFirst) {
       // before the kernel moves to the drive: each import Python has not
       // loaded asks the current folder first, on the drive a round trip to the
       // page (a first visit's start made 74, waiting 0.1 s for a busy page)
@@ -319,9 +320,11 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     }
     this._enterDrive();
     await super.initKernel(options);
+    if (!importsFirst) {
+      importBridgeModules(this._pyodide as never); // (upstream's start installed IPython)
+    }
     mark('IPython started');
     if (this._snapshotKey) {
-      importBridgeModules(this._pyodide as never); // (done already if the packages were preloaded)
       await storeSnapshot(this._snapshotKey, this._pyodide as unknown as ISnapshotPyodide);
       mark('snapshot stored');
     }
