@@ -103,6 +103,26 @@ def run_first_cell(page: Page, url: str, text: str = "ready") -> float:
     return wait_output(page, 0, text)
 
 
+#: The page's mark at a restart's confirming click (``restart_and_run``).
+RESTART_CLICK = "restart: click"
+
+
+def restart_and_run(page: Page, cell: int, text: str) -> float:
+    """Restart the kernel (toolbar, dialog), run cell ``cell``; seconds from the click to ``text``.
+
+    Marks ``RESTART_CLICK`` in the page at the dialog's confirming click.
+    """
+    page.locator("jp-button[data-command='notebook:restart-kernel']").first.click()
+    accept = page.locator(".jp-Dialog .jp-mod-accept")
+    accept.wait_for()
+    clicked = float(page.evaluate(f"performance.mark({RESTART_CLICK!r}).startTime")) / 1000
+    accept.click()
+    again = page.locator(".jp-CodeCell").nth(cell)
+    again.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    return wait_output(page, cell, text) - clicked
+
+
 def start_cell(page: Page, index: int) -> None:
     """Select a code cell and press the toolbar's run button."""
     page.locator(CELLS).nth(index).locator(".jp-InputPrompt").click()

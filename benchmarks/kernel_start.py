@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from harness import KERNELS, notebook, run_first_cell, wait_output
+from harness import KERNELS, notebook, restart_and_run, run_first_cell, wait_output
 from playwright.sync_api import Browser, Page, sync_playwright
 from support.chromium import launch
 
@@ -49,19 +49,6 @@ def _notebooks(folder: Path) -> None:
 def _first_output(page: Page, url: str) -> float:
     """Seconds from navigating to ``url`` to the first cell's output."""
     return run_first_cell(page, url)
-
-
-def _restart(page: Page, cell: int, text: str) -> float:
-    """Seconds from the restart button's click to the output of cell ``cell`` run then."""
-    page.locator("jp-button[data-command='notebook:restart-kernel']").first.click()
-    accept = page.locator(".jp-Dialog .jp-mod-accept")
-    accept.wait_for()
-    clicked = float(page.evaluate("performance.now()")) / 1000
-    accept.click()
-    again = page.locator(".jp-CodeCell").nth(cell)
-    again.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
-    return wait_output(page, cell, text) - clicked
 
 
 def _cell_output(page: Page, cell: int, text: str) -> float:
@@ -109,10 +96,10 @@ def _one_run(browser: Browser, url: str, idle: float) -> Run:
     page.on("dialog", lambda dialog: dialog.accept())  # (leave the page: unsaved outputs)
     first = _first_output(page, url)
     memory = _chromium_memory()
-    restart = _restart(page, 1, "restarted")
+    restart = restart_and_run(page, 1, "restarted")
     page.wait_for_timeout(idle * 1000)
     idle_memory = _chromium_memory()
-    idle_restart = _restart(page, 2, "again")
+    idle_restart = restart_and_run(page, 2, "again")
     repeat = _first_output(page, url)  # the browser's caches warm
     named = _cell_output(page, 3, "named")
     fresh = _cell_output(page, 4, "fresh")

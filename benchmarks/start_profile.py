@@ -18,9 +18,12 @@ Then the same page load for upstream's ``python`` kernel (total only: it
 makes no marks), as the baseline of the same session. With ``--revisit``, each
 run first loads the page untraced (and, for ``python-worker``, waits until the
 page has stored the kernel's memory snapshot), then traces a second load in the
-same browser context. Prints medians of the runs; asserts nothing.
+same browser context. With ``--restart``, each run loads the page untraced,
+then traces a restart at once (toolbar button, the dialog's confirming click,
+the second cell run) with seconds from that click. Prints medians of the runs;
+asserts nothing.
 
-    python benchmarks/start_profile.py [--runs 3] [--revisit]
+    python benchmarks/start_profile.py [--runs 3] [--revisit | --restart]
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import chromium_trace
-from harness import KERNELS, notebook, run_first_cell
+from harness import KERNELS, RESTART_CLICK, notebook, restart_and_run, run_first_cell
 from playwright.sync_api import Browser, sync_playwright
 from support.chromium import launch
 
@@ -59,8 +62,9 @@ STORED_SNAPSHOTS = (
     "async () => (await (await caches.open('jupyter-worker-snapshots')).keys()).length"
 )
 
-#: The mark of the first cell's output (``harness.wait_output``).
+#: The marks of the first and second cells' outputs (``harness.wait_output``).
 FIRST_OUTPUT = "output: ready"
+RESTARTED_OUTPUT = "output: restarted"
 
 #: Fetched files shown (the slowest), and kinds of wasm events.
 SHOWN_FILES = 12
@@ -70,14 +74,24 @@ SHOWN_WASM = 6
 def _notebooks(folder: Path) -> None:
     folder.mkdir(parents=True)
     for name in KERNELS:
-        cell = "print('ready')"
-        (folder / f"{name}.ipynb").write_text(json.dumps(notebook([cell], name)), encoding="utf-8")
+        cells = ["print('ready')", "print('restarted')"]
+        (folder / f"{name}.ipynb").write_text(json.dumps(notebook(cells, name)), encoding="utf-8")
 
 
-def _one_run(browser: Browser, url: str, *, revisit: bool) -> dict[str, Any]:
-    """A trace of one page load to the first output (a revisit's, if ``revisit``), read."""
+def _one_run(browser: Browser, url: str, *, revisit: bool, restart: bool) -> dict[str, Any]:
+    """A trace of one page load to the first output (a revisit's, a restart's), read."""
     context = browser.new_context()
     page = context.new_page()
+    if restart:
+        run_first_cell(page, url)
+        browser.start_tracing(page=page, categories=CATEGORIES)
+        try:
+            restart_and_run(page, 1, "restarted")
+        finally:
+            raw = json.loads(browser.stop_tracing())
+        context.close()
+        events = raw["traceEvents"] if isinstance(raw, dict) else raw
+        return _read(events, origin_mark=RESTART_CLICK)
     if revisit:
         run_first_cell(page, url)
         # python-worker's page stores the kernel's memory snapshot once idle
@@ -96,15 +110,20 @@ def _one_run(browser: Browser, url: str, *, revisit: bool) -> dict[str, Any]:
     return _read(events)
 
 
-def _read(events: list[dict[str, Any]]) -> dict[str, Any]:
-    starts = [e["ts"] for e in events if e.get("name") == "navigationStart"]
+def _read(events: list[dict[str, Any]], origin_mark: str = "navigationStart") -> dict[str, Any]:
+    starts = [
+        e["ts"]
+        for e in events
+        if e.get("name") == origin_mark
+        and (origin_mark == "navigationStart" or e.get("cat") == "blink.user_timing")
+    ]
     origin = min(starts) if starts else min(e["ts"] for e in events if e.get("ts"))
     marks: dict[str, float] = {}
     for event in events:
         if event.get("cat") == "blink.user_timing" and event.get("ph") in ("R", "I", "n", "b"):
             name = event["name"]
-            if name.startswith("jupyter-worker: ") or name == FIRST_OUTPUT:
-                label = "first output" if name == FIRST_OUTPUT else name
+            if name.startswith("jupyter-worker: ") or name in (FIRST_OUTPUT, RESTARTED_OUTPUT):
+                label = "first output" if name in (FIRST_OUTPUT, RESTARTED_OUTPUT) else name
                 at = (event["ts"] - origin) / 1e6
                 marks.setdefault(label.removeprefix("jupyter-worker: "), at)
     sent: dict[str, tuple[str, float]] = {}
@@ -132,11 +151,18 @@ def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per kernel")
-    parser.add_argument(
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
         "--revisit",
         action="store_true",
         help="trace a second visit in the same browser context (caches warm, "
         "python-worker's memory snapshot stored)",
+    )
+    which.add_argument(
+        "--restart",
+        action="store_true",
+        help="trace a restart right after the first visit's first output, "
+        "in seconds from the dialog's confirming click",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -149,17 +175,23 @@ def main() -> None:
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in KERNELS}
         with sync_playwright() as driver:
             browser = launch(driver)
-            _one_run(browser, f"{base}python-worker.ipynb", revisit=False)  # warm the OS file cache
+            # warm the OS file cache
+            _one_run(browser, f"{base}python-worker.ipynb", revisit=False, restart=False)
             for _ in range(args.runs):
                 for name in KERNELS:
                     url = f"{base}{name}.ipynb"
-                    runs[name].append(_one_run(browser, url, revisit=args.revisit))
+                    runs[name].append(
+                        _one_run(browser, url, revisit=args.revisit, restart=args.restart)
+                    )
             browser.close()
         server.shutdown()
 
     ours = runs["python-worker"]
-    visit = "a revisit" if args.revisit else "a first visit"
-    print(f"python-worker, {visit}, seconds from navigation start (medians of {len(ours)} runs):")
+    visit = "a first visit"
+    if args.restart or args.revisit:
+        visit = "a restart at once" if args.restart else "a revisit"
+    origin = "the restart's click" if args.restart else "navigation start"
+    print(f"python-worker, {visit}, seconds from {origin} (medians of {len(ours)} runs):")
     phases = sorted(
         {name for run in ours for name in run["marks"]},
         key=lambda name: statistics.median(r["marks"].get(name, 0) for r in ours),

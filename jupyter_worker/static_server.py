@@ -2,7 +2,8 @@
 
 It serves only regular files inside the resolved root (no directory listings,
 no symlinks out of it), answers bad paths with 404 (never a traceback), drops
-connections idle for :data:`IDLE_TIMEOUT_S`, and, bound to a loopback address,
+connections idle for :data:`IDLE_TIMEOUT_S`, lets a browser drop a download
+it no longer wants without a traceback, and, bound to a loopback address,
 answers only requests whose ``Host`` is a loopback name: a page of another
 site that a DNS-rebinding attack points at 127.0.0.1 cannot read the site.
 """
@@ -13,6 +14,7 @@ import functools
 import ipaddress
 import mimetypes
 import socket
+import sys
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -158,11 +160,21 @@ def make_server(
             "loopback_only": is_loopback(host),
         },
     )
-    server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+    server_class = _IPv6Server if ":" in host else _SiteServer
     return server_class((host, port), functools.partial(handler, directory=str(root.resolve())))
 
 
-class _IPv6Server(ThreadingHTTPServer):
+class _SiteServer(ThreadingHTTPServer):
+    """The threading server, quiet when a browser drops a download it no longer wants."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Report a request's error, unless the client went away (a cancelled download)."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
+class _IPv6Server(_SiteServer):
     """The threading server on an IPv6 address (``--host ::1``)."""
 
     address_family = socket.AF_INET6

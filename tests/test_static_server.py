@@ -77,6 +77,31 @@ def test_idle_connections_are_closed(site, monkeypatch):
         idle.close()
 
 
+def _handle(server: static_server.ThreadingHTTPServer, error: Exception) -> None:
+    """Have ``server`` handle ``error`` as it handles one raised while serving a request."""
+
+    def serve() -> None:
+        raise error
+
+    try:
+        serve()
+    except Exception:
+        server.handle_error(None, ("127.0.0.1", 1))
+
+
+def test_a_dropped_download_is_not_reported_other_errors_are(site, capsys):
+    server = make_server(site, port=0, quiet=True)
+    try:
+        # a worker that reuses Pyodide's compiled wasm cancels its download
+        _handle(server, ConnectionResetError(104, "Connection reset by peer"))
+        _handle(server, BrokenPipeError(32, "Broken pipe"))
+        assert capsys.readouterr().err == ""
+        _handle(server, ValueError("a bug of the server"))
+        assert "ValueError: a bug of the server" in capsys.readouterr().err
+    finally:
+        server.server_close()
+
+
 def test_ipv6_loopback(site):
     try:
         probe = socket.socket(socket.AF_INET6)

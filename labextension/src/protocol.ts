@@ -378,6 +378,14 @@ export interface IAsyncRequestEnvelope {
   _jwAsync: { id: number; value: string };
 }
 
+/**
+ * Pyodide's wasm module, which the worker compiled: the page gives it to the
+ * next workers it starts (`worker/wasmmodule.ts`, `kernel/compiled.ts`).
+ */
+export interface ICompiledEnvelope {
+  _jwCompiled: WebAssembly.Module;
+}
+
 /** Everything the worker posts besides comlink replies. */
 export type WorkerEnvelope =
   | IKernelMessageEnvelope
@@ -386,7 +394,8 @@ export type WorkerEnvelope =
   | ILifelineEnvelope
   | IFatalEnvelope
   | IFatalReportedEnvelope
-  | IAsyncRequestEnvelope;
+  | IAsyncRequestEnvelope
+  | ICompiledEnvelope;
 
 /**
  * How a kernel worker started (`startKind()` of the remote kernel): normally,

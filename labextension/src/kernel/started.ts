@@ -15,6 +15,7 @@ import { DriveContentsProcessor } from '@jupyterlite/services';
 import { createChannelBuffers } from '../channel/buffers';
 import { PageChannel } from '../channel/page';
 import type { IInputRequest, NotifyMode, StartKind, WorkerEnvelope } from '../protocol';
+import { compiledFor, keepCompiled } from './compiled';
 
 /** What the page calls of our remote kernel besides upstream's (`worker/remote.ts`). */
 export interface IRemoteExtras {
@@ -77,11 +78,16 @@ export class KernelWorker {
     options: IKernelWorkerOptions,
     readonly spare: boolean,
   ) {
+    const indexUrl = String(options.remoteOptions.indexUrl);
     const createModuleWorker = (url: URL): Worker => new Worker(url, { type: 'module' });
     this.worker = createModuleWorker(new URL('../worker/pyodide.worker.js', import.meta.url));
     this.worker.addEventListener('message', (event: MessageEvent<WorkerEnvelope | undefined>) => {
       const data = event.data;
       if (!data) {
+        return;
+      }
+      if ('_jwCompiled' in data) {
+        keepCompiled(indexUrl, data._jwCompiled);
         return;
       }
       if ('_jwLifeline' in data) {
@@ -108,7 +114,10 @@ export class KernelWorker {
     // upstream's kernel terminates the worker it was given: through `terminate` below
     this.worker.terminate = (): void => this.terminate();
     this.remote = wrap(this.worker) as RemoteKernel;
-    const remoteOptions: Record<string, unknown> = { ...options.remoteOptions };
+    const remoteOptions: Record<string, unknown> = {
+      ...options.remoteOptions,
+      compiledWasm: compiledFor(indexUrl),
+    };
     const transfers: Transferable[] = [];
     if (crossOriginIsolated) {
       // The worker's /drive goes over the channel too: no service worker needed.

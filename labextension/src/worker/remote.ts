@@ -24,9 +24,12 @@ import {
 } from './snapshot';
 import { kernelPackagesPreloaded, withStartPackages } from './startpackages';
 import { requestInputViaServiceWorker } from './stdin';
+import type { ModuleFactory } from './wasmmodule';
+import { sharingFactory } from './wasmmodule';
 import type {
   IChannelError,
   IChannelOptions,
+  ICompiledEnvelope,
   IFatalEnvelope,
   IFatalReportedEnvelope,
   IKernelMessageEnvelope,
@@ -47,6 +50,8 @@ export interface IRemoteKernelOptions extends IPyodideWorkerKernel.IOptions {
    * page then stops; `worker/snapshot.ts`). Absent: neither.
    */
   snapshot?: 'use' | 'make';
+  /** Pyodide's wasm as another worker of the page compiled it (`wasmmodule.ts`). */
+  compiledWasm?: WebAssembly.Module;
 }
 
 /** What the worker tells Pyodide's internals (`pyodide._api`). */
@@ -77,6 +82,22 @@ const DRIVE = '/drive';
  */
 function mark(phase: string): void {
   performance.mark(`jupyter-worker: ${phase}`);
+}
+
+/**
+ * Pyodide's module factory for a start with `options`: it instantiates the
+ * wasm another worker of the page compiled, if given; one it compiled itself
+ * goes to the page, for the next workers.
+ */
+function moduleFactory<T>(options: IRemoteKernelOptions): ModuleFactory<T> {
+  return sharingFactory<T>(options.indexUrl, options.compiledWasm, (module, compiled) => {
+    mark(compiled ? 'wasm compiled' : 'wasm shared');
+    if (compiled) {
+      postMessage({ _jwCompiled: module } satisfies ICompiledEnvelope);
+    } else {
+      console.info("jupyter-worker: the worker reuses the page's compiled Pyodide");
+    }
+  });
 }
 
 /**
@@ -189,7 +210,11 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       const making = options.snapshot === 'make' ? { _makeSnapshot: true } : {};
       await super.initRuntime({
         ...options,
-        loadPyodideOptions: { ...options.loadPyodideOptions, ...making },
+        loadPyodideOptions: {
+          ...options.loadPyodideOptions,
+          ...making,
+          createPyodideModule: moduleFactory(options),
+        },
       });
     }
     mark('Pyodide loaded');
@@ -255,7 +280,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
         loadPyodideOptions: {
           ...options.loadPyodideOptions,
           packages: [], // (installed in the snapshot)
-          ...(await restoreOptions(options.indexUrl, reading)),
+          ...restoreOptions(moduleFactory(options), reading),
         },
       });
       mark('snapshot loaded');

@@ -10,6 +10,7 @@
  */
 import { PYTHON_FILES } from './pyfiles';
 import type { ISiteFs } from './sitefiles';
+import type { ModuleFactory } from './wasmmodule';
 import { readTree, writeTree } from './sitefiles';
 
 /** The Cache Storage cache that holds the snapshots of this site. */
@@ -181,19 +182,17 @@ export async function storeSnapshot(key: string, pyodide: ISnapshotPyodide): Pro
 }
 
 /**
- * What `loadPyodide` takes to start from `stored` (still being read): the heap, a module factory
- * that first grows the new memory to the heap's size (Pyodide 314 does not),
- * and how to find the JavaScript objects the heap's Python refers to.
+ * What `loadPyodide` takes to start from `stored` (still being read): the heap,
+ * Pyodide's module factory `create` made to first grow the new memory to the
+ * heap's size (Pyodide 314 does not), and how to find the JavaScript objects
+ * the heap's Python refers to.
  */
-export async function restoreOptions(
-  indexUrl: string,
+export function restoreOptions(
+  create: ModuleFactory<IPyodideModule>,
   stored: Promise<IStoredSnapshot>,
-): Promise<Record<string, unknown>> {
-  type Factory = (settings: unknown) => Promise<IPyodideModule>;
-  const url = new URL('pyodide.asm.mjs', new URL(indexUrl, self.location.href)).href;
-  const create = ((await import(/* webpackIgnore: true */ url)) as { default: Factory }).default;
+): Record<string, unknown> {
   let module: IPyodideModule | null = null;
-  const createPyodideModule = async (settings: unknown): Promise<IPyodideModule> => {
+  const createPyodideModule: ModuleFactory<IPyodideModule> = async (settings) => {
     const made = await create(settings);
     module = made;
     const restore = made.API.restoreSnapshot;
@@ -262,7 +261,7 @@ export function finishRestore(pyodide: ISnapshotPyodide, stored: IStoredSnapshot
 }
 
 /** What our module factory sees of Pyodide's Emscripten module. */
-interface IPyodideModule {
+export interface IPyodideModule {
   API: { restoreSnapshot: (snapshot: Uint8Array) => unknown } & Record<string, unknown>;
   HEAP8: Int8Array;
   growMemory(size: number): unknown;
