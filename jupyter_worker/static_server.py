@@ -3,7 +3,10 @@
 It serves only regular files inside the resolved root (no directory listings,
 no symlinks out of it), answers bad paths with 404 (never a traceback), drops
 connections idle for :data:`IDLE_TIMEOUT_S`, lets a browser drop a download
-it no longer wants without a traceback, and, bound to a loopback address,
+it no longer wants without a traceback, lets the browser keep the files but
+ask whether each changed (``no-cache`` with an ETag of the file's modification
+time and size: a rebuilt site is seen at once, and Chromium reuses the wasm
+code it compiled and optimized on an earlier visit), and, bound to a loopback address,
 answers only requests whose ``Host`` is a loopback name: a page of another
 site that a DNS-rebinding attack points at 127.0.0.1 cannot read the site.
 """
@@ -64,8 +67,12 @@ class SiteHandler(SimpleHTTPRequestHandler):
         **_TYPES,
     }
 
+    #: The ETag of the file being served (this request's).
+    _etag: str | None = None
+
     def send_head(self) -> Any:
-        """Check the ``Host`` and the path, then serve the file (or 404)."""
+        """Check the ``Host`` and the path, then serve the file (or 404, or 304 if unchanged)."""
+        self._etag = None
         if self.loopback_only and not self._host_is_loopback():
             self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "not a loopback host name")
             return None
@@ -73,6 +80,13 @@ class SiteHandler(SimpleHTTPRequestHandler):
         if path is None:
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
+        if path.is_file():
+            self._etag = etag(path)
+            listed = _listed_etags(self.headers.get("If-None-Match", ""))
+            if self._etag in listed or "*" in listed:
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.end_headers()
+                return None
         return super().send_head()
 
     def list_directory(self, path: Any) -> None:  # noqa: ARG002 - no listings
@@ -80,10 +94,12 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_error(HTTPStatus.NOT_FOUND, "File not found")
 
     def end_headers(self) -> None:
-        """Add the extra headers, and forbid caching so rebuilt sites are seen at once."""
+        """Add the extra headers, and have the browser ask whether a kept file changed."""
         for name, value in self.extra_headers.items():
             self.send_header(name, value)
-        self.send_header("Cache-Control", "no-store")
+        if self._etag:
+            self.send_header("ETag", self._etag)
+        self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -109,6 +125,21 @@ class SiteHandler(SimpleHTTPRequestHandler):
         if target != root and root not in target.parents:
             return None  # outside the site (a symlink out, or ..)
         return target if target.exists() else None
+
+
+def etag(path: Path) -> str:
+    """The ETag of the file at ``path``: its modification time (ns) and size.
+
+    A rebuilt file gets another one even when its new modification time is
+    older (a copy that kept its source's), which ``If-Modified-Since`` misses.
+    """
+    stat = path.stat()
+    return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+
+
+def _listed_etags(header: str) -> set[str]:
+    """The ETags an ``If-None-Match`` header lists (weak ones compared as strong)."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 def make_server(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import threading
 import time
@@ -56,6 +57,37 @@ def test_site_files_are_served_and_nothing_else(site):
         assert _get(port, "/out.txt") == 404  # a symlink out of the site
         assert _get(port, "/../secret.txt") == 404
         assert _get(port, "/lab/index.html%00.txt") == 404
+
+
+def _fetch(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    answer = response.status, dict(response.getheaders()), response.read()
+    connection.close()
+    return answer
+
+
+def test_kept_files_are_revalidated_and_a_rebuilt_one_is_seen(site):
+    index = site / "lab" / "index.html"
+    with _served(site) as port:
+        status, headers, body = _fetch(port, "/lab/index.html", {})
+        assert (status, body) == (200, b"<html>lab</html>")
+        assert headers["Cache-Control"] == "no-cache"
+        tag = headers["ETag"]
+        status, again, body = _fetch(port, "/lab/index.html", {"If-None-Match": tag})
+        assert (status, body, again["ETag"]) == (304, b"", tag)
+        assert "Cross-Origin-Embedder-Policy" in again  # (the isolation headers too)
+        assert _fetch(port, "/lab/index.html", {"If-None-Match": f'"x", W/{tag}'})[0] == 304
+        # rebuilt with an older modification time than the kept copy's
+        kept = index.stat()
+        index.write_text("<html>rebuilt</html>")
+        os.utime(index, ns=(kept.st_atime_ns, kept.st_mtime_ns - 10**9))
+        since = headers["Last-Modified"]
+        status, _, body = _fetch(
+            port, "/lab/index.html", {"If-None-Match": tag, "If-Modified-Since": since}
+        )
+        assert (status, body) == (200, b"<html>rebuilt</html>")
 
 
 def test_a_loopback_server_answers_only_loopback_host_names(site):
