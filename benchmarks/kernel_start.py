@@ -92,18 +92,20 @@ class Run(NamedTuple):
 def _one_run(browser: Browser, url: str, idle: float) -> Run:
     """A first visit, a restart at once, one after ``idle`` seconds, and a revisit."""
     context = browser.new_context()
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())  # (leave the page: unsaved outputs)
-    first = _first_output(page, url)
-    memory = _chromium_memory()
-    restart = restart_and_run(page, 1, "restarted")
-    page.wait_for_timeout(idle * 1000)
-    idle_memory = _chromium_memory()
-    idle_restart = restart_and_run(page, 2, "again")
-    repeat = _first_output(page, url)  # the browser's caches warm
-    named = _cell_output(page, 3, "named")
-    fresh = _cell_output(page, 4, "fresh")
-    context.close()
+    try:  # (a failed run's page must not run on beside the next runs, holding memory)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # (leave the page: unsaved outputs)
+        first = _first_output(page, url)
+        memory = _chromium_memory()
+        restart = restart_and_run(page, 1, "restarted")
+        page.wait_for_timeout(idle * 1000)
+        idle_memory = _chromium_memory()
+        idle_restart = restart_and_run(page, 2, "again")
+        repeat = _first_output(page, url)  # the browser's caches warm
+        named = _cell_output(page, 3, "named")
+        fresh = _cell_output(page, 4, "fresh")
+    finally:
+        context.close()
     return Run(first, restart, idle_restart, repeat, named, fresh, memory, idle_memory)
 
 
