@@ -28,7 +28,7 @@ CELLS = [
     "y",
 ]
 
-REUSED = "jupyter-worker: the worker reuses the page's compiled Pyodide"
+REUSED = "jupyter-worker: the worker reuses Pyodide's compiled wasm"
 NOT_REUSED = "jupyter-worker: Pyodide's compiled wasm could not be reused"
 
 

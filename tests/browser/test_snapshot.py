@@ -58,6 +58,7 @@ CELLS = [
 STORED = "jupyter-worker: a memory snapshot of the kernel's start is stored"
 RESTORED = "jupyter-worker: the kernel starts from its memory snapshot"
 NOT_USED = "jupyter-worker: the kernel's memory snapshot was not used"
+REUSED = "jupyter-worker: the worker reuses Pyodide's compiled wasm"
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +168,7 @@ def test_a_bad_snapshot_is_dropped_and_the_kernel_starts_normally(page, snapshot
         _open(page, base)
         first = _first(page)
         console.wait_for(STORED, 1)
+        reused = console.count(REUSED)  # (the maker reused the first kernel's compiled wasm)
         page.evaluate(DAMAGE.replace("/* damage */", script))
         page.reload()
         _open(page, base)
@@ -174,6 +176,8 @@ def test_a_bad_snapshot_is_dropped_and_the_kernel_starts_normally(page, snapshot
         console.wait_for(NOT_USED, 1)
         assert reason in next(text for text in console.texts if text.startswith(NOT_USED))
         assert console.count(RESTORED) == 0
+        # a snapshot that failed once Pyodide's wasm was instantiated: the normal start reuses it
+        assert console.count(REUSED) - reused == (0 if damage == "damaged" else 1)
         assert again[:2] == ("data of sub", "/drive/sub")
         assert again[2] != first[2]
         console.wait_for(STORED, 2)  # made anew

@@ -84,18 +84,24 @@ function mark(phase: string): void {
   performance.mark(`jupyter-worker: ${phase}`);
 }
 
+/** The wasm module this worker's Pyodide was instantiated from (a start that failed included). */
+let instantiated: WebAssembly.Module | undefined;
+
 /**
  * Pyodide's module factory for a start with `options`: it instantiates the
- * wasm another worker of the page compiled, if given; one it compiled itself
- * goes to the page, for the next workers.
+ * wasm another worker of the page compiled, if given (or this worker, in a
+ * start that failed: a damaged snapshot's); one it compiled itself goes to
+ * the page, for the next workers.
  */
 function moduleFactory<T>(options: IRemoteKernelOptions): ModuleFactory<T> {
-  return sharingFactory<T>(options.indexUrl, options.compiledWasm, (module, compiled) => {
+  const shared = options.compiledWasm ?? instantiated;
+  return sharingFactory<T>(options.indexUrl, shared, (module, compiled) => {
+    instantiated = module;
     mark(compiled ? 'wasm compiled' : 'wasm shared');
     if (compiled) {
       postMessage({ _jwCompiled: module } satisfies ICompiledEnvelope);
     } else {
-      console.info("jupyter-worker: the worker reuses the page's compiled Pyodide");
+      console.info("jupyter-worker: the worker reuses Pyodide's compiled wasm");
     }
   });
 }
