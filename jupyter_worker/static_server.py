@@ -6,7 +6,9 @@ connections idle for :data:`IDLE_TIMEOUT_S`, lets a browser drop a download
 it no longer wants without a traceback, lets the browser keep the files but
 ask whether each changed (``no-cache`` with an ETag of the file's modification
 time and size: a rebuilt site is seen at once, and Chromium reuses the wasm
-code it compiled and optimized on an earlier visit), and, bound to a loopback address,
+code it compiled and optimized on an earlier visit) except the scripts whose
+names hold a hash of their contents (:data:`CONTENT_HASHED`: kept without
+asking, a changed one has another name), and, bound to a loopback address,
 answers only requests whose ``Host`` is a loopback name: a page of another
 site that a DNS-rebinding attack points at 127.0.0.1 cannot read the site.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import mimetypes
+import re
 import socket
 import sys
 from http import HTTPStatus
@@ -38,6 +41,13 @@ _TYPES = {
 
 #: Seconds a connection may stay silent before the server closes it.
 IDLE_TIMEOUT_S = 30
+
+#: Scripts whose names hold a hash of their contents (JupyterLab's and the
+#: extensions' chunks, paths relative to the site): a rebuilt one has another name.
+CONTENT_HASHED = re.compile(r"(build|extensions/.+/static)/[^/]+\.[0-9a-f]{7,32}\.js")
+
+#: How long a browser may keep a content-hashed script without asking (a year).
+HASHED_MAX_AGE_S = 365 * 24 * 3600
 
 #: Host names a loopback-bound server answers to.
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -69,10 +79,13 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
     #: The ETag of the file being served (this request's).
     _etag: str | None = None
+    #: Whether the file being served has a content hash in its name.
+    _hashed = False
 
     def send_head(self) -> Any:
         """Check the ``Host`` and the path, then serve the file (or 404, or 304 if unchanged)."""
         self._etag = None
+        self._hashed = False
         if self.loopback_only and not self._host_is_loopback():
             self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "not a loopback host name")
             return None
@@ -82,6 +95,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
             return None
         if path.is_file():
             self._etag = etag(path)
+            relative = path.relative_to(Path(self.directory).resolve()).as_posix()
+            self._hashed = CONTENT_HASHED.fullmatch(relative) is not None
             listed = _listed_etags(self.headers.get("If-None-Match", ""))
             if self._etag in listed or "*" in listed:
                 self.send_response(HTTPStatus.NOT_MODIFIED)
@@ -94,12 +109,18 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_error(HTTPStatus.NOT_FOUND, "File not found")
 
     def end_headers(self) -> None:
-        """Add the extra headers, and have the browser ask whether a kept file changed."""
+        """Add the extra headers, and have the browser ask whether a kept file changed.
+
+        Scripts with a content hash in their name are kept without asking.
+        """
         for name, value in self.extra_headers.items():
             self.send_header(name, value)
         if self._etag:
             self.send_header("ETag", self._etag)
-        self.send_header("Cache-Control", "no-cache")
+        if self._hashed:
+            self.send_header("Cache-Control", f"public, max-age={HASHED_MAX_AGE_S}, immutable")
+        else:
+            self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:

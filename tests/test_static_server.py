@@ -90,6 +90,26 @@ def test_kept_files_are_revalidated_and_a_rebuilt_one_is_seen(site):
         assert (status, body) == (200, b"<html>rebuilt</html>")
 
 
+def test_scripts_named_by_their_contents_are_kept_without_asking(site):
+    chunks = {
+        "build/jlab_core.a86436d.js": True,
+        "extensions/@scope/ext/static/remoteEntry.0123456789abcdef0123.js": True,
+        "extensions/ext/static/pyodide.worker.41a790e6951adc4e.js": True,
+        "build/bootstrap.js": False,  # no hash: asked each time
+        "files/notes.abcdef12.js": False,  # a user's file, whatever its name
+        "extensions/ext/static/pyodide/pyodide.asm.wasm": False,
+    }
+    for name in chunks:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text("x")
+    with _served(site) as port:
+        for name, hashed in chunks.items():
+            status, headers, _ = _fetch(port, f"/{name}", {})
+            expected = "public, max-age=31536000, immutable" if hashed else "no-cache"
+            assert (status, headers["Cache-Control"]) == (200, expected), name
+        assert _fetch(port, "/build/gone.a86436d.js", {})[1]["Cache-Control"] == "no-cache"
+
+
 def test_a_loopback_server_answers_only_loopback_host_names(site):
     with _served(site) as port:
         assert _get(port, "/lab/index.html", host=f"localhost:{port}") == 200
