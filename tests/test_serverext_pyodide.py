@@ -1,5 +1,6 @@
 """The server extension serves the offline Pyodide that ``%%worker`` cells load in JupyterLab."""
 
+import hashlib
 import json
 
 import pytest
@@ -39,3 +40,15 @@ async def test_the_served_lock_sends_unshipped_packages_to_the_cdn(jp_fetch):
     assert numpy.startswith(f"{PYODIDE_CDN_URL}/numpy-")
     # the start-up wheels load from the server itself
     assert lock["packages"]["ipython"]["file_name"].startswith("ipython-")
+
+
+async def test_the_served_lock_names_the_kernel_wheels_it_serves(jp_fetch):
+    # a worker loads them with Pyodide, not one after the other with piplite
+    path = LAB_PYODIDE_PATH.strip("/").split("/")
+    lock = json.loads((await jp_fetch(*path, "pyodide-lock.json")).body)
+    for name in ("piplite", "ipykernel", "pyodide-kernel"):
+        entry = lock["packages"][name]
+        assert entry["file_name"].startswith("kernel_wheels/"), entry
+        wheel = await jp_fetch(*path, *entry["file_name"].split("/"))
+        assert hashlib.sha256(wheel.body).hexdigest() == entry["sha256"]
+    assert "pyodide-kernel" in lock["packages"]["ipykernel"]["depends"]

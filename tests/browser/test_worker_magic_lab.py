@@ -14,6 +14,7 @@ from notebook import (
     interrupt_kernel,
     open_notebook,
     restart_kernel,
+    result_text,
     run_cell,
     run_uncounted_cell,
     start_cell,
@@ -54,6 +55,9 @@ HELLO = [
     "6 * 7",
     "print('after', kernel_pid == os.getpid())",
     "%%worker\nraise ValueError('from the worker')",
+    # the kernel's own wheels came with Pyodide, from the served lock (not piplite's installs)
+    "%%worker\nimport pyodide_js\nloaded = pyodide_js.loadedPackages.to_py()\n"
+    "sorted({loaded[n] for n in ('piplite', 'ipykernel', 'pyodide-kernel')})",
 ]
 
 
@@ -76,6 +80,7 @@ def test_worker_cell_prints_displays_and_saves(page, lab):
     assert "ValueError: from the worker" in error.inner_text()
     stderr = "[data-mime-type='application/vnd.jupyter.stderr']"
     assert error.locator(f".jp-RenderedText{stderr}").count() == 1
+    assert result_text(run_cell(page, 4)) == "['default channel']"
 
     # save, reload: the outputs are in the file and on the page, nothing runs again
     page.keyboard.press("Control+s")
