@@ -3,8 +3,8 @@
 Runs ``jupyter lab`` (its server extension serves the offline Pyodide) on a
 temporary folder as a user would, and in one headless Chromium session, each
 run in a fresh browser context (no cache shared), opens a notebook of
-ipykernel, runs a plain cell (the server kernel is up), then times from
-Shift+Enter to the output:
+ipykernel, waits for its kernel's connection and runs a plain cell, then
+times from Shift+Enter to the output:
 
 - ``%%worker w1``: the page's first worker (Pyodide compiled, the kernel's
   packages installed);
@@ -26,10 +26,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import wait_for_kernel, wait_output
+from harness import wait_output
 from playwright.sync_api import Browser, Page, sync_playwright
 from support.chromium import launch
 from support.servers import Lab, jupyter_lab
+
+#: Whether the current notebook's server kernel is connected.
+CONNECTED = (
+    "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel"
+    "?.connectionStatus === 'connected'"
+)
 
 #: The timed cells after the plain one: (label, source, the output that ends it).
 CELLS = [
@@ -56,13 +62,22 @@ def _one_run(browser: Browser, lab: Lab, run: int, idle: float) -> list[float]:
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # (leave the page: unsaved outputs)
         page.goto(url, wait_until="domcontentloaded")
-        wait_for_kernel(page)
+        # (as the Lab tests do: a run that waited only for the kernel's name once
+        # had its first cells never answer)
+        page.wait_for_function(CONNECTED, timeout=60_000)
         _cell_output(page, 0, "kernel")
+        console: list[str] = []
+        page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
         times = []
-        for index, (_, _, text) in enumerate(CELLS, start=1):
+        for index, (label, _, text) in enumerate(CELLS, start=1):
             if index == len(CELLS):
                 page.wait_for_timeout(idle * 1000)
-            times.append(_cell_output(page, index, text))
+            try:
+                times.append(_cell_output(page, index, text))
+            except Exception as error:
+                said = "\n  ".join(line for line in console if "jupyter-worker" in line)
+                msg = f"{label}: {error}".splitlines()[0] + f"\n  {said}"
+                raise RuntimeError(msg) from error
         return times
     finally:
         context.close()
@@ -87,7 +102,7 @@ def main() -> None:
                     runs.append(_one_run(browser, lab, run, args.idle))
                 except Exception as error:  # report the failure and go on
                     took = time.monotonic() - started
-                    print(f"run {run + 1}: failed after {took:.1f} s: {error}".splitlines()[0])
+                    print(f"run {run + 1}: failed after {took:.1f} s: {error}")
                     continue
                 print(f"run {run + 1}: " + ", ".join(f"{t:.2f} s" for t in runs[-1]))
             browser.close()
