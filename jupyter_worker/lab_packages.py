@@ -21,7 +21,12 @@ from typing import Any
 from jupyter_server.base.handlers import JupyterHandler
 
 from .lite import site_lock
-from .lite.pyodide_bundle import COMPILED_KERNEL_WHEELS, kernel_wheels_in, rewrite_lock
+from .lite.pyodide_bundle import (
+    COMPILED_KERNEL_WHEELS,
+    kernel_wheels_in,
+    lock_index,
+    rewrite_lock,
+)
 
 #: Where the build put the offline Pyodide inside the installed package.
 BUNDLED_PYODIDE = Path(__file__).parent / "pyodide_dist"
@@ -51,7 +56,7 @@ def _name_kernel_wheels(lock: dict[str, Any]) -> set[str]:
         # one at a time: the lock's depends name only what is in it already
         rewrite_lock(lock, {name: wheel}, {name: wheel.name.split("-")[1]})
         file_name = f"{COMPILED_KERNEL_WHEELS}/{wheel.name}"
-        lock["packages"][name]["file_name"] = file_name
+        lock["packages"][lock_index(lock)[name]]["file_name"] = file_name
         named.add(file_name)
     return named
 
