@@ -103,6 +103,14 @@ def run_first_cell(page: Page, url: str, text: str = "ready") -> float:
     return wait_output(page, 0, text)
 
 
+def cell_output(page: Page, cell: int, text: str) -> float:
+    """Seconds from running code cell ``cell`` (Shift+Enter) to its output ``text``."""
+    page.locator(".jp-CodeCell").nth(cell).locator(".jp-InputArea-editor").click()
+    pressed = float(page.evaluate("performance.now()")) / 1000
+    page.keyboard.press("Shift+Enter")
+    return wait_output(page, cell, text) - pressed
+
+
 #: The page's mark at a restart's confirming click (``restart_and_run``).
 RESTART_CLICK = "restart: click"
 

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from harness import KERNELS, notebook, restart_and_run, run_first_cell, wait_output
+from harness import KERNELS, cell_output, notebook, restart_and_run, run_first_cell
 from playwright.sync_api import Browser, Page, sync_playwright
 from support.chromium import launch
 
@@ -49,15 +49,6 @@ def _notebooks(folder: Path) -> None:
 def _first_output(page: Page, url: str) -> float:
     """Seconds from navigating to ``url`` to the first cell's output."""
     return run_first_cell(page, url)
-
-
-def _cell_output(page: Page, cell: int, text: str) -> float:
-    """Seconds from running cell ``cell`` (Shift+Enter) to its output ``text``."""
-    target = page.locator(".jp-CodeCell").nth(cell)
-    target.locator(".jp-InputArea-editor").click()
-    pressed = float(page.evaluate("performance.now()")) / 1000
-    page.keyboard.press("Shift+Enter")
-    return wait_output(page, cell, text) - pressed
 
 
 def _chromium_memory() -> float:
@@ -102,8 +93,8 @@ def _one_run(browser: Browser, url: str, idle: float) -> Run:
         idle_memory = _chromium_memory()
         idle_restart = restart_and_run(page, 2, "again")
         repeat = _first_output(page, url)  # the browser's caches warm
-        named = _cell_output(page, 3, "named")
-        fresh = _cell_output(page, 4, "fresh")
+        named = cell_output(page, 3, "named")
+        fresh = cell_output(page, 4, "fresh")
     finally:
         context.close()
     return Run(first, restart, idle_restart, repeat, named, fresh, memory, idle_memory)

@@ -26,8 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import wait_output
-from playwright.sync_api import Browser, Page, sync_playwright
+from harness import cell_output
+from playwright.sync_api import Browser, sync_playwright
 from support.chromium import launch
 from support.servers import Lab, jupyter_lab
 
@@ -46,14 +46,6 @@ CELLS = [
 ]
 
 
-def _cell_output(page: Page, cell: int, text: str) -> float:
-    """Seconds from running code cell ``cell`` (Shift+Enter) to its output ``text``."""
-    page.locator(".jp-CodeCell").nth(cell).locator(".jp-InputArea-editor").click()
-    pressed = float(page.evaluate("performance.now()")) / 1000
-    page.keyboard.press("Shift+Enter")
-    return wait_output(page, cell, text) - pressed
-
-
 def _one_run(browser: Browser, lab: Lab, run: int, idle: float) -> list[float]:
     """The seconds of each of ``CELLS`` in a fresh browser context."""
     url = lab.notebook(f"magic{run}", ["print('kernel')", *(source for _, source, _ in CELLS)])
@@ -65,7 +57,7 @@ def _one_run(browser: Browser, lab: Lab, run: int, idle: float) -> list[float]:
         # (as the Lab tests do: a run that waited only for the kernel's name once
         # had its first cells never answer)
         page.wait_for_function(CONNECTED, timeout=60_000)
-        _cell_output(page, 0, "kernel")
+        cell_output(page, 0, "kernel")
         console: list[str] = []
         page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
         times = []
@@ -73,7 +65,7 @@ def _one_run(browser: Browser, lab: Lab, run: int, idle: float) -> list[float]:
             if index == len(CELLS):
                 page.wait_for_timeout(idle * 1000)
             try:
-                times.append(_cell_output(page, index, text))
+                times.append(cell_output(page, index, text))
             except Exception as error:
                 said = "\n  ".join(line for line in console if "jupyter-worker" in line)
                 msg = f"{label}: {error}".splitlines()[0] + f"\n  {said}"

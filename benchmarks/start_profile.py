@@ -34,12 +34,13 @@ import statistics
 import tempfile
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import chromium_trace
 from harness import KERNELS, RESTART_CLICK, notebook, restart_and_run, run_first_cell
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from support.chromium import launch
 
 from jupyter_worker.lite.site import build_site
@@ -78,36 +79,37 @@ def _notebooks(folder: Path) -> None:
         (folder / f"{name}.ipynb").write_text(json.dumps(notebook(cells, name)), encoding="utf-8")
 
 
+def _traced(browser: Browser, page: Page, action: Callable[[], object]) -> list[dict[str, Any]]:
+    """The trace events of ``page``'s process while ``action`` runs."""
+    browser.start_tracing(page=page, categories=CATEGORIES)
+    try:
+        action()
+    finally:
+        raw = json.loads(browser.stop_tracing())
+    return raw["traceEvents"] if isinstance(raw, dict) else raw
+
+
 def _one_run(browser: Browser, url: str, *, revisit: bool, restart: bool) -> dict[str, Any]:
     """A trace of one page load to the first output (a revisit's, a restart's), read."""
     context = browser.new_context()
-    page = context.new_page()
-    if restart:
-        run_first_cell(page, url)
-        browser.start_tracing(page=page, categories=CATEGORIES)
-        try:
-            restart_and_run(page, 1, "restarted")
-        finally:
-            raw = json.loads(browser.stop_tracing())
-        context.close()
-        events = raw["traceEvents"] if isinstance(raw, dict) else raw
-        return _read(events, origin_mark=RESTART_CLICK)
-    if revisit:
-        run_first_cell(page, url)
-        # python-worker's page stores the kernel's memory snapshot once idle
-        for _ in range(REVISIT_WAIT):
-            if page.evaluate(STORED_SNAPSHOTS) or "python-worker" not in url:
-                break
-            page.wait_for_timeout(1000)
-        page.wait_for_timeout(2000)
-    browser.start_tracing(page=page, categories=CATEGORIES)
     try:
-        run_first_cell(page, url)  # (marks "output: ready" when it shows)
+        page = context.new_page()
+        if restart:
+            run_first_cell(page, url)
+            events = _traced(browser, page, lambda: restart_and_run(page, 1, "restarted"))
+            return _read(events, origin_mark=RESTART_CLICK)
+        if revisit:
+            run_first_cell(page, url)
+            # python-worker's page stores the kernel's memory snapshot once idle
+            for _ in range(REVISIT_WAIT):
+                if page.evaluate(STORED_SNAPSHOTS) or "python-worker" not in url:
+                    break
+                page.wait_for_timeout(1000)
+            page.wait_for_timeout(2000)
+        # (marks "output: ready" when it shows)
+        return _read(_traced(browser, page, lambda: run_first_cell(page, url)))
     finally:
-        raw = json.loads(browser.stop_tracing())
-    context.close()
-    events = raw["traceEvents"] if isinstance(raw, dict) else raw
-    return _read(events)
+        context.close()
 
 
 def _read(events: list[dict[str, Any]], origin_mark: str = "navigationStart") -> dict[str, Any]:
