@@ -24,10 +24,15 @@ def default_site(tmp_path_factory):
     return build_site(tmp_path_factory.mktemp("iso") / "site", options=[NO_PYODIDE])
 
 
-def _prelude_headers(site):
+def _prelude(site):
     text = (site / "service-worker.js").read_text(encoding="utf-8")
-    match = re.search(r"self\.jupyterWorkerIsolation = (.*);\n", text)
-    return None if match is None else json.loads(match.group(1))["headers"]
+    match = re.search(r"self\.jupyterWorkerServiceWorker = (.*);\n", text)
+    return None if match is None else json.loads(match.group(1))
+
+
+def _prelude_headers(site):
+    prelude = _prelude(site)
+    return None if prelude is None else prelude["headers"]
 
 
 def test_header_files_hold_the_headers(default_site):
@@ -97,6 +102,7 @@ def test_options_off_write_nothing_and_a_rebuild_undoes_them(tmp_path):
     build("--no-worker-isolation-fallback", "--JupyterWorkerAddon.header_files=False")
     assert _prelude_headers(site) is None
     assert "jupyter-worker" not in (site / "service-worker.js").read_text(encoding="utf-8")
+    assert isolation.service_worker_is_patched(site / "service-worker.js", None, None)
     for app in APP_PAGES:
         assert isolation.PAGE_MARKER not in (site / app / "index.html").read_text()
     assert not (site / "_headers").exists()
@@ -168,4 +174,4 @@ def test_the_prelude_keeps_strict_mode_and_a_failed_import_only_warns(tmp_path):
     )
     outcome = json.loads(result.stdout)
     assert outcome["strict"] is True
-    assert "the isolation script did not load" in outcome["warned"][0]
+    assert "its service worker script did not load" in outcome["warned"][0]

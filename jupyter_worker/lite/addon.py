@@ -182,28 +182,35 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
         return Path(self.manager.output_dir) / LITE_ISOLATION_DIR
 
     @property
+    def network_folder(self) -> str | None:
+        """The folder of the site's Pyodide, whose files the service worker leaves to the browser.
+
+        ``None`` when Pyodide loads from elsewhere (``pyodide_url``).
+        """
+        return None if self.pyodide_url else f"{LITE_PYODIDE_DIR}/"
+
+    @property
     def headers(self) -> dict[str, str]:
         """The isolation headers of the site (from :mod:`jupyter_worker.headers`)."""
         return isolation_headers(self.embedder_policy)
 
     def build(self, manager: Any) -> Iterator[dict[str, Any]]:  # noqa: ARG002
-        """Copy the offline Pyodide and the isolation scripts into the site."""
-        if self.isolation_fallback:
-            scripts = [BUNDLED_ISOLATION / name for name in isolation.SCRIPTS]
-            missing = [str(p) for p in scripts if not p.exists()]
-            if missing:
-                msg = (
-                    f"jupyter-worker has no isolation scripts ({', '.join(missing)}): "
-                    "reinstall it with `pip install` (the labextension build makes them)"
-                )
-                raise FileNotFoundError(msg)
-            yield self.task(
-                name="copy:isolation",
-                doc="copy the service-worker isolation scripts into the site",
-                file_dep=scripts,
-                targets=[self.output_isolation / p.name for p in scripts],
-                actions=[(self.copy_one, [BUNDLED_ISOLATION, self.output_isolation])],
+        """Copy the offline Pyodide and our service worker and page scripts into the site."""
+        scripts = [BUNDLED_ISOLATION / name for name in isolation.SCRIPTS]
+        missing = [str(p) for p in scripts if not p.exists()]
+        if missing:
+            msg = (
+                f"jupyter-worker has no service worker scripts ({', '.join(missing)}): "
+                "reinstall it with `pip install` (the labextension build makes them)"
             )
+            raise FileNotFoundError(msg)
+        yield self.task(
+            name="copy:isolation",
+            doc="copy our part of the service worker and the isolation page script into the site",
+            file_dep=scripts,
+            targets=[self.output_isolation / p.name for p in scripts],
+            actions=[(self.copy_one, [BUNDLED_ISOLATION, self.output_isolation])],
+        )
         if self.pyodide_url:
             if self.air_gapped or self.packages:
                 msg = (
@@ -291,7 +298,7 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
         output_dir = Path(manager.output_dir)
         yield self.task(
             name="isolation",
-            doc="cross-origin isolation: header files, service-worker fallback",
+            doc="header files; the service worker's prelude (start files, isolation fallback)",
             # the pages and the service worker are edited in place: always redo
             uptodate=[False],
             actions=[(self.patch_isolation, [output_dir])],
@@ -308,33 +315,35 @@ class JupyterWorkerAddon(BaseAddon):  # type: ignore[misc]
         )
         yield self.task(
             name="isolation",
-            doc="every page and the service worker carry the isolation fallback",
+            doc="the service worker has its prelude, every page the isolation fallback",
             uptodate=[False],
             actions=[(self.check_isolation, [Path(manager.output_dir)])],
         )
 
     def patch_isolation(self, output_dir: Path) -> None:
-        """Write the header files and the service-worker fallback (or remove them)."""
+        """Write the header files, the service worker's prelude and the pages' fallback.
+
+        What an option turns off is removed (a rebuild into the same folder).
+        """
         headers = self.headers  # a bad embedder_policy fails here, even if unused
         isolation.write_header_files(output_dir, headers if self.header_files else None)
         fallback = self.isolation_fallback
-        isolation.patch_service_worker(
-            output_dir / isolation.SERVICE_WORKER, headers if fallback else None
-        )
+        worker = output_dir / isolation.SERVICE_WORKER
+        isolation.patch_service_worker(worker, headers if fallback else None, self.network_folder)
         config = json.loads((output_dir / JUPYTERLITE_JSON).read_text(encoding="utf-8"))
         query = isolation.enable_cache_query(config.get("jupyter-config-data", {}))
         for page in isolation.page_files(output_dir):
             isolation.patch_page(page, query if fallback else None)
 
     def check_isolation(self, output_dir: Path) -> None:
-        """Raise if a page or the service worker lacks the fallback it should have."""
+        """Raise if the service worker or a page lacks the prelude or fallback it should have."""
+        worker = output_dir / isolation.SERVICE_WORKER
+        headers = self.headers if self.isolation_fallback else None
+        if not isolation.service_worker_is_patched(worker, headers, self.network_folder):
+            msg = f"{worker} lacks jupyter-worker's prelude (start files, isolation headers)"
+            raise ValueError(msg)
         if not self.isolation_fallback:
             return
-        if not isolation.service_worker_is_patched(
-            output_dir / isolation.SERVICE_WORKER, self.headers
-        ):
-            msg = f"{output_dir / isolation.SERVICE_WORKER} does not add the isolation headers"
-            raise ValueError(msg)
         pages = [
             p
             for p in isolation.page_files(output_dir)

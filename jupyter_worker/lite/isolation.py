@@ -7,7 +7,8 @@ Two ways, both written into the built site by :class:`~.addon.JupyterWorkerAddon
 - **The service-worker fallback** for hosts that cannot send headers (GitHub
   Pages, ``python -m http.server``): JupyterLite's own ``service-worker.js``
   gets a prelude that imports our ``sw.js`` (which adds the headers to every
-  response it gives), and every page gets our ``page.js`` first (which
+  response it gives; the same prelude, always written, leaves the kernel's
+  start files to the browser), and every page gets our ``page.js`` first (which
   registers that worker and reloads once when the page is not isolated). A scope
   holds one service worker, and JupyterLite's serves the drive, so ours cannot
   be a second one (jupyterlite/jupyterlite#1409).
@@ -55,15 +56,20 @@ _LITE_ROOT = re.compile(r'data-jupyter-lite-root="([^"]*)"')
 _NOT_PAGES = ("files", "extensions", "static", "build", "api")
 
 
-def patch_service_worker(path: Path, headers: dict[str, str] | None) -> None:
-    """Make JupyterLite's service worker add ``headers``; ``None`` undoes it.
+def patch_service_worker(
+    path: Path, headers: dict[str, str] | None, network: str | None = None
+) -> None:
+    """Put our prelude in JupyterLite's service worker; with neither part, take it out.
 
     Parameters
     ----------
     path
         The site's ``service-worker.js``.
     headers
-        The isolation headers, or ``None`` to remove an earlier patch.
+        The isolation headers it adds to every response, or ``None``.
+    network
+        The folder (relative to the site root, ending in ``/``) whose files
+        it leaves to the browser (the kernel's start files), or ``None``.
 
     Raises
     ------
@@ -74,16 +80,17 @@ def patch_service_worker(path: Path, headers: dict[str, str] | None) -> None:
         msg = f"{path} is missing: the isolation fallback needs JupyterLite's service worker"
         raise FileNotFoundError(msg)
     text = _SW_BLOCK.sub("", path.read_text(encoding="utf-8"))
-    if headers is not None:
+    if headers is not None or network is not None:
         # After JupyterLite's "use strict" directive (code before it would make
         # the whole worker non-strict); a failed load of ours (a partial deploy)
         # only warns, so JupyterLite's own worker (drive, input()) still starts.
+        config = json.dumps({"headers": headers, "network": network})
         prelude = (
-            f"{_SW_BEGIN}: adds the isolation headers to every response of this worker\n"
-            f"self.jupyterWorkerIsolation = {json.dumps({'headers': headers})};\n"
+            f"{_SW_BEGIN}: the kernel's start files, the isolation headers\n"
+            f"self.jupyterWorkerServiceWorker = {config};\n"
             f'try {{ importScripts("./{LITE_ISOLATION_DIR}/sw.js"); }} catch (error) {{\n'
-            '  console.warn("jupyter-worker: the isolation script did not load, pages are '
-            'not isolated by this service worker:", error);\n'
+            '  console.warn("jupyter-worker: its service worker script did not load (pages are '
+            'not isolated by this service worker):", error);\n'
             "}\n"
             f"{_SW_END}\n"
         )
@@ -93,12 +100,20 @@ def patch_service_worker(path: Path, headers: dict[str, str] | None) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def service_worker_is_patched(path: Path, headers: dict[str, str]) -> bool:
-    """Whether ``path`` has the prelude for exactly ``headers``, first after its directive."""
+def service_worker_is_patched(
+    path: Path, headers: dict[str, str] | None, network: str | None = None
+) -> bool:
+    """Whether ``path`` has the prelude for exactly these parts, first after its directive.
+
+    With neither part: whether it has no prelude at all.
+    """
     text = path.read_text(encoding="utf-8")
+    if headers is None and network is None:
+        return _SW_BEGIN not in text
     directive = _USE_STRICT.match(text)
     rest = text[directive.end() :] if directive else text
-    return rest.startswith(_SW_BEGIN) and json.dumps({"headers": headers}) in text
+    config = json.dumps({"headers": headers, "network": network})
+    return rest.startswith(_SW_BEGIN) and f"self.jupyterWorkerServiceWorker = {config};" in rest
 
 
 def page_files(output_dir: Path) -> list[Path]:

@@ -10,7 +10,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    sync_playwright,
+)
 from support.chromium import CHROMIUM, launch
 from support.origins import index_wheels, serve_origin
 from support.servers import Lab, jupyter_lab
@@ -32,6 +39,8 @@ def playwright() -> Iterator[Playwright]:
     root conftest runs browser tests last.
     """
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    # the requests service workers make themselves are reported too (PageLog)
+    os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
     with sync_playwright() as driver:
         yield driver
 
@@ -51,6 +60,8 @@ class PageLog:
     """What a page did: requests, uncaught errors, console errors."""
 
     requests: list[str] = field(default_factory=list)
+    #: The requests a service worker made itself (JupyterLite's passes most on).
+    service_worker_requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
 
@@ -89,7 +100,13 @@ def context_options() -> dict[str, Any]:
 def page(browser: Browser, page_log: PageLog, context_options: dict[str, Any]) -> Iterator[Page]:
     """A fresh page in a fresh context; fails the test on foreign requests or page errors."""
     context = browser.new_context(**context_options)
-    context.on("request", lambda request: page_log.requests.append(request.url))
+
+    def on_request(request: Request) -> None:
+        page_log.requests.append(request.url)
+        if request.service_worker is not None:
+            page_log.service_worker_requests.append(request.url)
+
+    context.on("request", on_request)
     page = context.new_page()
     page.on("pageerror", lambda error: page_log.errors.append(f"{error.name}: {error.message}"))
 

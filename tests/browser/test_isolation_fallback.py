@@ -13,12 +13,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from notebook import KERNEL_START_TIMEOUT, code_cell, result_text, run_cell, save_notebook
+from notebook import (
+    KERNEL_START_TIMEOUT,
+    code_cell,
+    restart_kernel,
+    result_text,
+    run_cell,
+    save_notebook,
+)
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 from support.notebooks import SERVER_KERNEL, write_notebook
 from support.servers import image_server, jupyter_lab, plain_http_server
 from support.sites import serve
 
+from jupyter_worker.constants import LITE_PYODIDE_DIR
 from jupyter_worker.lite.site import build_site
 
 #: What the first code cell of fallback.ipynb leaves on the page, through the proxy.
@@ -164,7 +172,7 @@ def test_plain_server_isolates_after_one_reload_and_keeps_the_drive(plain_url, p
     assert [e for e in page_log.console_errors if "jupyter-worker" in e] == []
 
 
-def test_host_headers_isolate_at_once_with_the_fallback_built_in(page, site_for):
+def test_host_headers_isolate_at_once_with_the_fallback_built_in(page, site_for, page_log):
     # Netlify-like: the host sends the headers; JupyterLite's worker (with our
     # prelude) still registers, and nothing reloads.
     loads = _count_loads(page)
@@ -175,6 +183,16 @@ def test_host_headers_isolate_at_once_with_the_fallback_built_in(page, site_for)
         output = run_cell(page, 0, timeout=KERNEL_START_TIMEOUT)
         assert MARK in output.inner_text()
         assert page.evaluate("navigator.serviceWorker.ready.then((r) => !!r.active)") is True
+        page.wait_for_function("!!navigator.serviceWorker.controller")
+        # a restart's worker asks the service worker for its files, which
+        # passes on its bytecode but leaves the kernel's start files (Pyodide's
+        # core, the wheels) to the browser
+        page_log.service_worker_requests.clear()
+        restart_kernel(page)
+        assert MARK in run_cell(page, 0, timeout=KERNEL_START_TIMEOUT).inner_text()
+        passed_on = page_log.service_worker_requests
+        assert any(u.endswith("/jupyter-worker-bytecode.json") for u in passed_on), passed_on
+        assert [u for u in passed_on if f"/{LITE_PYODIDE_DIR}/" in u] == []
         _visit_again(page, url)
         _wait_for_cells(page)
         assert page.evaluate("crossOriginIsolated") is True

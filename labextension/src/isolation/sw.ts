@@ -1,95 +1,37 @@
 /**
- * Cross-origin isolation added by JupyterLite's own service worker.
+ * jupyter-worker's part of JupyterLite's own service worker.
  *
- * For hosts that cannot send headers (GitHub Pages, `python -m http.server`):
- * jupyter-worker's Lite build addon puts a line at the top of the site's
- * `service-worker.js` that sets `self.jupyterWorkerIsolation` and loads this
- * script with `importScripts`. A scope holds one service worker, and
- * JupyterLite's serves the drive and `input()` (`/api/drive`, `/api/stdin`),
- * so instead of registering a second one (the mini-coi idea) this script adds
- * the isolation headers to every response JupyterLite's worker gives.
- * See jupyterlite/jupyterlite#1409.
+ * jupyter-worker's Lite build addon puts a few lines at the top of the site's
+ * `service-worker.js` that set `self.jupyterWorkerServiceWorker` and load this
+ * script with `importScripts`; it adds its fetch listeners before
+ * JupyterLite's: the kernel's start files go to the network directly
+ * (`network.ts`) and, for hosts that cannot send headers, every response gets
+ * the isolation headers (`headers.ts`).
  *
  * Runs in the service worker's global scope, before JupyterLite's own code.
  */
+import { addIsolationHeaders } from './headers';
+import type { IServiceWorkerScope } from './network';
+import { leaveToNetwork } from './network';
 
 /** What the build addon sets before loading this script. */
-interface IIsolationConfig {
-  /** Header name to value (from `jupyter_worker/headers.py`). */
-  headers: Record<string, string>;
+interface IServiceWorkerConfig {
+  /** The isolation headers, header name to value (`jupyter_worker/headers.py`); null: none. */
+  headers: Record<string, string> | null;
+  /** The folder of the kernel's start files, relative to the service worker; null: none. */
+  network: string | null;
 }
 
-/** The part of a `FetchEvent` used here (the DOM lib has no service worker types). */
-interface IFetchEvent extends Event {
-  readonly request: Request;
-  respondWith(response: Response | PromiseLike<Response>): void;
-}
-
-/** The part of the service worker global scope used here. */
-interface IServiceWorkerScope {
-  jupyterWorkerIsolation?: IIsolationConfig;
-  readonly location: Location;
-  addEventListener(type: 'fetch', listener: (event: IFetchEvent) => void): void;
-}
-
-const scope = self as unknown as IServiceWorkerScope;
-const config = scope.jupyterWorkerIsolation;
+const scope = self as unknown as IServiceWorkerScope & {
+  jupyterWorkerServiceWorker?: IServiceWorkerConfig;
+};
+const config = scope.jupyterWorkerServiceWorker;
 if (!config) {
-  throw new Error('jupyter-worker: self.jupyterWorkerIsolation is not set before its import');
+  throw new Error('jupyter-worker: self.jupyterWorkerServiceWorker is not set before its import');
 }
-const isolationHeaders = config.headers;
-const credentialless = isolationHeaders['Cross-Origin-Embedder-Policy'] === 'credentialless';
-
-/**
- * The response with the isolation headers added (headers the host already
- * sent win). Opaque responses cannot be read or rebuilt; they pass unchanged.
- */
-function withIsolation(response: Response): Response {
-  if (response.status === 0) {
-    return response;
-  }
-  const headers = new Headers(response.headers);
-  for (const [name, value] of Object.entries(isolationHeaders)) {
-    if (!headers.has(name)) {
-      headers.set(name, value);
-    }
-  }
-  return new Response(response.body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  });
+if (config.network) {
+  leaveToNetwork(scope, config.network);
 }
-
-/**
- * Listens before JupyterLite's fetch listener (this script is imported first).
- */
-function onFetch(event: IFetchEvent): void {
-  const { request } = event;
-  if (
-    credentialless &&
-    request.mode === 'no-cors' &&
-    new URL(request.url).origin !== scope.location.origin
-  ) {
-    // A cross-origin image or embed of a `credentialless` page must be fetched
-    // without credentials, or the page's CORP check rejects it; the page's own
-    // request would be, but this worker's fetch would send cookies, since the
-    // worker itself is not isolated. JupyterLite's worker only passes such
-    // requests through, so this one answers them alone.
-    event.stopImmediatePropagation();
-    event.respondWith(fetch(new Request(request, { credentials: 'omit' })));
-    return;
-  }
-  // Every response JupyterLite's listener gives (pages, scripts, workers, the
-  // drive) goes out with the headers. Requests it leaves to the network are
-  // never pages nor scripts (non-GET, `/api/`).
-  const respondWith = event.respondWith.bind(event);
-  Object.defineProperty(event, 'respondWith', {
-    value: (response: Response | PromiseLike<Response>) =>
-      respondWith(Promise.resolve(response).then(withIsolation)),
-  });
+if (config.headers) {
+  addIsolationHeaders(scope, config.headers);
 }
-
-scope.addEventListener('fetch', onFetch);
-
-export {};
