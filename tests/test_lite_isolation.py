@@ -1,7 +1,6 @@
 """What the Lite addon writes for cross-origin isolation: header files, service worker, pages."""
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,14 +23,8 @@ def default_site(tmp_path_factory):
     return build_site(tmp_path_factory.mktemp("iso") / "site", options=[NO_PYODIDE])
 
 
-def _prelude(site):
-    text = (site / "service-worker.js").read_text(encoding="utf-8")
-    match = re.search(r"self\.jupyterWorkerServiceWorker = (.*);\n", text)
-    return None if match is None else json.loads(match.group(1))
-
-
 def _prelude_headers(site):
-    prelude = _prelude(site)
+    prelude = isolation.service_worker_prelude(site / isolation.SERVICE_WORKER)
     return None if prelude is None else prelude["headers"]
 
 

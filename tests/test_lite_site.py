@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import re
 import urllib.request
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from support.origins import BUNDLED_LOCK
 from support.sites import serve
 
 from jupyter_worker.constants import LITE_PYODIDE_DIR, PYODIDE_KERNEL_PLUGIN_ID
+from jupyter_worker.lite import isolation
 from jupyter_worker.lite.pyodide_bundle import CORE_FILES
 from jupyter_worker.lite.site import build_site
 
@@ -27,12 +27,6 @@ KERNEL_WHEELS = {"piplite", "ipykernel", "pyodide-kernel"}
 def _settings(site: Path) -> dict:
     config = json.loads((site / "jupyter-lite.json").read_text(encoding="utf-8"))
     return config["jupyter-config-data"]["litePluginSettings"][PYODIDE_KERNEL_PLUGIN_ID]
-
-
-def _service_worker_prelude(site: Path) -> dict | None:
-    text = (site / "service-worker.js").read_text(encoding="utf-8")
-    match = re.search(r"self\.jupyterWorkerServiceWorker = (.*);\n", text)
-    return None if match is None else json.loads(match.group(1))
 
 
 def test_core_files_are_in_the_site(lite_site):
@@ -99,11 +93,11 @@ def test_cdn_option_writes_the_url_and_ships_nothing(tmp_path):
     assert "disablePyPIFallback" not in settings
     assert not (site / LITE_PYODIDE_DIR).exists()
     # no start files of its own for the service worker to leave to the browser
-    assert _service_worker_prelude(site)["network"] is None
+    assert isolation.service_worker_prelude(site / isolation.SERVICE_WORKER)["network"] is None
 
 
 def test_service_worker_leaves_the_start_files_to_the_browser(lite_site):
     # (built without the isolation fallback: the prelude has that part only)
-    prelude = _service_worker_prelude(lite_site)
+    prelude = isolation.service_worker_prelude(lite_site / isolation.SERVICE_WORKER)
     assert prelude == {"headers": None, "network": f"{LITE_PYODIDE_DIR}/"}
     assert (lite_site / LITE_PYODIDE_DIR / "python_stdlib.zip").exists()

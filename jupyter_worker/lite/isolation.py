@@ -39,6 +39,9 @@ _SW_BEGIN = "// >>> jupyter-worker: cross-origin isolation (JupyterWorkerAddon),
 _SW_END = "// <<< jupyter-worker"
 #: A script's "use strict" directive at its very start (and the line end after it).
 _USE_STRICT = re.compile(r"""\A\s*(["'])use strict\1;?\n?""")
+#: The prelude's line that hands ``sw.js`` its parts (a JSON object).
+_SW_CONFIG = "self.jupyterWorkerServiceWorker = "
+_SW_CONFIG_LINE = re.compile(re.escape(_SW_CONFIG) + r"(.*);\n")
 _SW_BLOCK = re.compile(re.escape(_SW_BEGIN) + r".*?" + re.escape(_SW_END) + r"\n", re.DOTALL)
 
 _HASH_BEGIN = "# >>> jupyter-worker: cross-origin isolation (JupyterWorkerAddon), generated"
@@ -87,7 +90,7 @@ def patch_service_worker(
         config = json.dumps({"headers": headers, "network": network})
         prelude = (
             f"{_SW_BEGIN}: the kernel's start files, the isolation headers\n"
-            f"self.jupyterWorkerServiceWorker = {config};\n"
+            f"{_SW_CONFIG}{config};\n"
             f'try {{ importScripts("./{LITE_ISOLATION_DIR}/sw.js"); }} catch (error) {{\n'
             '  console.warn("jupyter-worker: its service worker script did not load (pages are '
             'not isolated by this service worker):", error);\n'
@@ -100,6 +103,18 @@ def patch_service_worker(
     path.write_text(text, encoding="utf-8")
 
 
+def service_worker_prelude(path: Path) -> dict[str, object] | None:
+    """The parts of our prelude in ``path`` (``headers``, ``network``).
+
+    ``None`` if it has none first after its directive.
+    """
+    text = path.read_text(encoding="utf-8")
+    directive = _USE_STRICT.match(text)
+    rest = text[directive.end() :] if directive else text
+    match = _SW_CONFIG_LINE.search(rest) if rest.startswith(_SW_BEGIN) else None
+    return None if match is None else dict(json.loads(match.group(1)))
+
+
 def service_worker_is_patched(
     path: Path, headers: dict[str, str] | None, network: str | None = None
 ) -> bool:
@@ -107,13 +122,9 @@ def service_worker_is_patched(
 
     With neither part: whether it has no prelude at all.
     """
-    text = path.read_text(encoding="utf-8")
     if headers is None and network is None:
-        return _SW_BEGIN not in text
-    directive = _USE_STRICT.match(text)
-    rest = text[directive.end() :] if directive else text
-    config = json.dumps({"headers": headers, "network": network})
-    return rest.startswith(_SW_BEGIN) and f"self.jupyterWorkerServiceWorker = {config};" in rest
+        return _SW_BEGIN not in path.read_text(encoding="utf-8")
+    return service_worker_prelude(path) == {"headers": headers, "network": network}
 
 
 def page_files(output_dir: Path) -> list[Path]:

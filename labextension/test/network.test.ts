@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { IFetchEvent, IServiceWorkerScope } from '../src/isolation/network';
 import { leaveToNetwork } from '../src/isolation/network';
+import type { IFetchEvent, IServiceWorkerScope } from '../src/isolation/swscope';
 
 /** A service worker scope at `url` whose fetch listeners are kept. */
 function scopeAt(url: string): IServiceWorkerScope & { listeners: ((e: IFetchEvent) => void)[] } {

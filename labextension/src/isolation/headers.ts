@@ -7,7 +7,7 @@
  * one (the mini-coi idea) ours adds the isolation headers to every response
  * JupyterLite's worker gives. See jupyterlite/jupyterlite#1409.
  */
-import type { IFetchEvent, IServiceWorkerScope } from './network';
+import type { IFetchEvent, IServiceWorkerScope } from './swscope';
 
 /**
  * The response with the isolation headers added (headers the host already

@@ -18,17 +18,7 @@
  * worker.)
  */
 
-/** The part of a `FetchEvent` used here (the DOM lib has no service worker types). */
-export interface IFetchEvent extends Event {
-  readonly request: Request;
-  respondWith(response: Response | PromiseLike<Response>): void;
-}
-
-/** The part of the service worker global scope used here. */
-export interface IServiceWorkerScope {
-  readonly location: Location;
-  addEventListener(type: 'fetch', listener: (event: IFetchEvent) => void): void;
-}
+import type { IServiceWorkerScope } from './swscope';
 
 /**
  * Leave the GET requests of the files below `folder` (relative to the service

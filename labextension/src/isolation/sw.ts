@@ -11,8 +11,8 @@
  * Runs in the service worker's global scope, before JupyterLite's own code.
  */
 import { addIsolationHeaders } from './headers';
-import type { IServiceWorkerScope } from './network';
 import { leaveToNetwork } from './network';
+import type { IServiceWorkerScope } from './swscope';
 
 /** What the build addon sets before loading this script. */
 interface IServiceWorkerConfig {
