@@ -380,10 +380,29 @@ export interface IAsyncRequestEnvelope {
 
 /**
  * Pyodide's wasm module, which the worker compiled: the page gives it to the
- * next workers it starts (`worker/wasmmodule.ts`, `kernel/compiled.ts`).
+ * next workers it starts (`worker/wasmmodule.ts`, `kernel/kept.ts`).
  */
 export interface ICompiledEnvelope {
   _jwCompiled: WebAssembly.Module;
+}
+
+/** Wheels unpacked (`worker/wheeltree.ts`): the files to write, one after the other in `files`. */
+export interface IWheelTree {
+  /** The lock's sha256 of each wheel, by its name in the lock. */
+  packages: Record<string, string>;
+  /** Paths (below site-packages) and sizes of the first files. */
+  site: [string, number][];
+  /** Paths (below `sys.prefix`) and sizes of the wheels' data files, after them. */
+  data: [string, number][];
+  files: Uint8Array;
+}
+
+/**
+ * The kernel's start-up wheels as a worker unpacked them, for the page to give
+ * its next workers (`worker/wheeltree.ts`, `kernel/kept.ts`).
+ */
+export interface IStartTreeEnvelope {
+  _jwStartTree: IWheelTree;
 }
 
 /** Everything the worker posts besides comlink replies. */
@@ -395,7 +414,8 @@ export type WorkerEnvelope =
   | IFatalEnvelope
   | IFatalReportedEnvelope
   | IAsyncRequestEnvelope
-  | ICompiledEnvelope;
+  | ICompiledEnvelope
+  | IStartTreeEnvelope;
 
 /**
  * How a kernel worker started (`startKind()` of the remote kernel): normally,

@@ -15,7 +15,7 @@ import { DriveContentsProcessor } from '@jupyterlite/services';
 import { createChannelBuffers } from '../channel/buffers';
 import { PageChannel } from '../channel/page';
 import type { IInputRequest, NotifyMode, StartKind, WorkerEnvelope } from '../protocol';
-import { compiledFor, keepCompiled } from './compiled';
+import { compiledFor, keepCompiled, keepStartTree, startTreeFor } from './kept';
 
 /** What the page calls of our remote kernel besides upstream's (`worker/remote.ts`). */
 export interface IRemoteExtras {
@@ -90,6 +90,10 @@ export class KernelWorker {
         keepCompiled(indexUrl, data._jwCompiled);
         return;
       }
+      if ('_jwStartTree' in data) {
+        keepStartTree(indexUrl, data._jwStartTree);
+        return;
+      }
       if ('_jwLifeline' in data) {
         this._watchLifeline(data._jwLifeline);
       } else if ('_jwFatal' in data) {
@@ -117,6 +121,7 @@ export class KernelWorker {
     const remoteOptions: Record<string, unknown> = {
       ...options.remoteOptions,
       compiledWasm: compiledFor(indexUrl),
+      startTree: startTreeFor(indexUrl),
     };
     const transfers: Transferable[] = [];
     if (crossOriginIsolated) {

@@ -22,10 +22,13 @@ import {
   snapshotKey,
   storeSnapshot,
 } from './snapshot';
-import { kernelPackagesPreloaded, withStartPackages } from './startpackages';
+import type { IStartWheel } from './startpackages';
+import { fetchWheels, kernelPackagesPreloaded, planStart } from './startpackages';
 import { requestInputViaServiceWorker } from './stdin';
 import type { ModuleFactory } from './wasmmodule';
 import { sharingFactory } from './wasmmodule';
+import type { IWheelPyodide } from './wheeltree';
+import { installWheelTree, unpackWheels } from './wheeltree';
 import type {
   IChannelError,
   IChannelOptions,
@@ -35,6 +38,8 @@ import type {
   IKernelMessageEnvelope,
   ILogMessageEnvelope,
   IProgressEnvelope,
+  IStartTreeEnvelope,
+  IWheelTree,
 } from '../protocol';
 import { R_INTERRUPT } from '../protocol';
 import type { StartKind } from '../protocol';
@@ -52,6 +57,8 @@ export interface IRemoteKernelOptions extends IPyodideWorkerKernel.IOptions {
   snapshot?: 'use' | 'make';
   /** Pyodide's wasm as another worker of the page compiled it (`wasmmodule.ts`). */
   compiledWasm?: WebAssembly.Module;
+  /** The start's wheels as another worker of the page unpacked them (`wheeltree.ts`). */
+  startTree?: IWheelTree;
 }
 
 /** What the worker tells Pyodide's internals (`pyodide._api`). */
@@ -161,7 +168,9 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   async initialize(given: IRemoteKernelOptions): Promise<void> {
     mark('initialize');
     this._bytecode = fetchWorkerBytecode(); // (read while Pyodide starts)
-    const [options] = await Promise.all([withStartPackages(given), holdLifeline()]);
+    const [plan] = await Promise.all([planStart(given), holdLifeline()]);
+    const { options } = plan;
+    this._startWheels = plan.wheels;
     if (options.snapshot === 'make') {
       this._snapshotKey = await snapshotKey(options as ISnapshotOptions);
       const cache = await caches.open(SNAPSHOT_CACHE);
@@ -214,16 +223,27 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     }
     if (!this._restored) {
       const making = options.snapshot === 'make' ? { _makeSnapshot: true } : {};
+      const wheels = this._startWheels;
+      const tree = wheels ? this._wheelTree(wheels, options) : null;
+      const packages = (options.loadPyodideOptions?.packages as string[] | undefined) ?? [];
       await super.initRuntime({
         ...options,
         loadPyodideOptions: {
           ...options.loadPyodideOptions,
           ...making,
+          // (the wheel tree's packages are installed below)
+          packages: packages.filter((name) => !wheels?.some((wheel) => wheel.name === name)),
           createPyodideModule: moduleFactory(options),
         },
       });
+      mark('Pyodide loaded');
+      if (wheels && tree) {
+        await this._installWheels(wheels, tree, !options.startTree);
+        mark('wheels installed');
+      }
+    } else {
+      mark('Pyodide loaded');
     }
-    mark('Pyodide loaded');
     writePythonFiles(this._pyodide as never, await this._bytecode);
     // upstream logs it; the page must also learn that the worker is unusable
     const api = (this._pyodide as unknown as { _api: IPyodideInternals })._api;
@@ -304,6 +324,64 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
         );
       }
       return false;
+    }
+  }
+
+  /**
+   * The start's `wheels` unpacked: the tree another worker of the page
+   * unpacked if it holds them, else downloaded and unpacked here (while
+   * Pyodide starts).
+   */
+  private async _wheelTree(
+    wheels: IStartWheel[],
+    options: IRemoteKernelOptions,
+  ): Promise<IWheelTree> {
+    const given = options.startTree;
+    if (
+      given &&
+      Object.keys(given.packages).length === wheels.length &&
+      wheels.every((wheel) => given.packages[wheel.name] === wheel.sha256)
+    ) {
+      console.info(
+        "jupyter-worker: the worker installs the kernel's wheels another worker unpacked",
+      );
+      return given;
+    }
+    const checkIntegrity = options.loadPyodideOptions?.checkIntegrity !== false;
+    const fetched = await fetchWheels(wheels, checkIntegrity);
+    mark('wheels fetched');
+    return unpackWheels(fetched);
+  }
+
+  /**
+   * Install the start's `wheels` from `tree` (and post it to the page for
+   * the next workers if `share`); should that fail, the console says why and
+   * Pyodide's loader installs them.
+   */
+  private async _installWheels(
+    wheels: IStartWheel[],
+    tree: Promise<IWheelTree>,
+    share: boolean,
+  ): Promise<void> {
+    let unpacked: IWheelTree;
+    try {
+      unpacked = await tree;
+      installWheelTree(this._pyodide as unknown as IWheelPyodide, unpacked);
+    } catch (error) {
+      console.warn(
+        `jupyter-worker: the kernel's wheels could not be unpacked (${String(error)}); Pyodide installs them`,
+      );
+      await this._pyodide.loadPackage(
+        wheels.map((wheel) => wheel.name),
+        { messageCallback: () => undefined },
+      );
+      return;
+    }
+    if (share) {
+      // (the files written are a copy: the tree's bytes can go)
+      postMessage({ _jwStartTree: unpacked } satisfies IStartTreeEnvelope, {
+        transfer: [unpacked.files.buffer as ArrayBuffer],
+      });
     }
   }
 
@@ -467,4 +545,6 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   private _bytecode: Promise<IWorkerBytecode | null> = Promise.resolve(null);
   /** Where the snapshot this worker makes is stored (`snapshot: 'make'`); empty: it makes none. */
   private _snapshotKey = '';
+  /** The start's wheels, if it unpacks them itself (`startpackages.ts`). */
+  private _startWheels: IStartWheel[] | null = null;
 }

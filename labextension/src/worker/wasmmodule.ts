@@ -1,6 +1,6 @@
 /**
  * Pyodide's compiled WebAssembly module, shared by the workers of a page. The
- * first worker compiles it and posts it to the page (`kernel/compiled.ts`);
+ * first worker compiles it and posts it to the page (`kernel/kept.ts`);
  * later ones (a restart, a spare, a `%%worker`, the snapshot maker) are given
  * it and instantiate it instead of compiling Pyodide's wasm again. A module
  * posted between the workers of a page shares its compiled code in V8, the
