@@ -386,15 +386,20 @@ export interface ICompiledEnvelope {
   _jwCompiled: WebAssembly.Module;
 }
 
-/** Wheels unpacked (`worker/wheeltree.ts`): the files to write, one after the other in `files`. */
-export interface IWheelTree {
+/**
+ * Wheels unpacked (`worker/wheeltree.ts`): the files to write, one after the
+ * other in `files`; bytes in the worker that writes them, a Blob between the
+ * page and its workers (passed on without a copy, read only by a worker that
+ * uses it).
+ */
+export interface IWheelTree<Files extends Uint8Array | Blob = Uint8Array> {
   /** The lock's sha256 of each wheel, by its name in the lock. */
   packages: Record<string, string>;
   /** Paths (below site-packages) and sizes of the first files. */
   site: [string, number][];
   /** Paths (below `sys.prefix`) and sizes of the wheels' data files, after them. */
   data: [string, number][];
-  files: Uint8Array;
+  files: Files;
 }
 
 /**
@@ -402,7 +407,7 @@ export interface IWheelTree {
  * its next workers (`worker/wheeltree.ts`, `kernel/kept.ts`).
  */
 export interface IStartTreeEnvelope {
-  _jwStartTree: IWheelTree;
+  _jwStartTree: IWheelTree<Blob>;
 }
 
 /** Everything the worker posts besides comlink replies. */

@@ -58,7 +58,7 @@ export interface IRemoteKernelOptions extends IPyodideWorkerKernel.IOptions {
   /** Pyodide's wasm as another worker of the page compiled it (`wasmmodule.ts`). */
   compiledWasm?: WebAssembly.Module;
   /** The start's wheels as another worker of the page unpacked them (`wheeltree.ts`). */
-  startTree?: IWheelTree;
+  startTree?: IWheelTree<Blob>;
 }
 
 /** What the worker tells Pyodide's internals (`pyodide._api`). */
@@ -165,9 +165,12 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   /**
    * Start Pyodide and the kernel (upstream), then connect Python to the page.
    */
-  async initialize(given: IRemoteKernelOptions): Promise<void> {
+  async initialize(initial: IRemoteKernelOptions): Promise<void> {
     mark('initialize');
     this._bytecode = fetchWorkerBytecode(); // (read while Pyodide starts)
+    // (not kept with the options upstream keeps: used by this start at most)
+    const { startTree, ...given } = initial;
+    this._givenTree = startTree ?? null;
     const [plan] = await Promise.all([planStart(given), holdLifeline()]);
     const { options } = plan;
     this._startWheels = plan.wheels;
@@ -225,6 +228,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       const making = options.snapshot === 'make' ? { _makeSnapshot: true } : {};
       const wheels = this._startWheels;
       const tree = wheels ? this._wheelTree(wheels, options) : null;
+      this._givenTree = null;
       const packages = (options.loadPyodideOptions?.packages as string[] | undefined) ?? [];
       await super.initRuntime({
         ...options,
@@ -238,7 +242,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       });
       mark('Pyodide loaded');
       if (wheels && tree) {
-        await this._installWheels(wheels, tree, !options.startTree);
+        await this._installWheels(wheels, tree);
         mark('wheels installed');
       }
     } else {
@@ -330,13 +334,13 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   /**
    * The start's `wheels` unpacked: the tree another worker of the page
    * unpacked if it holds them, else downloaded and unpacked here (while
-   * Pyodide starts).
+   * Pyodide starts); and a copy for the page to keep, if unpacked here.
    */
   private async _wheelTree(
     wheels: IStartWheel[],
     options: IRemoteKernelOptions,
-  ): Promise<IWheelTree> {
-    const given = options.startTree;
+  ): Promise<{ tree: IWheelTree; share: IWheelTree<Blob> | null }> {
+    const given = this._givenTree;
     if (
       given &&
       Object.keys(given.packages).length === wheels.length &&
@@ -345,28 +349,31 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       console.info(
         "jupyter-worker: the worker installs the kernel's wheels another worker unpacked",
       );
-      return given;
+      const files = new Uint8Array(await given.files.arrayBuffer());
+      return { tree: { ...given, files }, share: null };
     }
     const checkIntegrity = options.loadPyodideOptions?.checkIntegrity !== false;
     const fetched = await fetchWheels(wheels, checkIntegrity);
     mark('wheels fetched');
-    return unpackWheels(fetched);
+    const tree = unpackWheels(fetched);
+    const files = new Blob([tree.files as Uint8Array<ArrayBuffer>]);
+    return { tree, share: { ...tree, files } };
   }
 
   /**
-   * Install the start's `wheels` from `tree` (and post it to the page for
-   * the next workers if `share`); should that fail, the console says why and
-   * Pyodide's loader installs them.
+   * Install the start's `wheels` (`pending`), then give the page its copy
+   * of them, if any; should that fail, the console says why and Pyodide's
+   * loader installs them.
    */
   private async _installWheels(
     wheels: IStartWheel[],
-    tree: Promise<IWheelTree>,
-    share: boolean,
+    pending: Promise<{ tree: IWheelTree; share: IWheelTree<Blob> | null }>,
   ): Promise<void> {
-    let unpacked: IWheelTree;
+    let share: IWheelTree<Blob> | null;
     try {
-      unpacked = await tree;
-      installWheelTree(this._pyodide as unknown as IWheelPyodide, unpacked);
+      const unpacked = await pending;
+      installWheelTree(this._pyodide as unknown as IWheelPyodide, unpacked.tree);
+      share = unpacked.share;
     } catch (error) {
       console.warn(
         `jupyter-worker: the kernel's wheels could not be unpacked (${String(error)}); Pyodide installs them`,
@@ -378,10 +385,7 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       return;
     }
     if (share) {
-      // (the files written are a copy: the tree's bytes can go)
-      postMessage({ _jwStartTree: unpacked } satisfies IStartTreeEnvelope, {
-        transfer: [unpacked.files.buffer as ArrayBuffer],
-      });
+      postMessage({ _jwStartTree: share } satisfies IStartTreeEnvelope);
     }
   }
 
@@ -547,4 +551,6 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
   private _snapshotKey = '';
   /** The start's wheels, if it unpacks them itself (`startpackages.ts`). */
   private _startWheels: IStartWheel[] | null = null;
+  /** The start's wheels as another worker unpacked them, until the start reads them. */
+  private _givenTree: IWheelTree<Blob> | null = null;
 }
