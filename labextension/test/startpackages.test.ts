@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { fetchWheels, kernelPackagesPreloaded, planStart } from '../src/worker/startpackages';
+import { fetchWheel, kernelPackagesPreloaded, planStart } from '../src/worker/startpackages';
 
 const asked: string[] = [];
 
@@ -139,15 +139,15 @@ test('wheels are fetched with the lock sha256 as their integrity, unless it is o
     url: 'http://x/a',
     sha256: '00ff'.repeat(16),
   };
-  const [fetched] = await fetchWheels([wheel]);
+  const fetched = await fetchWheel(wheel);
   assert.deepEqual([...fetched.bytes], [1, 2, 3]);
   assert.equal(
     inits[0]?.integrity,
     `sha256-${Buffer.from('00ff'.repeat(16), 'hex').toString('base64')}`,
   );
-  await fetchWheels([wheel], false);
+  await fetchWheel(wheel, false);
   assert.equal(inits[1]?.integrity, undefined);
   globalThis.fetch = (async () =>
     new Response('', { status: 404, statusText: 'Not Found' })) as typeof fetch;
-  await assert.rejects(fetchWheels([wheel]), /a-1-py3-none-any.whl: 404 Not Found/);
+  await assert.rejects(fetchWheel(wheel), /a-1-py3-none-any.whl: 404 Not Found/);
 });

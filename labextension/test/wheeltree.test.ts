@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { zipSync, strToU8 } from 'fflate';
 
 import type { IWheelPyodide } from '../src/worker/wheeltree';
-import { installWheelTree, unpackWheels } from '../src/worker/wheeltree';
+import { installWheelTree, joinWheels, unpackWheel } from '../src/worker/wheeltree';
 
 interface IPyodide extends IWheelPyodide {
   loadPackage(names: string[], options: object): Promise<unknown>;
@@ -72,8 +72,8 @@ test("an unpacked wheel leaves the files, data files, metadata and record Pyodid
   writeFileSync(join(folder, WHEEL), wheelBytes);
   await loaded.loadPackage([join(folder, WHEEL)], { messageCallback: () => undefined });
 
-  const tree = unpackWheels([
-    { name: 'demo-pkg', fileName: WHEEL, sha256: 'ab'.repeat(32), bytes: wheelBytes },
+  const tree = joinWheels([
+    unpackWheel({ name: 'demo-pkg', fileName: WHEEL, sha256: 'ab'.repeat(32), bytes: wheelBytes }),
   ]);
   installWheelTree(unpacked, tree);
 
@@ -96,7 +96,8 @@ test("an unpacked wheel leaves the files, data files, metadata and record Pyodid
   );
   // the tree given is left as it was (the page keeps it for its next workers)
   assert.deepEqual(
-    unpackWheels([{ name: 'demo-pkg', fileName: WHEEL, sha256: '', bytes: wheelBytes }]).files,
+    joinWheels([unpackWheel({ name: 'demo-pkg', fileName: WHEEL, sha256: '', bytes: wheelBytes })])
+      .files,
     tree.files,
   );
   assert.equal(tree.packages['demo-pkg'], 'ab'.repeat(32));
@@ -109,7 +110,7 @@ test('a wheel that is not a zip file, or has no .dist-info, is named in the erro
     sha256: '',
     bytes: strToU8('not a zip'),
   };
-  assert.throws(() => unpackWheels([garbage]), /bad-1-py3-none-any.whl is not a zip file/);
+  assert.throws(() => unpackWheel(garbage), /bad-1-py3-none-any.whl is not a zip file/);
   const bare = { ...garbage, bytes: zipSync({ 'bad/__init__.py': new Uint8Array() }) };
-  assert.throws(() => unpackWheels([bare]), /bad-1-py3-none-any.whl has no .dist-info folder/);
+  assert.throws(() => unpackWheel(bare), /bad-1-py3-none-any.whl has no .dist-info folder/);
 });

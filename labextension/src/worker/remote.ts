@@ -23,12 +23,12 @@ import {
   storeSnapshot,
 } from './snapshot';
 import type { IStartWheel } from './startpackages';
-import { fetchWheels, kernelPackagesPreloaded, planStart } from './startpackages';
+import { fetchWheel, kernelPackagesPreloaded, planStart } from './startpackages';
 import { requestInputViaServiceWorker } from './stdin';
 import type { ModuleFactory } from './wasmmodule';
 import { sharingFactory } from './wasmmodule';
 import type { IWheelPyodide } from './wheeltree';
-import { installWheelTree, unpackWheels } from './wheeltree';
+import { installWheelTree, joinWheels, unpackWheel } from './wheeltree';
 import type {
   IChannelError,
   IChannelOptions,
@@ -353,9 +353,11 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
       return { tree: { ...given, files }, share: null };
     }
     const checkIntegrity = options.loadPyodideOptions?.checkIntegrity !== false;
-    const fetched = await fetchWheels(wheels, checkIntegrity);
-    mark('wheels fetched');
-    const tree = unpackWheels(fetched);
+    const unpacked = await Promise.all(
+      wheels.map((wheel) => fetchWheel(wheel, checkIntegrity).then(unpackWheel)),
+    );
+    mark('wheels unpacked');
+    const tree = joinWheels(unpacked);
     const files = new Blob([tree.files as Uint8Array<ArrayBuffer>]);
     return { tree, share: { ...tree, files } };
   }

@@ -83,20 +83,17 @@ export async function planStart<T extends IStartOptions>(options: T): Promise<IS
 }
 
 /**
- * Download `wheels`, each checked against its lock's sha256 as Pyodide's
- * loader does (unless `checkIntegrity` is false).
+ * Download `wheel`, checked against its lock's sha256 as Pyodide's loader
+ * does (unless `checkIntegrity` is false).
  */
-export async function fetchWheels(wheels: IStartWheel[], checkIntegrity = true): Promise<IWheel[]> {
-  return Promise.all(
-    wheels.map(async ({ name, fileName, url, sha256 }) => {
-      const init: RequestInit = checkIntegrity ? { integrity: `sha256-${base64(sha256)}` } : {};
-      const response = await fetch(url, init);
-      if (!response.ok) {
-        throw new Error(`${fileName}: ${response.status} ${response.statusText}`);
-      }
-      return { name, fileName, sha256, bytes: new Uint8Array(await response.arrayBuffer()) };
-    }),
-  );
+export async function fetchWheel(wheel: IStartWheel, checkIntegrity = true): Promise<IWheel> {
+  const { name, fileName, url, sha256 } = wheel;
+  const init: RequestInit = checkIntegrity ? { integrity: `sha256-${base64(sha256)}` } : {};
+  const response = await fetch(url, init);
+  if (!response.ok) {
+    throw new Error(`${fileName}: ${response.status} ${response.statusText}`);
+  }
+  return { name, fileName, sha256, bytes: new Uint8Array(await response.arrayBuffer()) };
 }
 
 /** Where the site's lock is, as Pyodide finds it. */

@@ -40,43 +40,62 @@ const DEFAULT_CHANNEL = 'default channel';
 /** The data files of a wheel (the "data" scheme, the one Pyodide installs): `NAME.data/data/PATH`. */
 const DATA_FILE = /^[^/]+\.data\/data\/(.+)$/;
 
-/** Unpack `wheels` (throws for one that is not a zip file with a `.dist-info`). */
-export function unpackWheels(wheels: IWheel[]): IWheelTree {
-  const chunks: Uint8Array[] = [];
-  const site: [string, number][] = [];
-  const data: [string, number][] = [];
-  const dataChunks: Uint8Array[] = [];
-  const packages: Record<string, string> = {};
-  const encoder = new TextEncoder();
-  for (const wheel of wheels) {
-    let entries: Record<string, Uint8Array>;
-    try {
-      entries = unzipSync(wheel.bytes);
-    } catch (error) {
-      throw new Error(`${wheel.fileName} is not a zip file (${String(error)})`);
-    }
-    const distInfo = distInfoDir(Object.keys(entries));
-    if (!distInfo) {
-      throw new Error(`${wheel.fileName} has no .dist-info folder`);
-    }
-    for (const [key, value] of Object.entries(METADATA)) {
-      entries[`${distInfo}/${key}`] = encoder.encode(value);
-    }
-    for (const [path, bytes] of Object.entries(entries)) {
-      if (path.endsWith('/')) {
-        continue; // (a folder: made with the files in it)
-      }
-      chunks.push(bytes);
-      site.push([path, bytes.length]);
-      const dataPath = DATA_FILE.exec(path)?.[1];
-      if (dataPath) {
-        dataChunks.push(bytes);
-        data.push([dataPath, bytes.length]);
-      }
-    }
-    packages[wheel.name] = wheel.sha256;
+/** One wheel unpacked (`unpackWheel`): its files, to be joined into a tree (`joinWheels`). */
+export interface IUnpackedWheel {
+  name: string;
+  sha256: string;
+  /** Its files below site-packages. */
+  site: [string, Uint8Array][];
+  /** Its data files below `sys.prefix`. */
+  data: [string, Uint8Array][];
+}
+
+/**
+ * Unpack `wheel` (throws if it is not a zip file with a `.dist-info`). One
+ * at a time, as each arrives: a start's other work (Pyodide's) runs between.
+ */
+export function unpackWheel(wheel: IWheel): IUnpackedWheel {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(wheel.bytes);
+  } catch (error) {
+    throw new Error(`${wheel.fileName} is not a zip file (${String(error)})`);
   }
-  return { packages, site, data, files: concat([...chunks, ...dataChunks]) };
+  const distInfo = distInfoDir(Object.keys(entries));
+  if (!distInfo) {
+    throw new Error(`${wheel.fileName} has no .dist-info folder`);
+  }
+  const encoder = new TextEncoder();
+  for (const [key, value] of Object.entries(METADATA)) {
+    entries[`${distInfo}/${key}`] = encoder.encode(value);
+  }
+  const site: [string, Uint8Array][] = [];
+  const data: [string, Uint8Array][] = [];
+  for (const [path, bytes] of Object.entries(entries)) {
+    if (path.endsWith('/')) {
+      continue; // (a folder: made with the files in it)
+    }
+    site.push([path, bytes]);
+    const dataPath = DATA_FILE.exec(path)?.[1];
+    if (dataPath) {
+      data.push([dataPath, bytes]);
+    }
+  }
+  return { name: wheel.name, sha256: wheel.sha256, site, data };
+}
+
+/** Unpacked wheels as one tree. */
+export function joinWheels(wheels: IUnpackedWheel[]): IWheelTree {
+  const site = wheels.flatMap((wheel) => wheel.site);
+  const data = wheels.flatMap((wheel) => wheel.data);
+  const sized = (files: [string, Uint8Array][]): [string, number][] =>
+    files.map(([path, bytes]) => [path, bytes.length]);
+  return {
+    packages: Object.fromEntries(wheels.map((wheel) => [wheel.name, wheel.sha256])),
+    site: sized(site),
+    data: sized(data),
+    files: concat([...site, ...data].map(([, bytes]) => bytes)),
+  };
 }
 
 /** The parts of a Pyodide instance a wheel tree is installed into. */
