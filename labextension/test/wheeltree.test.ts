@@ -103,7 +103,7 @@ test("an unpacked wheel leaves the files, data files, metadata and record Pyodid
   assert.equal(tree.packages['demo-pkg'], 'ab'.repeat(32));
 });
 
-test('a wheel that is not a zip file, or has no .dist-info, is named in the error', () => {
+test('a wheel that is not a zip file, has no .dist-info or a file outside its folder is named in the error', () => {
   const garbage = {
     name: 'bad',
     fileName: 'bad-1-py3-none-any.whl',
@@ -113,4 +113,11 @@ test('a wheel that is not a zip file, or has no .dist-info, is named in the erro
   assert.throws(() => unpackWheel(garbage), /bad-1-py3-none-any.whl is not a zip file/);
   const bare = { ...garbage, bytes: zipSync({ 'bad/__init__.py': new Uint8Array() }) };
   assert.throws(() => unpackWheel(bare), /bad-1-py3-none-any.whl has no .dist-info folder/);
+  for (const path of ['../escape.py', 'bad/../../escape.py', '/etc/escape.py']) {
+    const escaping = {
+      ...garbage,
+      bytes: zipSync({ 'bad-1.dist-info/METADATA': new Uint8Array(), [path]: new Uint8Array() }),
+    };
+    assert.throws(() => unpackWheel(escaping), /names a file outside its folder/, path);
+  }
 });

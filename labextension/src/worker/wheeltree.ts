@@ -75,6 +75,10 @@ export function unpackWheel(wheel: IWheel): IUnpackedWheel {
     if (path.endsWith('/')) {
       continue; // (a folder: made with the files in it)
     }
+    if (path.startsWith('/') || path.split('/').includes('..')) {
+      // (Pyodide's loader, which `zipfile` keeps inside the folder, then installs it)
+      throw new Error(`${wheel.fileName} names a file outside its folder: ${path}`);
+    }
     site.push([path, bytes]);
     const dataPath = DATA_FILE.exec(path)?.[1];
     if (dataPath) {
