@@ -3,40 +3,18 @@
  * back into another's (the npm Pyodide, in Node), as Python then sees them.
  */
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 
 import type { ISiteFs } from '../src/worker/sitefiles';
 import { readTree, writeTree } from '../src/worker/sitefiles';
+import { nodePyodide, pythonFiles as tree } from './nodepyodide';
 
 interface IPyodide {
   FS: ISiteFs;
   runPython(code: string): unknown;
 }
 
-/** A Pyodide of the npm package (imported by path: the test bundle does not hold it). */
-async function pyodide(): Promise<IPyodide> {
-  const script = createRequire(import.meta.url).resolve('pyodide/pyodide.mjs');
-  const module = (await import(pathToFileURL(script).href)) as {
-    loadPyodide(options: object): Promise<IPyodide>;
-  };
-  return module.loadPyodide({ stdout: () => undefined });
-}
-
-const made = pyodide();
-
-/** Python's view of the files below `root`: relative path -> text. */
-function tree(py: IPyodide, root: string): Record<string, string> {
-  const json = py.runPython(
-    [
-      'import json, pathlib',
-      `root = pathlib.Path(${JSON.stringify(root)})`,
-      'json.dumps({str(p.relative_to(root)): p.read_text() for p in root.rglob("*") if p.is_file()})',
-    ].join('\n'),
-  );
-  return JSON.parse(String(json)) as Record<string, string>;
-}
+const made = nodePyodide<IPyodide>();
 
 test('files read below one root are written back below another, as they were', async () => {
   const py = await made;

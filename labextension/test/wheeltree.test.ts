@@ -5,28 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 
 import { zipSync, strToU8 } from 'fflate';
 
 import type { IWheelPyodide } from '../src/worker/wheeltree';
 import { installWheelTree, joinWheels, unpackWheel } from '../src/worker/wheeltree';
+import { nodePyodide, pythonFiles as files } from './nodepyodide';
 
 interface IPyodide extends IWheelPyodide {
   loadPackage(names: string[], options: object): Promise<unknown>;
-}
-
-/** A Pyodide of the npm package (imported by path: the test bundle does not hold it). */
-async function pyodide(): Promise<IPyodide> {
-  const script = createRequire(import.meta.url).resolve('pyodide/pyodide.mjs');
-  const module = (await import(pathToFileURL(script).href)) as {
-    loadPyodide(options: object): Promise<IPyodide>;
-  };
-  return module.loadPyodide({ stdout: () => undefined });
 }
 
 const WHEEL = 'demo_pkg-1.0-py3-none-any.whl';
@@ -48,18 +38,6 @@ const wheelBytes = zipSync({
   'demo_pkg-1.0.dist-info/RECORD': strToU8(''),
 });
 
-/** Python's view of the files below `root`: relative path -> text. */
-function files(py: IPyodide, root: string): Record<string, string> {
-  const json = py.runPython(
-    [
-      'import json, pathlib',
-      `root = pathlib.Path(${JSON.stringify(root)})`,
-      'json.dumps({str(p.relative_to(root)): p.read_text() for p in root.rglob("*") if p.is_file()})',
-    ].join('\n'),
-  );
-  return JSON.parse(String(json)) as Record<string, string>;
-}
-
 /** The demo wheel's files below site-packages. */
 function installed(py: IPyodide): Record<string, string> {
   const site = files(py, py._api.sitePackages);
@@ -67,7 +45,7 @@ function installed(py: IPyodide): Record<string, string> {
 }
 
 test("an unpacked wheel leaves the files, data files, metadata and record Pyodide's loader does", async () => {
-  const [loaded, unpacked] = await Promise.all([pyodide(), pyodide()]);
+  const [loaded, unpacked] = await Promise.all([nodePyodide<IPyodide>(), nodePyodide<IPyodide>()]);
   const folder = mkdtempSync(join(tmpdir(), 'wheeltree-'));
   writeFileSync(join(folder, WHEEL), wheelBytes);
   await loaded.loadPackage([join(folder, WHEEL)], { messageCallback: () => undefined });

@@ -224,11 +224,12 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     if (options.snapshot === 'use') {
       this._restored = await this._restore(options);
     }
+    const wheels = this._restored ? null : this._startWheels;
+    const tree = wheels ? this._wheelTree(wheels, options) : null;
+    tree?.catch(() => undefined); // (a failure is `_installWheels`'s to report, once Pyodide runs)
+    this._givenTree = null;
     if (!this._restored) {
       const making = options.snapshot === 'make' ? { _makeSnapshot: true } : {};
-      const wheels = this._startWheels;
-      const tree = wheels ? this._wheelTree(wheels, options) : null;
-      this._givenTree = null;
       const packages = (options.loadPyodideOptions?.packages as string[] | undefined) ?? [];
       await super.initRuntime({
         ...options,
@@ -240,13 +241,11 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
           createPyodideModule: moduleFactory(options),
         },
       });
-      mark('Pyodide loaded');
-      if (wheels && tree) {
-        await this._installWheels(wheels, tree);
-        mark('wheels installed');
-      }
-    } else {
-      mark('Pyodide loaded');
+    }
+    mark('Pyodide loaded');
+    if (wheels && tree) {
+      await this._installWheels(wheels, tree);
+      mark('wheels installed');
     }
     writePythonFiles(this._pyodide as never, await this._bytecode);
     // upstream logs it; the page must also learn that the worker is unusable

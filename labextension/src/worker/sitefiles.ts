@@ -51,13 +51,18 @@ export function readTree(
     }
   };
   walk(root, '');
-  const files = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  return { files: joinBytes(chunks), paths };
+}
+
+/** `chunks` one after the other in one array (the files' bytes of a tree). */
+export function joinBytes(chunks: Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
   let at = 0;
   for (const chunk of chunks) {
-    files.set(chunk, at);
+    all.set(chunk, at);
     at += chunk.length;
   }
-  return { files, paths };
+  return all;
 }
 
 /**

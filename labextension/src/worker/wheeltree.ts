@@ -15,7 +15,7 @@ import { unzipSync } from 'fflate';
 
 import type { IWheelTree } from '../protocol';
 import type { ISiteFs } from './sitefiles';
-import { writeTree } from './sitefiles';
+import { joinBytes, writeTree } from './sitefiles';
 
 /** A wheel of the site's lock, downloaded. */
 export interface IWheel {
@@ -98,7 +98,7 @@ export function joinWheels(wheels: IUnpackedWheel[]): IWheelTree {
     packages: Object.fromEntries(wheels.map((wheel) => [wheel.name, wheel.sha256])),
     site: sized(site),
     data: sized(data),
-    files: concat([...site, ...data].map(([, bytes]) => bytes)),
+    files: joinBytes([...site, ...data].map(([, bytes]) => bytes)),
   };
 }
 
@@ -132,15 +132,4 @@ export function installWheelTree(pyodide: IWheelPyodide, tree: IWheelTree): void
 function distInfoDir(paths: string[]): string | undefined {
   const metadata = paths.find((path) => /^[^/]+\.dist-info\/METADATA$/.test(path));
   return metadata?.slice(0, metadata.indexOf('/'));
-}
-
-/** `chunks` one after the other in one array. */
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.length;
-  }
-  return all;
 }
