@@ -98,8 +98,15 @@ def _cells(n: int, *, why: bool) -> list[str]:
     return [loops[0], AFTER_WAIT + loops[1], loops[2], loops[3]]
 
 
-def _figures(text: str) -> dict[str, float]:
-    return json.loads(ast.literal_eval(text))
+def _figures(page: Page, index: int) -> dict[str, float]:
+    """The figures cell ``index`` printed; a failed cell's output named."""
+    text = run_cell(page, index)
+    try:
+        return json.loads(ast.literal_eval(text))
+    except (ValueError, SyntaxError) as error:
+        output = page.locator(".jp-CodeCell").nth(index).locator(".jp-OutputArea").text_content()
+        msg = f"cell {index} gave no figures:\n{output}"
+        raise RuntimeError(msg) from error
 
 
 def _floor(page: Page, n: int) -> dict[str, float]:
@@ -124,7 +131,7 @@ def _measure(
         row: dict[str, Any] = {"situation": situation, "n": n}
         try:
             with chromium_trace.record(browser, page) if traced else nullcontext() as recorded:
-                row["ours"] = _figures(run_cell(page, index))
+                row["ours"] = _figures(page, index)
             if recorded is not None:
                 marks = (f"jw-{index}-start", f"jw-{index}-end")
                 row["trace"] = chromium_trace.window_report(recorded, *marks)

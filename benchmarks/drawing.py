@@ -125,7 +125,7 @@ def _seconds(page: Any, index: int) -> float:
         return float(json.loads(ast.literal_eval(text)))
     except (ValueError, SyntaxError) as error:
         cell = page.locator(".jp-CodeCell").nth(index)
-        msg = f"cell {index} failed:\n{cell.locator('.jp-OutputArea').inner_text()}"
+        msg = f"cell {index} failed:\n{cell.locator('.jp-OutputArea').text_content()}"
         raise RuntimeError(msg) from error
 
 

@@ -158,8 +158,10 @@ def wait_cell(
         timeout=timeout,
         polling=polling,
     )
+    # its text, not its innerText: a cell scrolled out of view (the run button
+    # selects the next one) is not laid out, and its innerText is ''
     result = cell.locator(".jp-OutputArea-executeResult .jp-OutputArea-output")
-    return result.inner_text() if result.count() else ""
+    return (result.text_content() or "") if result.count() else ""
 
 
 def run_cell(

@@ -173,7 +173,7 @@ def _ours(browser: Browser, url: str) -> tuple[dict[str, Any], dict[str, tuple[f
     try:
         figures = json.loads(ast.literal_eval(text))
     except (ValueError, SyntaxError) as error:
-        output = page.locator(".jp-CodeCell").first.locator(".jp-OutputArea").inner_text()
+        output = page.locator(".jp-CodeCell").first.locator(".jp-OutputArea").text_content()
         msg = f"the benchmark cell failed:\n{output}"
         raise RuntimeError(msg) from error
     cpu = {

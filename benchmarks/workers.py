@@ -101,14 +101,9 @@ def main() -> None:
         run_cell(page, 0)
         calls = json.loads(run_cell(page, 1).strip("'"))
         start_cell(page, 2)
-        cores, workers = cores_during(lambda: wait_cell(page, 2))
-        pool = json.loads(
-            page.locator(".jp-CodeCell")
-            .nth(2)
-            .locator(".jp-OutputArea-executeResult .jp-OutputArea-output")
-            .inner_text()
-            .strip("'")
-        )
+        texts: list[str] = []
+        cores, workers = cores_during(lambda: texts.append(wait_cell(page, 2)))
+        pool = json.loads(texts[0].strip("'"))
         page.close()
         peer = measure_peer_if_installed(browser, args.calls)
         browser.close()
