@@ -16,10 +16,12 @@ ping-pong worker <-> page (``burst``: the page watches 50 µs after each
 answer, as ours does) of as many round trips, from a new worker (no warm-up
 either). Then the mean of each tenth of each loop (how fast it warms up) and,
 with ``--trace``, what the page's main thread did during each loop: its tasks
-over 1 ms and what took their time (``chromium_trace.py``). Prints figures and
-ratios (ours / floor, means); asserts nothing.
+over 1 ms and what took their time (``chromium_trace.py``); with ``--cpus``,
+whether the page's main thread and the worker ran on one CPU or on two
+(``cpu_sharing.py``, Linux). Prints figures and ratios (ours / floor, means);
+asserts nothing.
 
-    python benchmarks/cold_loops.py [--sizes 100 1000 10000] [--idle 10] [--trace]
+    python benchmarks/cold_loops.py [--sizes 100 1000 10000] [--idle 10] [--trace] [--why] [--cpus]
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import chromium_trace
+import cpu_sharing
 from harness import notebook, run_cell
 from playwright.sync_api import Browser, Page, sync_playwright
 from support.chromium import launch
@@ -115,7 +118,7 @@ def _floor(page: Page, n: int) -> dict[str, float]:
 
 
 def _measure(
-    browser: Browser, url: str, n: int, idle: float, *, traced: bool
+    browser: Browser, url: str, n: int, idle: float, *, traced: bool, cpus: bool
 ) -> list[dict[str, Any]]:
     page = browser.new_page()
     page.goto(f"{url}lab/index.html?path=loops-{n}.ipynb")
@@ -130,8 +133,12 @@ def _measure(
             time.sleep(1)
         row: dict[str, Any] = {"situation": situation, "n": n}
         try:
-            with chromium_trace.record(browser, page) if traced else nullcontext() as recorded:
+            with (
+                chromium_trace.record(browser, page) if traced else nullcontext() as recorded,
+                cpu_sharing.sampled() if cpus else nullcontext() as sharing,
+            ):
                 row["ours"] = _figures(page, index)
+            row["cpus"] = sharing
             if recorded is not None:
                 marks = (f"jw-{index}-start", f"jw-{index}-end")
                 row["trace"] = chromium_trace.window_report(recorded, *marks)
@@ -158,6 +165,11 @@ def main() -> None:
     parser.add_argument(
         "--why", action="store_true", help="count how the two sides met (one page call more)"
     )
+    parser.add_argument(
+        "--cpus",
+        action="store_true",
+        help="sample whether the page's main thread and the worker ran on one CPU or two",
+    )
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as driver:
@@ -170,7 +182,7 @@ def main() -> None:
         browser = launch(driver)
         try:
             for n in args.sizes:
-                rows += _measure(browser, url, n, args.idle, traced=args.trace)
+                rows += _measure(browser, url, n, args.idle, traced=args.trace, cpus=args.cpus)
         finally:
             browser.close()
     print("document.title in a new cell, no warm-up: mean per call of the whole loop (µs)")
@@ -196,6 +208,15 @@ def main() -> None:
             print(
                 f"  {row['situation']:18} {row['n']:6} {met['watched']:6} / {met['woken']:<6}"
                 f" {met['worker_caught']:6} / {met['worker_slept']}"
+            )
+    if args.cpus:
+        print("\nsamples of the cell with the page's main thread and the worker both runnable:")
+        print(f"  {'situation':18} {'calls':>6} {'one CPU':>8} {'two CPUs':>9} {'samples':>8}")
+        for row in rows:
+            sharing = row["cpus"]
+            print(
+                f"  {row['situation']:18} {row['n']:6} {sharing.one_cpu:8} {sharing.two_cpus:9}"
+                f" {sharing.samples:8}"
             )
     for row in rows:
         if "trace" not in row:
