@@ -45,7 +45,6 @@ STARTED_AT = (
     'performance.getEntriesByName("jupyter-worker: notebook\'s worker started at {}").length'
 )
 TAKEN = "jupyter-worker: a kernel took the warm spare kernel worker"
-AHEAD = "jupyter-worker: a kernel worker starts in a thread made ahead"
 
 
 @pytest.fixture(scope="module")
@@ -87,26 +86,6 @@ def test_a_restart_takes_the_spare_and_starts_as_a_fresh_kernel(page, spare_site
         interrupt_kernel(page)
         expect(finish_cell(page, 2)).to_contain_text("KeyboardInterrupt")
         assert result_text(run_cell(page, 3)) == "42"
-
-
-@pytest.mark.parametrize("isolated", [True, False], ids=["isolated", "not-isolated"])
-def test_a_restart_at_once_starts_in_the_thread_made_ahead(page, spare_site, isolated):
-    # (before the spare: the page makes one 3 s after the kernels went idle)
-    console = Console(page)
-    with serve(spare_site, isolated=isolated) as base:
-        open_notebook(page, f"{base}lab/index.html?path=sub/spare.ipynb")
-        before = _first(page)
-        assert console.count(AHEAD) == 0  # (the first worker started as the page loaded)
-        restart_kernel(page)
-        expect(page.locator(".jp-Dialog")).to_have_count(0)
-        after = _first(page)
-        assert console.count(AHEAD) == 1
-        assert console.count(TAKEN) == 1  # (only the first kernel took a spare)
-        assert after[:2] == ("data of sub", "/drive/sub")
-        assert after[2:4] != before[2:4]  # its own random state and hash seed
-        assert result_text(run_cell(page, 3)) == "42"
-        if isolated:
-            assert result_text(run_cell(page, 1)) == "'spare'"
 
 
 def test_a_notebook_made_in_the_browser_starts_its_worker_as_the_page_loads(page, spare_site):

@@ -26,7 +26,6 @@ import {
   startFirstSpare,
   takeSpare,
 } from './spare';
-import { makeWorkerAhead } from './ahead';
 import type { IKernelWorkerOptions, RemoteKernel } from './started';
 import { KernelWorker } from './started';
 import type { InterruptOutcome } from './workers';
@@ -487,7 +486,6 @@ export class WorkerKernel extends PyodideKernel {
       .then(async () => {
         workers.setState(this.id, { phase: 'idle', detail: '' });
         internals._ready.resolve();
-        makeWorkerAhead(); // (for the next one: a restart, a new worker)
         if (extras.spare?.snapshot && (await remote.startKind()) === 'snapshot') {
           snapshotUsed(extras.spare.key); // (the page need not make it)
         }

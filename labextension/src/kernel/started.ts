@@ -15,7 +15,6 @@ import { DriveContentsProcessor } from '@jupyterlite/services';
 import { createChannelBuffers } from '../channel/buffers';
 import { PageChannel } from '../channel/page';
 import type { IInputRequest, NotifyMode, StartKind, WorkerEnvelope } from '../protocol';
-import { takeWorker } from './ahead';
 import { compiledFor, keepCompiled, keepStartTree, startTreeFor } from './kept';
 
 /** What the page calls of our remote kernel besides upstream's (`worker/remote.ts`). */
@@ -80,7 +79,8 @@ export class KernelWorker {
     readonly spare: boolean,
   ) {
     const indexUrl = String(options.remoteOptions.indexUrl);
-    this.worker = takeWorker();
+    const createModuleWorker = (url: URL): Worker => new Worker(url, { type: 'module' });
+    this.worker = createModuleWorker(new URL('../worker/pyodide.worker.js', import.meta.url));
     this.worker.addEventListener('message', (event: MessageEvent<WorkerEnvelope | undefined>) => {
       const data = event.data;
       if (!data) {
