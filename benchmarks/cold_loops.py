@@ -18,10 +18,12 @@ either). Then the mean of each tenth of each loop (how fast it warms up) and,
 with ``--trace``, what the page's main thread did during each loop: its tasks
 over 1 ms and what took their time (``chromium_trace.py``); with ``--cpus``,
 whether the page's main thread and the worker ran on one CPU or on two
-(``cpu_sharing.py``, Linux). Prints figures and ratios (ours / floor, means);
-asserts nothing.
+(``cpu_sharing.py``, Linux); with ``--pin``, the loops with the page's main
+thread and the worker kept on two CPUs (a diagnosis). Prints figures and
+ratios (ours / floor, means); asserts nothing.
 
-    python benchmarks/cold_loops.py [--sizes 100 1000 10000] [--idle 10] [--trace] [--why] [--cpus]
+    python benchmarks/cold_loops.py [--sizes 100 1000 10000] [--idle 10] [--trace] [--why]
+                                    [--cpus] [--pin]
 """
 
 from __future__ import annotations
@@ -118,7 +120,7 @@ def _floor(page: Page, n: int) -> dict[str, float]:
 
 
 def _measure(
-    browser: Browser, url: str, n: int, idle: float, *, traced: bool, cpus: bool
+    browser: Browser, url: str, n: int, idle: float, *, traced: bool, cpus: bool, pin: bool
 ) -> list[dict[str, Any]]:
     page = browser.new_page()
     page.goto(f"{url}lab/index.html?path=loops-{n}.ipynb")
@@ -132,6 +134,8 @@ def _measure(
             busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
             time.sleep(1)
         row: dict[str, Any] = {"situation": situation, "n": n}
+        if pin and index > 0:  # (the first cell starts the kernel's worker)
+            cpu_sharing.pin_apart()
         try:
             with (
                 chromium_trace.record(browser, page) if traced else nullcontext() as recorded,
@@ -170,6 +174,11 @@ def main() -> None:
         action="store_true",
         help="sample whether the page's main thread and the worker ran on one CPU or two",
     )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="keep the page's main thread and the worker on two CPUs (from the second loop)",
+    )
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as driver:
@@ -182,7 +191,9 @@ def main() -> None:
         browser = launch(driver)
         try:
             for n in args.sizes:
-                rows += _measure(browser, url, n, args.idle, traced=args.trace, cpus=args.cpus)
+                rows += _measure(
+                    browser, url, n, args.idle, traced=args.trace, cpus=args.cpus, pin=args.pin
+                )
         finally:
             browser.close()
     print("document.title in a new cell, no warm-up: mean per call of the whole loop (µs)")

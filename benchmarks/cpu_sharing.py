@@ -6,10 +6,13 @@ only keeps the other from running. ``sampled()`` reads the scheduler's view
 of the renderer's threads (``/proc/<pid>/task/<tid>/stat``: state and CPU)
 every few milliseconds while a block runs, and counts the samples in which
 the main thread and a worker were both runnable, on one CPU or on two.
+``pin_apart()`` keeps them on two (a diagnosis: a user's browser is not
+pinned).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -54,6 +57,17 @@ def _state(stat: Path) -> tuple[str, int]:
     """A thread's scheduler state (R: runnable) and the CPU it last ran on."""
     fields = stat.read_text().rsplit(")", 1)[1].split()
     return fields[0], int(fields[36])
+
+
+def pin_apart() -> None:
+    """Keep the renderer's main thread on the first CPU and its worker threads on the second.
+
+    Only the threads alive now; the next page's renderer is not pinned.
+    """
+    main, workers = _renderer_threads()
+    os.sched_setaffinity(int(main.parent.name), {0})
+    for worker in workers:
+        os.sched_setaffinity(int(worker.parent.name), {1})
 
 
 @contextmanager
