@@ -154,6 +154,8 @@ def _measure(
                 busy.kill()
                 busy.wait()
         rows.append(row)
+    if pin:
+        cpu_sharing.unpin()
     page.close()
     return rows
 

@@ -62,12 +62,24 @@ def _state(stat: Path) -> tuple[str, int]:
 def pin_apart() -> None:
     """Keep the renderer's main thread on the first CPU and its worker threads on the second.
 
-    Only the threads alive now; the next page's renderer is not pinned.
+    Only the threads alive now (a worker started later runs where the main
+    thread does); ``unpin()`` lets them run anywhere again.
     """
     main, workers = _renderer_threads()
     os.sched_setaffinity(int(main.parent.name), {0})
     for worker in workers:
         os.sched_setaffinity(int(worker.parent.name), {1})
+
+
+def unpin() -> None:
+    """Let the renderer's threads run on any CPU again (the next page may share it)."""
+    main, _ = _renderer_threads()
+    everywhere = set(range(os.cpu_count() or 1))
+    for task in main.parent.parent.iterdir():
+        try:
+            os.sched_setaffinity(int(task.name), everywhere)
+        except OSError:  # (a thread that ended meanwhile)
+            continue
 
 
 @contextmanager
