@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import chromium_pids
+from harness import chromium_pids, stat_fields, thread_stats
 
 #: Seconds between samples: the sampler itself must not take a CPU from them.
 INTERVAL = 0.002
@@ -38,24 +38,19 @@ class Sharing:
 def _renderer_threads() -> tuple[Path, list[Path]]:
     """The ``stat`` files of the renderer's main thread and of its worker threads."""
     for pid in chromium_pids():
-        tasks = Path(f"/proc/{pid}/task")
         try:
-            workers = [
-                task / "stat"
-                for task in tasks.iterdir()
-                if (task / "comm").read_text().strip() == "DedicatedWorker"
-            ]
+            workers = thread_stats(pid, "DedicatedWorker")
         except OSError:
             continue
         if workers:
-            return tasks / str(pid) / "stat", workers
+            return Path(f"/proc/{pid}/task/{pid}/stat"), workers
     msg = "no Chromium process with worker threads: is a page with a kernel open?"
     raise RuntimeError(msg)
 
 
 def _state(stat: Path) -> tuple[str, int]:
     """A thread's scheduler state (R: runnable) and the CPU it last ran on."""
-    fields = stat.read_text().rsplit(")", 1)[1].split()
+    fields = stat_fields(stat)
     return fields[0], int(fields[36])
 
 

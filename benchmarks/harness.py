@@ -193,22 +193,29 @@ def chromium_pids() -> list[int]:
     return [pid for pid in found if names.get(pid, "").startswith("chrom")]
 
 
+def thread_stats(pid: int, thread: str) -> list[Path]:
+    """The ``stat`` files of process ``pid``'s threads whose names start with ``thread``."""
+    return [
+        task / "stat"
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        if (task / "comm").read_text().strip().startswith(thread)
+    ]
+
+
+def stat_fields(stat: Path) -> list[str]:
+    """The fields of a ``/proc`` ``stat`` file after the name (``state`` first)."""
+    return stat.read_text().rsplit(")", 1)[1].split()
+
+
 def chromium_cpu_seconds(thread: str | None = None) -> float:
     """User+system CPU seconds of this benchmark's Chromium, or of its threads named ``thread``."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
     for pid in chromium_pids():
-        process = Path(f"/proc/{pid}")
         try:
-            stats = [process / "stat"]
-            if thread is not None:
-                stats = [
-                    task / "stat"
-                    for task in (process / "task").iterdir()
-                    if (task / "comm").read_text().strip().startswith(thread)
-                ]
+            stats = [Path(f"/proc/{pid}/stat")] if thread is None else thread_stats(pid, thread)
             for stat in stats:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
+                fields = stat_fields(stat)
                 total += int(fields[11]) + int(fields[12])
         except OSError:
             continue
