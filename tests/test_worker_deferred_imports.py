@@ -34,9 +34,19 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         ),
         encoding="utf-8",
     )
+    sub = root / "sub"
+    sub.mkdir()
+    (sub / "__init__.py").write_text(
+        "import builtins\n"
+        "builtins.jw_sub_runs = getattr(builtins, 'jw_sub_runs', 0) + 1\n"
+        "from .inner import VALUE\n",
+        encoding="utf-8",
+    )
+    (sub / "inner.py").write_text("VALUE = 42\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
     monkeypatch.delattr("builtins.jw_front_runs", raising=False)
+    monkeypatch.delattr("builtins.jw_sub_runs", raising=False)
     yield "jw_deferred_pkg"
     for name in [name for name in sys.modules if name.startswith("jw_deferred_pkg")]:
         del sys.modules[name]
@@ -70,6 +80,33 @@ def test_any_other_name_loads_the_real_module(package):
     assert front.__file__.endswith("front.py")
     with pytest.raises(AttributeError):
         front.missing  # noqa: B018 - the read is the test
+
+
+def test_a_deferred_package_runs_with_its_submodules_when_first_used(package):
+    deferred_imports.install({f"{package}.sub": ()})
+    sub = importlib.import_module(f"{package}.sub")
+    import builtins
+
+    assert getattr(builtins, "jw_sub_runs", 0) == 0
+    assert sub.VALUE == 42
+    assert builtins.jw_sub_runs == 1
+    assert sys.modules[f"{package}.sub.inner"].VALUE == 42
+    assert sub.__path__ == [str(Path(sub.__file__).parent)]
+
+
+def test_once_settled_a_name_imported_from_a_waiting_module_is_the_real_one(package):
+    deferred_imports.install({f"{package}.front": ("embed",)})
+    imported = __import__(package)
+    stand_in = imported.embed
+    deferred_imports.settle()
+    assert runs() == 0
+    from jw_deferred_pkg.front import embed  # (the fixture's package)
+
+    assert runs() == 1
+    assert embed is not stand_in
+    assert embed.__module__ == f"{package}.front"
+    assert stand_in(6) == ("embedded", 6)  # the importer at start keeps its stand-in
+    assert runs() == 1
 
 
 def test_other_modules_are_imported_as_usual(package):

@@ -8,7 +8,15 @@ starts (``worker/remote.ts``), :func:`install` makes such a module an empty
 one at first: the names the importer takes from it are stand-ins that load
 the real module when called, and any other attribute read loads it too
 (``from IPython.terminal.embed import InteractiveShellEmbed`` works as
-always).
+always). Once the kernel has started, :func:`settle` takes the stand-ins
+out of the modules still waiting, so that a cell importing a name from one
+gets the real object.
+
+The other modules deferred are each used only when something happens that a
+start does not do (Pyodide in Node, share of ``import pyodide_kernel``):
+``stack_data`` (with ``executing``, ``asttokens``, ``pure_eval``: 19%) and
+``pydoc`` (5%) format the first traceback or ``help()``; ``urllib.request``
+(7%: ``http.client``, ``email``) serves ``%load`` of a URL.
 
 Upstream's start also imports ``piplite.piplite`` (micropip and
 ``unittest.mock`` with it: 0.3 s) only to set two of its settings, which
@@ -25,8 +33,17 @@ from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
 from typing import Any
 
-#: Module -> the names its importers take from it at start.
-DEFERRED: Mapping[str, Sequence[str]] = {"IPython.terminal.embed": ("embed",)}
+#: Module -> the names its importers take from it at start (which they only call:
+#: a stand-in is a function).
+DEFERRED: Mapping[str, Sequence[str]] = {
+    "IPython.terminal.embed": ("embed",),
+    "stack_data": (),
+    "pydoc": (),
+    "urllib.request": ("Request", "urlopen"),
+}
+
+#: The stand-in modules made, with the names their stand-ins have.
+_waiting: list[tuple[ModuleType, Sequence[str]]] = []
 
 
 class _Finder(importlib.abc.MetaPathFinder):
@@ -46,6 +63,8 @@ class _Finder(importlib.abc.MetaPathFinder):
             return None
         spec = importlib.machinery.ModuleSpec(fullname, _Loader(real, names), origin=real.origin)
         spec.has_location = real.has_location
+        # (a package's submodules are found where the real package's are)
+        spec.submodule_search_locations = real.submodule_search_locations
         return spec
 
 
@@ -59,6 +78,7 @@ class _Loader(importlib.abc.Loader):
     def exec_module(self, module: ModuleType) -> None:
         for name in self.names:
             setattr(module, name, _stand_in(module, name, self.real))
+        _waiting.append((module, self.names))
 
         def __getattr__(name: str) -> Any:  # noqa: N807 - a module's attribute hook
             if name[:2] == "__" and name != "__all__":  # the import system's probes
@@ -90,6 +110,20 @@ def _load(module: ModuleType, real: importlib.machinery.ModuleSpec) -> None:
     module.__loader__ = real.loader
     assert real.loader is not None
     real.loader.exec_module(module)
+
+
+def settle() -> None:
+    """Take the stand-in names out of the deferred modules not loaded yet.
+
+    Their importers at start keep the stand-ins they took; a later importer
+    of such a name (a cell's ``from urllib.request import Request``) loads the
+    real module and gets the real object, a class it can subclass.
+    """
+    for module, names in _waiting:
+        if "__getattr__" in vars(module):  # (its real code has not run)
+            for name in names:
+                vars(module).pop(name, None)
+    _waiting.clear()
 
 
 def install(deferred: Mapping[str, Sequence[str]] = DEFERRED) -> None:

@@ -53,7 +53,36 @@ CELLS = [
     "while True:\n    pass",
     # 6: after the interrupt
     "greeting",
+    # 7: modules a start defers (deferred_imports), not run yet; a class of one, help(),
+    # a traceback's context
+    "import sys\n"
+    "print('waiting:', [m for m in ('pydoc', 'stack_data', 'urllib.request')\n"
+    "                   if '__getattr__' in vars(sys.modules[m])])\n"
+    "from urllib.request import Request\n"
+    "class Req(Request):\n"
+    "    pass\n"
+    "def fails():\n"
+    "    return len(Req('http://example.invalid/').full_url) / 0\n"
+    "help(len)\n"
+    "fails()",
 ]
+
+#: What cell 7 shows: help() and a traceback with the failing line in its context.
+DEFERRED_SHOWN = [
+    "waiting: ['pydoc', 'stack_data', 'urllib.request']",
+    "Help on built-in function len",
+    "----> 8",
+    "return len(Req(",
+    "ZeroDivisionError",
+]
+
+
+def _deferred_modules_work(page: Page) -> None:
+    start_cell(page, 7)
+    output = finish_cell(page, 7)
+    for text in DEFERRED_SHOWN:
+        expect(output).to_contain_text(text)
+
 
 STORED = "jupyter-worker: a memory snapshot of the kernel's start is stored"
 RESTORED = "jupyter-worker: the kernel starts from its memory snapshot"
@@ -96,6 +125,7 @@ def test_the_next_visit_starts_from_the_snapshot_as_a_fresh_kernel(page, snapsho
         assert page.evaluate("crossOriginIsolated") is isolated
         first = _first(page)
         assert console.count(RESTORED) == 0  # nothing stored yet
+        _deferred_modules_work(page)
         console.wait_for(STORED, 1)  # made while the kernel is idle
         assert _stored_snapshots(page) == 1
         page.reload()
@@ -114,6 +144,7 @@ def test_the_next_visit_starts_from_the_snapshot_as_a_fresh_kernel(page, snapsho
         assert result_text(run_cell(page, 3)) == f"({expected}, 'ADA')"
         run_cell(page, 4)
         console.wait_for(RESTORED, 2)  # the %%worker cell's worker started from it too
+        _deferred_modules_work(page)
         start_cell(page, 5)
         expect(code_cell(page, 5).locator(".jp-InputPrompt")).to_have_text("[*]:")
         interrupt_kernel(page)

@@ -437,6 +437,10 @@ export class WorkerRemoteKernel extends PyodideRemoteKernel {
     if (!importsFirst) {
       importBridgeModules(this._pyodide as never); // (upstream's start installed IPython)
     }
+    // a cell that imports a name from a module still deferred gets the real one
+    this._pyodide.runPython(
+      'from jupyter_worker.worker.deferred_imports import settle\nsettle()\ndel settle',
+    );
     mark('IPython started');
     if (this._snapshotKey) {
       await storeSnapshot(this._snapshotKey, this._pyodide as unknown as ISnapshotPyodide);
