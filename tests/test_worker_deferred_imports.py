@@ -95,7 +95,7 @@ def test_a_deferred_package_runs_with_its_submodules_when_first_used(package):
 
 
 def test_once_settled_a_name_imported_from_a_waiting_module_is_the_real_one(package):
-    deferred_imports.install({f"{package}.front": ("embed",)})
+    deferred_imports.install({f"{package}.front": ("embed",), f"{package}.sub": ()})
     imported = __import__(package)
     stand_in = imported.embed
     deferred_imports.settle()
@@ -107,6 +107,11 @@ def test_once_settled_a_name_imported_from_a_waiting_module_is_the_real_one(pack
     assert embed.__module__ == f"{package}.front"
     assert stand_in(6) == ("embedded", 6)  # the importer at start keeps its stand-in
     assert runs() == 1
+    # a deferred module first imported now is imported as usual
+    import builtins
+
+    importlib.import_module(f"{package}.sub")
+    assert builtins.jw_sub_runs == 1
 
 
 def test_other_modules_are_imported_as_usual(package):
