@@ -44,9 +44,6 @@ DEFERRED: Mapping[str, Sequence[str]] = {
     "urllib.request": ("Request", "urlopen"),
 }
 
-#: The stand-in modules made, with the names their stand-ins have.
-_waiting: list[tuple[ModuleType, Sequence[str]]] = []
-
 
 class _Finder(importlib.abc.MetaPathFinder):
     """Finds the deferred modules (with the path finder) and defers their loading."""
@@ -80,7 +77,6 @@ class _Loader(importlib.abc.Loader):
     def exec_module(self, module: ModuleType) -> None:
         for name in self.names:
             setattr(module, name, _stand_in(module, name, self.real))
-        _waiting.append((module, self.names))
 
         def __getattr__(name: str) -> Any:  # noqa: N807 - a module's attribute hook
             if name[:2] == "__" and name != "__all__":  # the import system's probes
@@ -123,12 +119,15 @@ def settle() -> None:
     real module and gets the real object, a class it can subclass. Modules
     not imported yet are imported as usual.
     """
-    for module, names in _waiting:
-        if "__getattr__" in vars(module):  # (its real code has not run)
-            for name in names:
-                vars(module).pop(name, None)
-    _waiting.clear()
-    sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, _Finder)]
+    finders = [finder for finder in sys.meta_path if isinstance(finder, _Finder)]
+    for finder in finders:
+        for fullname, names in finder.deferred.items():
+            module = sys.modules.get(fullname)
+            spec = getattr(module, "__spec__", None)
+            if spec is not None and isinstance(spec.loader, _Loader):  # (a stand-in still)
+                for name in names:
+                    vars(module).pop(name, None)
+        sys.meta_path.remove(finder)
 
 
 def install(deferred: Mapping[str, Sequence[str]] = DEFERRED) -> None:
